@@ -1,0 +1,248 @@
+//! Connection pools for both backends behind one type, chosen at run time from the database URL.
+//!
+//! Queries are written once: [`with_conn!`] expands a query body once per backend arm, so the same
+//! diesel DSL compiles against SQLite (through `SyncConnectionWrapper`) and PostgreSQL
+//! (`AsyncPgConnection`). Dialect forks live in [`crate::dialect`].
+
+use std::time::Duration;
+
+use diesel::SqliteConnection;
+use diesel_async::pooled_connection::deadpool::{Object, Pool as DeadPool};
+use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
+use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
+use diesel_async::{
+    AnsiTransactionManager, AsyncConnection, AsyncPgConnection, SimpleAsyncConnection,
+    TransactionManager,
+};
+use futures::FutureExt;
+
+use crate::error::{StoreError, StoreResult};
+
+/// The SQLite connection type: diesel's synchronous connection run on blocking threads.
+pub type SqliteConn = SyncConnectionWrapper<SqliteConnection>;
+
+/// Which database a store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite file (the zero-configuration default).
+    Sqlite,
+    /// PostgreSQL (production, several replicas).
+    Postgres,
+}
+
+/// Tuning for the pools.
+#[derive(Debug, Clone)]
+pub struct PoolOptions {
+    /// Most connections held at once.
+    pub max_size: usize,
+    /// How long a caller waits for a free connection before `Unavailable`.
+    pub wait_timeout: Duration,
+    /// How long opening a new connection may take.
+    pub connect_timeout: Duration,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        Self {
+            max_size: 16,
+            wait_timeout: Duration::from_secs(10),
+            connect_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// A pool for one of the two backends.
+#[derive(Clone)]
+pub enum Pool {
+    /// SQLite pool.
+    Sqlite(DeadPool<SqliteConn>),
+    /// PostgreSQL pool.
+    Pg(DeadPool<AsyncPgConnection>),
+}
+
+/// A pooled connection of either backend. Store functions take `&mut Conn`, so the same function
+/// runs inside or outside a transaction.
+pub enum Conn {
+    /// SQLite connection.
+    Sqlite(Object<SqliteConn>),
+    /// PostgreSQL connection.
+    Pg(Object<AsyncPgConnection>),
+}
+
+impl Conn {
+    /// The backend of this connection, for the few dialect forks.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Conn::Sqlite(_) => Backend::Sqlite,
+            Conn::Pg(_) => Backend::Postgres,
+        }
+    }
+
+    /// Begins a transaction. SQLite takes the write lock at once (`BEGIN IMMEDIATE`), so two
+    /// writers queue on the busy timeout instead of failing when a read lock is upgraded.
+    pub(crate) async fn begin(&mut self) -> diesel::QueryResult<()> {
+        match self {
+            Conn::Sqlite(c) => {
+                let c: &mut SqliteConn = c;
+                c.spawn_blocking(|inner| {
+                    diesel::connection::AnsiTransactionManager::begin_transaction_sql(
+                        inner,
+                        "BEGIN IMMEDIATE",
+                    )
+                })
+                .await
+            }
+            Conn::Pg(c) => AnsiTransactionManager::begin_transaction(&mut **c).await,
+        }
+    }
+
+    pub(crate) async fn commit(&mut self) -> diesel::QueryResult<()> {
+        match self {
+            Conn::Sqlite(c) => {
+                <SqliteConn as AsyncConnection>::TransactionManager::commit_transaction(&mut **c)
+                    .await
+            }
+            Conn::Pg(c) => AnsiTransactionManager::commit_transaction(&mut **c).await,
+        }
+    }
+
+    pub(crate) async fn rollback(&mut self) -> diesel::QueryResult<()> {
+        match self {
+            Conn::Sqlite(c) => {
+                <SqliteConn as AsyncConnection>::TransactionManager::rollback_transaction(
+                    &mut **c,
+                )
+                .await
+            }
+            Conn::Pg(c) => AnsiTransactionManager::rollback_transaction(&mut **c).await,
+        }
+    }
+
+    /// Runs raw SQL statements (no results), e.g. session settings.
+    pub async fn batch_execute(&mut self, sql: &str) -> StoreResult<()> {
+        match self {
+            Conn::Sqlite(c) => c.batch_execute(sql).await?,
+            Conn::Pg(c) => c.batch_execute(sql).await?,
+        }
+        Ok(())
+    }
+}
+
+/// Expands `$body` once per backend with `$c` bound to the concrete connection, so a query is
+/// written once and type-checked against both backends.
+macro_rules! with_conn {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::Conn::Sqlite(obj) => {
+                let $c: &mut $crate::db::SqliteConn = &mut **obj;
+                $body
+            }
+            $crate::db::Conn::Pg(obj) => {
+                let $c: &mut diesel_async::AsyncPgConnection = &mut **obj;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use with_conn;
+
+/// Parses a database URL into its backend and the string the driver expects.
+pub fn parse_url(url: &str) -> StoreResult<(Backend, String)> {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        if path.is_empty() {
+            return Err(StoreError::InvalidUrl(
+                "sqlite:// needs a file path, e.g. sqlite://homeroom.db".into(),
+            ));
+        }
+        Ok((Backend::Sqlite, path.to_owned()))
+    } else if let Some(path) = url.strip_prefix("sqlite:") {
+        Ok((Backend::Sqlite, path.to_owned()))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        url::Url::parse(url).map_err(|e| StoreError::InvalidUrl(format!("{url}: {e}")))?;
+        Ok((Backend::Postgres, url.to_owned()))
+    } else {
+        Err(StoreError::InvalidUrl(format!(
+            "{url}: expected sqlite://PATH or postgres://USER@HOST/DB"
+        )))
+    }
+}
+
+const SQLITE_SETUP: &str = "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+     PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL;";
+
+fn sqlite_manager(path: &str) -> AsyncDieselConnectionManager<SqliteConn> {
+    let mut config = ManagerConfig::<SqliteConn>::default();
+    config.custom_setup = Box::new(|url| {
+        let url = url.to_owned();
+        async move {
+            let mut conn = SqliteConn::establish(&url).await?;
+            conn.batch_execute(SQLITE_SETUP)
+                .await
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+            Ok(conn)
+        }
+        .boxed()
+    });
+    AsyncDieselConnectionManager::new_with_config(path, config)
+}
+
+impl Pool {
+    /// Opens a pool for the URL's backend. Nothing is connected until first use.
+    pub fn open(url: &str, options: &PoolOptions) -> StoreResult<Pool> {
+        let (backend, target) = parse_url(url)?;
+        let timeouts = deadpool::managed::Timeouts {
+            wait: Some(options.wait_timeout),
+            create: Some(options.connect_timeout),
+            recycle: Some(options.connect_timeout),
+        };
+        let build_err = |e: deadpool::managed::BuildError| StoreError::InvalidUrl(e.to_string());
+        Ok(match backend {
+            Backend::Sqlite => Pool::Sqlite(
+                DeadPool::builder(sqlite_manager(&target))
+                    .max_size(options.max_size.min(8))
+                    .timeouts(timeouts)
+                    .runtime(deadpool::Runtime::Tokio1)
+                    .build()
+                    .map_err(build_err)?,
+            ),
+            Backend::Postgres => Pool::Pg(
+                DeadPool::builder(AsyncDieselConnectionManager::new(target))
+                    .max_size(options.max_size)
+                    .timeouts(timeouts)
+                    .runtime(deadpool::Runtime::Tokio1)
+                    .build()
+                    .map_err(build_err)?,
+            ),
+        })
+    }
+
+    /// The pool's backend.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Pg(_) => Backend::Postgres,
+        }
+    }
+
+    /// Takes a connection from the pool.
+    pub async fn get(&self) -> StoreResult<Conn> {
+        let unavailable = |e: deadpool::managed::PoolError<_>| {
+            StoreError::Unavailable(match e {
+                deadpool::managed::PoolError::Backend(inner) => format!("{inner}"),
+                other => other.to_string(),
+            })
+        };
+        Ok(match self {
+            Pool::Sqlite(p) => Conn::Sqlite(p.get().await.map_err(unavailable)?),
+            Pool::Pg(p) => Conn::Pg(p.get().await.map_err(unavailable)?),
+        })
+    }
+
+    /// Closes the pool; connections in use are dropped when returned.
+    pub fn close(&self) {
+        match self {
+            Pool::Sqlite(p) => p.close(),
+            Pool::Pg(p) => p.close(),
+        }
+    }
+}

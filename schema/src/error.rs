@@ -1,0 +1,63 @@
+//! Typed storage errors. The API maps them to GraphQL error codes in one place.
+
+/// Everything the store can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database URL is neither `sqlite://…` nor `postgres://…`, or is malformed.
+    #[error("invalid database URL: {0}")]
+    InvalidUrl(String),
+    /// No connection could be had from the pool (database down, pool exhausted, timeout).
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// Running the embedded migrations failed.
+    #[error("migration failed: {0}")]
+    Migration(String),
+    /// The row asked for does not exist.
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness or other integrity rule refused the write.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// A stored value could not be decoded.
+    #[error("invalid stored value: {0}")]
+    Corrupt(String),
+    /// Any other database error.
+    #[error("database error: {0}")]
+    Query(diesel::result::Error),
+}
+
+impl From<diesel::result::Error> for StoreError {
+    fn from(err: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match err {
+            Error::NotFound => StoreError::NotFound,
+            Error::DatabaseError(
+                kind @ (DatabaseErrorKind::UniqueViolation
+                | DatabaseErrorKind::ForeignKeyViolation
+                | DatabaseErrorKind::CheckViolation
+                | DatabaseErrorKind::NotNullViolation),
+                info,
+            ) => StoreError::Conflict(format!("{kind:?}: {}", info.message())),
+            other => StoreError::Query(other),
+        }
+    }
+}
+
+impl From<serde_json::Error> for StoreError {
+    fn from(err: serde_json::Error) -> Self {
+        StoreError::Corrupt(err.to_string())
+    }
+}
+
+/// A stored text value that is not one of an enum's known values.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown {kind} value {value:?}")]
+pub struct UnknownValue {
+    /// The enum's name.
+    pub kind: &'static str,
+    /// The value that did not parse.
+    pub value: String,
+}
+
+/// Shorthand for store results.
+pub type StoreResult<T> = Result<T, StoreError>;

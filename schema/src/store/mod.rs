@@ -1,0 +1,108 @@
+//! The store: a pool plus typed functions, grouped by entity. Every function takes `&mut Conn`,
+//! so callers compose several of them inside one [`Store::transaction`].
+
+use crate::db::{Backend, Conn, Pool, PoolOptions};
+use crate::error::{StoreError, StoreResult};
+
+pub mod audit;
+pub mod bulk;
+pub mod classes;
+pub mod connectors;
+pub mod contacts;
+pub mod districts;
+pub mod orgs;
+pub mod people;
+pub mod relationships;
+pub mod tokens;
+
+/// Lets `transaction` take `async |conn| { … }` closures whose future is `Send`.
+pub trait TxFn<'r, R, E>:
+    AsyncFnOnce(&'r mut Conn) -> Result<R, E> + FnOnce(&'r mut Conn) -> Self::Fut
+{
+    /// The closure's future.
+    type Fut: Future<Output = Result<R, E>> + Send + 'r;
+}
+
+impl<'r, F, Fut, R, E> TxFn<'r, R, E> for F
+where
+    F: AsyncFnOnce(&'r mut Conn) -> Result<R, E> + FnOnce(&'r mut Conn) -> Fut,
+    Fut: Future<Output = Result<R, E>> + Send + 'r,
+{
+    type Fut = Fut;
+}
+
+/// Handle to the database: cheap to clone, shared by every request and worker.
+#[derive(Clone)]
+pub struct Store {
+    pool: Pool,
+}
+
+impl Store {
+    /// Opens a store for `sqlite://PATH` or `postgres://…`.
+    pub fn open(url: &str) -> StoreResult<Store> {
+        Self::open_with(url, &PoolOptions::default())
+    }
+
+    /// Opens a store with explicit pool options.
+    pub fn open_with(url: &str, options: &PoolOptions) -> StoreResult<Store> {
+        Ok(Store {
+            pool: Pool::open(url, options)?,
+        })
+    }
+
+    /// Opens the store and runs pending migrations (what every command does at start-up).
+    pub async fn open_and_migrate(url: &str) -> StoreResult<Store> {
+        let store = Self::open(url)?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// The backend in use.
+    pub fn backend(&self) -> Backend {
+        self.pool.backend()
+    }
+
+    /// Takes a connection from the pool.
+    pub async fn conn(&self) -> StoreResult<Conn> {
+        self.pool.get().await
+    }
+
+    /// Runs pending migrations; returns the names applied.
+    pub async fn migrate(&self) -> StoreResult<Vec<String>> {
+        crate::migrate::run_pending(self.conn().await?).await
+    }
+
+    /// Answers whether the database responds (readiness).
+    pub async fn ping(&self) -> StoreResult<()> {
+        self.conn().await?.batch_execute("SELECT 1").await
+    }
+
+    /// Runs `f` in one transaction: committed when it returns `Ok`, rolled back otherwise. A
+    /// transaction abandoned mid-way (task cancelled) leaves a connection the pool discards.
+    pub async fn transaction<R, E, F>(&self, f: F) -> Result<R, E>
+    where
+        F: for<'r> TxFn<'r, R, E> + Send,
+        E: From<StoreError> + Send,
+        R: Send,
+    {
+        let mut conn = self.conn().await?;
+        conn.begin().await.map_err(StoreError::from)?;
+        match f(&mut conn).await {
+            Ok(value) => {
+                conn.commit().await.map_err(StoreError::from)?;
+                Ok(value)
+            }
+            Err(err) => {
+                if let Err(rollback) = conn.rollback().await {
+                    tracing::warn!(error = %rollback, "rollback failed");
+                }
+                Err(err)
+            }
+        }
+    }
+
+    /// Closes the pool.
+    pub fn close(&self) {
+        self.pool.close();
+    }
+}

@@ -1,0 +1,238 @@
+//! People, their roles, and filtered keyset-paginated listings.
+
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use crate::db::{Conn, with_conn};
+use crate::enums::{ContactKind, RecordSource, Role, Status};
+use crate::error::StoreResult;
+use crate::ids::{new_id, now_micros};
+use crate::models::{Person, PersonRole};
+use crate::page::{Page, PageRequest};
+use crate::scope::Visible;
+use crate::tables::{contact_points, people, person_roles};
+
+/// Filters of the people list. Without a status, only active people are listed.
+#[derive(Debug, Clone, Default)]
+pub struct PersonFilter {
+    /// Only people holding this role.
+    pub role: Option<Role>,
+    /// Only people in this status (default: active).
+    pub status: Option<Status>,
+    /// Case-insensitive substring of a name or an email address.
+    pub search: Option<String>,
+}
+
+/// Escapes LIKE wildcards and lower-cases a search term into a `%term%` pattern.
+pub(crate) fn like_pattern(term: &str) -> String {
+    let mut out = String::with_capacity(term.len() + 2);
+    out.push('%');
+    for ch in term.trim().to_lowercase().chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out.push('%');
+    out
+}
+
+/// Builds the boxed, filtered people query inside a backend arm.
+macro_rules! filtered_people {
+    ($district:expr, $visible:expr, $filter:expr) => {{
+        let mut q = people::table
+            .filter(people::district_id.eq($district))
+            .filter(people::status.eq($filter.status.unwrap_or(Status::Active)))
+            .into_boxed();
+        if let Some(ids) = $visible.as_filter() {
+            q = q.filter(people::id.eq_any(ids));
+        }
+        if let Some(role) = $filter.role {
+            q = q.filter(
+                people::id.eq_any(
+                    person_roles::table
+                        .filter(person_roles::role.eq(role))
+                        .select(person_roles::person_id),
+                ),
+            );
+        }
+        if let Some(term) = $filter.search.as_deref().filter(|t| !t.trim().is_empty()) {
+            let pattern = like_pattern(term);
+            q = q.filter(
+                people::search_text
+                    .like(pattern.clone())
+                    .escape('\\')
+                    .or(people::id.eq_any(
+                        contact_points::table
+                            .filter(contact_points::kind.eq(ContactKind::Email))
+                            .filter(contact_points::value.like(pattern).escape('\\'))
+                            .select(contact_points::person_id),
+                    )),
+            );
+        }
+        q
+    }};
+}
+
+/// One page of people, in id order.
+pub async fn list(
+    conn: &mut Conn,
+    district_id: &str,
+    visible: &Visible,
+    filter: &PersonFilter,
+    page: &PageRequest,
+) -> StoreResult<Page<Person>> {
+    let limit = page.limit();
+    let rows: Vec<Person> = with_conn!(conn, |c| {
+        let mut q = filtered_people!(district_id, visible, filter);
+        if let Some(after) = &page.after {
+            q = q.filter(people::id.gt(after));
+        }
+        q.order(people::id.asc())
+            .limit(limit + 1)
+            .select(Person::as_select())
+            .load(c)
+            .await?
+    });
+    Ok(Page::from_overfetch(rows, limit))
+}
+
+/// How many people match (for `totalCount`).
+pub async fn count(
+    conn: &mut Conn,
+    district_id: &str,
+    visible: &Visible,
+    filter: &PersonFilter,
+) -> StoreResult<i64> {
+    Ok(with_conn!(conn, |c| {
+        filtered_people!(district_id, visible, filter)
+            .count()
+            .get_result(c)
+            .await?
+    }))
+}
+
+/// One person of a district.
+pub async fn get(conn: &mut Conn, district_id: &str, id: &str) -> StoreResult<Option<Person>> {
+    Ok(with_conn!(conn, |c| {
+        people::table
+            .filter(people::district_id.eq(district_id))
+            .filter(people::id.eq(id))
+            .select(Person::as_select())
+            .first(c)
+            .await
+            .optional()?
+    }))
+}
+
+/// People by id (any order; missing ids are skipped).
+pub async fn get_many(conn: &mut Conn, ids: &[String]) -> StoreResult<Vec<Person>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(with_conn!(conn, |c| {
+        people::table
+            .filter(people::id.eq_any(ids))
+            .select(Person::as_select())
+            .load(c)
+            .await?
+    }))
+}
+
+/// Inserts a person.
+pub async fn insert(conn: &mut Conn, person: &Person) -> StoreResult<()> {
+    with_conn!(conn, |c| {
+        diesel::insert_into(people::table)
+            .values(person)
+            .execute(c)
+            .await?
+    });
+    Ok(())
+}
+
+/// A new person row with defaults; set the rest on the returned value before inserting.
+pub fn new_person(district_id: &str, given: &str, family: &str) -> Person {
+    let now = now_micros();
+    Person {
+        id: new_id(),
+        district_id: district_id.to_owned(),
+        given_name: given.to_owned(),
+        family_name: family.to_owned(),
+        middle_name: None,
+        preferred_name: None,
+        status: Status::Active,
+        account_state: crate::enums::AccountState::None,
+        is_student: false,
+        grade: None,
+        student_number: None,
+        state_id: None,
+        sis_id: None,
+        password_hash: None,
+        search_text: Person::search_text_for(given, family, None, None),
+        sis_hash: None,
+        created_at: now,
+        updated_at: now,
+        archived_at: None,
+    }
+}
+
+/// Gives a person a role (idempotent), keeping `is_student` in step.
+pub async fn add_role(
+    conn: &mut Conn,
+    person: &Person,
+    role: Role,
+    org_id: Option<&str>,
+    source: RecordSource,
+) -> StoreResult<()> {
+    let row = PersonRole {
+        id: new_id(),
+        district_id: person.district_id.clone(),
+        person_id: person.id.clone(),
+        role,
+        org_id: org_id.map(str::to_owned),
+        source,
+        created_at: now_micros(),
+    };
+    with_conn!(conn, |c| {
+        diesel::insert_into(person_roles::table)
+            .values(&row)
+            .on_conflict_do_nothing()
+            .execute(c)
+            .await?
+    });
+    if role == Role::Student && !person.is_student {
+        with_conn!(conn, |c| {
+            diesel::update(people::table.find(&person.id))
+                .set(people::is_student.eq(true))
+                .execute(c)
+                .await?
+        });
+    }
+    Ok(())
+}
+
+/// Roles of the given people.
+pub async fn roles_of(conn: &mut Conn, person_ids: &[String]) -> StoreResult<Vec<PersonRole>> {
+    if person_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(with_conn!(conn, |c| {
+        person_roles::table
+            .filter(person_roles::person_id.eq_any(person_ids))
+            .order(person_roles::id.asc())
+            .select(PersonRole::as_select())
+            .load(c)
+            .await?
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like_pattern;
+
+    #[test]
+    fn search_patterns_escape_wildcards() {
+        assert_eq!(like_pattern(" Ann "), "%ann%");
+        assert_eq!(like_pattern("50%_x"), "%50\\%\\_x%");
+    }
+}
