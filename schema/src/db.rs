@@ -109,10 +109,8 @@ impl Conn {
     pub(crate) async fn rollback(&mut self) -> diesel::QueryResult<()> {
         match self {
             Conn::Sqlite(c) => {
-                <SqliteConn as AsyncConnection>::TransactionManager::rollback_transaction(
-                    &mut **c,
-                )
-                .await
+                <SqliteConn as AsyncConnection>::TransactionManager::rollback_transaction(&mut **c)
+                    .await
             }
             Conn::Pg(c) => AnsiTransactionManager::rollback_transaction(&mut **c).await,
         }
@@ -145,6 +143,58 @@ macro_rules! with_conn {
     };
 }
 pub(crate) use with_conn;
+
+/// Runs a multi-row insert (or upsert) built from `$rows`, once per backend. SQLite's multi-row
+/// `INSERT` is only available on diesel's synchronous connection, so that arm runs the statement
+/// on the wrapped connection's blocking thread with an owned copy of the rows.
+macro_rules! execute_rows {
+    ($conn:expr, $rows:expr, |$values:ident| $query:expr) => {
+        match $conn {
+            $crate::db::Conn::Sqlite(obj) => {
+                let owned = $rows.to_vec();
+                obj.spawn_blocking(move |inner| {
+                    let $values = &owned;
+                    diesel::RunQueryDsl::execute($query, inner)
+                })
+                .await?
+            }
+            $crate::db::Conn::Pg(obj) => {
+                let $values = $rows;
+                diesel_async::RunQueryDsl::execute($query, &mut **obj).await?
+            }
+        }
+    };
+}
+pub(crate) use execute_rows;
+
+/// Runs a multi-row upsert: on PostgreSQL one statement for all of `$rows`; on SQLite, whose
+/// multi-row upsert diesel does not build, one prepared statement per row inside a single
+/// transaction (savepoint when nested) on the blocking thread, which SQLite runs at memory speed.
+/// `$values` is the slice on PostgreSQL and one row on SQLite. Evaluates to rows written.
+macro_rules! upsert_rows {
+    ($conn:expr, $rows:expr, |$values:ident| $query:expr) => {
+        match $conn {
+            $crate::db::Conn::Sqlite(obj) => {
+                let owned = $rows.to_vec();
+                obj.spawn_blocking(move |inner| {
+                    diesel::Connection::transaction(inner, |inner| {
+                        let mut written = 0;
+                        for $values in &owned {
+                            written += diesel::RunQueryDsl::execute($query, &mut *inner)?;
+                        }
+                        diesel::QueryResult::Ok(written)
+                    })
+                })
+                .await?
+            }
+            $crate::db::Conn::Pg(obj) => {
+                let $values = $rows;
+                diesel_async::RunQueryDsl::execute($query, &mut **obj).await?
+            }
+        }
+    };
+}
+pub(crate) use upsert_rows;
 
 /// Parses a database URL into its backend and the string the driver expects.
 pub fn parse_url(url: &str) -> StoreResult<(Backend, String)> {

@@ -21,16 +21,15 @@ fn migration_error(e: impl std::fmt::Display) -> StoreError {
 /// Runs every pending migration; returns the names of those applied.
 pub async fn run_pending(conn: Conn) -> StoreResult<Vec<String>> {
     match conn {
-        Conn::Sqlite(mut obj) => {
-            obj.spawn_blocking(|inner| {
+        Conn::Sqlite(mut obj) => obj
+            .spawn_blocking(|inner| {
                 let applied = inner
                     .run_pending_migrations(SQLITE)
                     .map_err(|e| diesel::result::Error::QueryBuilderError(e.to_string().into()))?;
                 Ok(applied.iter().map(ToString::to_string).collect())
             })
             .await
-            .map_err(migration_error)
-        }
+            .map_err(migration_error),
         Conn::Pg(mut obj) => {
             diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))
                 .execute(&mut *obj)

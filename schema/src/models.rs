@@ -12,6 +12,7 @@ macro_rules! row {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Identifiable, Serialize, Deserialize)]
         #[diesel(table_name = $table, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+        #[diesel(treat_none_as_default_value = false)]
         pub struct $name {
             $($(#[$fmeta])* pub $field: $ty),+
         }

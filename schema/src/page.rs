@@ -53,8 +53,22 @@ mod tests {
     #[test]
     fn limits_are_clamped_and_overfetch_tells_more() {
         assert_eq!(PageRequest::default().limit(), DEFAULT_PAGE_SIZE);
-        assert_eq!(PageRequest { first: Some(10_000), after: None }.limit(), MAX_PAGE_SIZE);
-        assert_eq!(PageRequest { first: Some(0), after: None }.limit(), 1);
+        assert_eq!(
+            PageRequest {
+                first: Some(10_000),
+                after: None
+            }
+            .limit(),
+            MAX_PAGE_SIZE
+        );
+        assert_eq!(
+            PageRequest {
+                first: Some(0),
+                after: None
+            }
+            .limit(),
+            1
+        );
         let page = Page::from_overfetch(vec![1, 2, 3], 2);
         assert_eq!(page.items, vec![1, 2]);
         assert!(page.has_next);

@@ -1,0 +1,35 @@
+//! Test harness shared by Homeroom's end-to-end and storage tests.
+//!
+//! [`TestDb`] gives every test its own database: a fresh SQLite file, or a fresh PostgreSQL
+//! database cloned from a migrated template (created once per migration set, under an advisory
+//! lock, so parallel test processes share it). A missing PostgreSQL fails the test; there is no
+//! silent skip (set `HOMEROOM_TEST_PG_URL` to point elsewhere).
+
+pub mod db;
+pub mod server;
+
+pub use db::{Backend, TestDb};
+
+/// Runs an async test body once per backend: `both_backends!(name, |db| async move { … })`
+/// expands to a module `name` with tests `sqlite` and `postgres`.
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident, |$db:ident| $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() -> anyhow::Result<()> {
+                let $db = $crate::TestDb::new($crate::Backend::Sqlite).await?;
+                $body.await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() -> anyhow::Result<()> {
+                let $db = $crate::TestDb::new($crate::Backend::Postgres).await?;
+                $body.await
+            }
+        }
+    };
+}

@@ -1,1 +1,263 @@
-//! classes
+//! Classes, their enrollments, and claiming.
+
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use crate::db::{Conn, execute_rows, with_conn};
+use crate::enums::{EnrollmentRole, Status};
+use crate::error::{StoreError, StoreResult};
+use crate::ids::now_micros;
+use crate::models::{Class, Enrollment};
+use crate::page::{Page, PageRequest};
+use crate::scope::Visible;
+use crate::tables::{classes, enrollments};
+
+/// Filters of the class list. Without a status, only active classes are listed.
+#[derive(Debug, Clone, Default)]
+pub struct ClassFilter {
+    /// Claimed (true) or unclaimed (false) classes only.
+    pub claimed: Option<bool>,
+    /// Classes of this school.
+    pub school_id: Option<String>,
+    /// Classes of this term.
+    pub term_id: Option<String>,
+    /// Classes this person teaches (active teacher or aide enrollment).
+    pub teacher_id: Option<String>,
+    /// Status (default: active).
+    pub status: Option<Status>,
+}
+
+macro_rules! filtered_classes {
+    ($district:expr, $visible:expr, $filter:expr) => {{
+        let mut q = classes::table
+            .filter(classes::district_id.eq($district))
+            .filter(classes::status.eq($filter.status.unwrap_or(Status::Active)))
+            .into_boxed();
+        if let Some(ids) = $visible.as_filter() {
+            q = q.filter(classes::id.eq_any(ids));
+        }
+        match $filter.claimed {
+            Some(true) => q = q.filter(classes::claimed_by.is_not_null()),
+            Some(false) => q = q.filter(classes::claimed_by.is_null()),
+            None => {}
+        }
+        if let Some(school) = &$filter.school_id {
+            q = q.filter(classes::school_id.eq(school.clone()));
+        }
+        if let Some(term) = &$filter.term_id {
+            q = q.filter(classes::term_id.eq(term.clone()));
+        }
+        if let Some(teacher) = &$filter.teacher_id {
+            q = q.filter(
+                classes::id.eq_any(
+                    enrollments::table
+                        .filter(enrollments::person_id.eq(teacher.clone()))
+                        .filter(
+                            enrollments::role
+                                .eq_any([EnrollmentRole::Teacher, EnrollmentRole::Aide]),
+                        )
+                        .filter(enrollments::status.eq(Status::Active))
+                        .select(enrollments::class_id),
+                ),
+            );
+        }
+        q
+    }};
+}
+
+/// One page of classes, in id order.
+pub async fn list(
+    conn: &mut Conn,
+    district_id: &str,
+    visible: &Visible,
+    filter: &ClassFilter,
+    page: &PageRequest,
+) -> StoreResult<Page<Class>> {
+    let limit = page.limit();
+    let rows: Vec<Class> = with_conn!(conn, |c| {
+        let mut q = filtered_classes!(district_id, visible, filter);
+        if let Some(after) = &page.after {
+            q = q.filter(classes::id.gt(after));
+        }
+        q.order(classes::id.asc())
+            .limit(limit + 1)
+            .select(Class::as_select())
+            .load(c)
+            .await?
+    });
+    Ok(Page::from_overfetch(rows, limit))
+}
+
+/// How many classes match.
+pub async fn count(
+    conn: &mut Conn,
+    district_id: &str,
+    visible: &Visible,
+    filter: &ClassFilter,
+) -> StoreResult<i64> {
+    Ok(with_conn!(conn, |c| {
+        filtered_classes!(district_id, visible, filter)
+            .count()
+            .get_result(c)
+            .await?
+    }))
+}
+
+/// One class of a district.
+pub async fn get(conn: &mut Conn, district_id: &str, id: &str) -> StoreResult<Option<Class>> {
+    Ok(with_conn!(conn, |c| {
+        classes::table
+            .filter(classes::district_id.eq(district_id))
+            .filter(classes::id.eq(id))
+            .select(Class::as_select())
+            .first(c)
+            .await
+            .optional()?
+    }))
+}
+
+/// Classes by id.
+pub async fn get_many(conn: &mut Conn, ids: &[String]) -> StoreResult<Vec<Class>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(with_conn!(conn, |c| {
+        classes::table
+            .filter(classes::id.eq_any(ids))
+            .select(Class::as_select())
+            .load(c)
+            .await?
+    }))
+}
+
+/// Inserts classes.
+pub async fn insert(conn: &mut Conn, rows: &[Class]) -> StoreResult<()> {
+    execute_rows!(conn, rows, |values| {
+        diesel::insert_into(classes::table).values(values)
+    });
+    Ok(())
+}
+
+/// Inserts enrollments.
+pub async fn insert_enrollments(conn: &mut Conn, rows: &[Enrollment]) -> StoreResult<()> {
+    execute_rows!(conn, rows, |values| {
+        diesel::insert_into(enrollments::table).values(values)
+    });
+    Ok(())
+}
+
+/// Active enrollments in the given classes (any role), ordered by id.
+pub async fn enrollments_of_classes(
+    conn: &mut Conn,
+    class_ids: &[String],
+) -> StoreResult<Vec<Enrollment>> {
+    if class_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(with_conn!(conn, |c| {
+        enrollments::table
+            .filter(enrollments::class_id.eq_any(class_ids))
+            .filter(enrollments::status.eq(Status::Active))
+            .order(enrollments::id.asc())
+            .select(Enrollment::as_select())
+            .load(c)
+            .await?
+    }))
+}
+
+/// Active enrollments of the given people, ordered by id.
+pub async fn enrollments_of_people(
+    conn: &mut Conn,
+    person_ids: &[String],
+) -> StoreResult<Vec<Enrollment>> {
+    if person_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(with_conn!(conn, |c| {
+        enrollments::table
+            .filter(enrollments::person_id.eq_any(person_ids))
+            .filter(enrollments::status.eq(Status::Active))
+            .order(enrollments::id.asc())
+            .select(Enrollment::as_select())
+            .load(c)
+            .await?
+    }))
+}
+
+/// Whether a person teaches a class (active teacher or aide enrollment).
+pub async fn teaches(conn: &mut Conn, class_id: &str, person_id: &str) -> StoreResult<bool> {
+    let n: i64 = with_conn!(conn, |c| {
+        enrollments::table
+            .filter(enrollments::class_id.eq(class_id))
+            .filter(enrollments::person_id.eq(person_id))
+            .filter(enrollments::role.eq_any([EnrollmentRole::Teacher, EnrollmentRole::Aide]))
+            .filter(enrollments::status.eq(Status::Active))
+            .count()
+            .get_result(c)
+            .await?
+    });
+    Ok(n > 0)
+}
+
+/// Outcome of a claim.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClaimOutcome {
+    /// The class is now claimed by the caller.
+    Claimed(Class),
+    /// Someone else holds the claim (their person id).
+    HeldBy(String),
+}
+
+/// Claims a class for `person_id` unless someone else holds it. Idempotent for the holder.
+pub async fn claim(
+    conn: &mut Conn,
+    district_id: &str,
+    class_id: &str,
+    person_id: &str,
+) -> StoreResult<ClaimOutcome> {
+    let now = now_micros();
+    with_conn!(conn, |c| {
+        diesel::update(
+            classes::table
+                .filter(classes::district_id.eq(district_id))
+                .filter(classes::id.eq(class_id))
+                .filter(classes::claimed_by.is_null()),
+        )
+        .set((
+            classes::claimed_by.eq(person_id),
+            classes::claimed_at.eq(now),
+            classes::updated_at.eq(now),
+        ))
+        .execute(c)
+        .await?
+    });
+    let class = get(conn, district_id, class_id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    match class.claimed_by.as_deref() {
+        Some(holder) if holder == person_id => Ok(ClaimOutcome::Claimed(class)),
+        Some(holder) => Ok(ClaimOutcome::HeldBy(holder.to_owned())),
+        None => Err(StoreError::Conflict("class claim did not stick".into())),
+    }
+}
+
+/// Clears a class's claim.
+pub async fn release(conn: &mut Conn, district_id: &str, class_id: &str) -> StoreResult<Class> {
+    with_conn!(conn, |c| {
+        diesel::update(
+            classes::table
+                .filter(classes::district_id.eq(district_id))
+                .filter(classes::id.eq(class_id)),
+        )
+        .set((
+            classes::claimed_by.eq(None::<String>),
+            classes::claimed_at.eq(None::<i64>),
+            classes::updated_at.eq(now_micros()),
+        ))
+        .execute(c)
+        .await?
+    });
+    get(conn, district_id, class_id)
+        .await?
+        .ok_or(StoreError::NotFound)
+}

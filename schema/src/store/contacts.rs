@@ -1,1 +1,54 @@
-//! contacts
+//! Contact points: emails and phones, with the one-adult-per-contact-point rule.
+
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use crate::db::{Conn, execute_rows, with_conn};
+use crate::enums::ContactKind;
+use crate::error::StoreResult;
+use crate::models::ContactPoint;
+use crate::tables::contact_points;
+
+/// Inserts contact points. An adult's contact point already held by another adult in the
+/// district is refused with `StoreError::Conflict`.
+pub async fn insert(conn: &mut Conn, rows: &[ContactPoint]) -> StoreResult<()> {
+    execute_rows!(conn, rows, |values| {
+        diesel::insert_into(contact_points::table).values(values)
+    });
+    Ok(())
+}
+
+/// Contact points of the given people.
+pub async fn of_people(conn: &mut Conn, person_ids: &[String]) -> StoreResult<Vec<ContactPoint>> {
+    if person_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(with_conn!(conn, |c| {
+        contact_points::table
+            .filter(contact_points::person_id.eq_any(person_ids))
+            .order(contact_points::id.asc())
+            .select(ContactPoint::as_select())
+            .load(c)
+            .await?
+    }))
+}
+
+/// The adult holding a normalized contact point in a district, if any.
+pub async fn adult_holder(
+    conn: &mut Conn,
+    district_id: &str,
+    kind: ContactKind,
+    value: &str,
+) -> StoreResult<Option<ContactPoint>> {
+    Ok(with_conn!(conn, |c| {
+        contact_points::table
+            .filter(contact_points::district_id.eq(district_id))
+            .filter(contact_points::kind.eq(kind))
+            .filter(contact_points::value.eq(value))
+            .filter(contact_points::is_adult.eq(true))
+            .select(ContactPoint::as_select())
+            .first(c)
+            .await
+            .optional()?
+    }))
+}

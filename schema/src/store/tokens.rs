@@ -1,1 +1,75 @@
-//! tokens
+//! API tokens. Only a hash of each token is stored; the token itself is shown once.
+
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use crate::db::{Conn, with_conn};
+use crate::error::StoreResult;
+use crate::ids::now_micros;
+use crate::models::ApiToken;
+use crate::tables::api_tokens;
+
+/// Stores a token row (its `token_hash` already computed by the caller).
+pub async fn insert(conn: &mut Conn, row: &ApiToken) -> StoreResult<()> {
+    with_conn!(conn, |c| {
+        diesel::insert_into(api_tokens::table)
+            .values(row)
+            .execute(c)
+            .await?
+    });
+    Ok(())
+}
+
+/// The live token with this hash: not revoked and not expired.
+pub async fn find_live(conn: &mut Conn, token_hash: &str) -> StoreResult<Option<ApiToken>> {
+    let now = now_micros();
+    Ok(with_conn!(conn, |c| {
+        api_tokens::table
+            .filter(api_tokens::token_hash.eq(token_hash))
+            .filter(api_tokens::revoked_at.is_null())
+            .filter(
+                api_tokens::expires_at
+                    .is_null()
+                    .or(api_tokens::expires_at.gt(now)),
+            )
+            .select(ApiToken::as_select())
+            .first(c)
+            .await
+            .optional()?
+    }))
+}
+
+/// Records that a token was used (at most once a minute, to spare writes).
+pub async fn touch(conn: &mut Conn, id: &str) -> StoreResult<()> {
+    let now = now_micros();
+    let minute_ago = now - 60_000_000;
+    with_conn!(conn, |c| {
+        diesel::update(
+            api_tokens::table.filter(api_tokens::id.eq(id)).filter(
+                api_tokens::last_used_at
+                    .is_null()
+                    .or(api_tokens::last_used_at.lt(minute_ago)),
+            ),
+        )
+        .set(api_tokens::last_used_at.eq(now))
+        .execute(c)
+        .await?
+    });
+    Ok(())
+}
+
+/// Revokes a token.
+pub async fn revoke(conn: &mut Conn, district_id: &str, id: &str) -> StoreResult<bool> {
+    let n = with_conn!(conn, |c| {
+        diesel::update(
+            api_tokens::table
+                .filter(api_tokens::district_id.eq(district_id))
+                .filter(api_tokens::id.eq(id))
+                .filter(api_tokens::revoked_at.is_null()),
+        )
+        .set(api_tokens::revoked_at.eq(now_micros()))
+        .execute(c)
+        .await?
+    });
+    Ok(n > 0)
+}

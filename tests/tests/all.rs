@@ -1,0 +1,3 @@
+//! Homeroom's integration tests: one binary, one module per area.
+
+mod store_basics;
