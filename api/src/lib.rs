@@ -1,1 +1,13 @@
+//! Homeroom: keeps a school district's rosters and family links in sync and serves them over
+//! GraphQL. This crate is the binary's library: CLI, HTTP server, GraphQL API, services, demo data.
 
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod graphql;
+pub mod server;
+pub mod service;
+pub mod telemetry;
+pub mod time;

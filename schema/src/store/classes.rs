@@ -132,17 +132,21 @@ pub async fn get_many(conn: &mut Conn, ids: &[String]) -> StoreResult<Vec<Class>
 
 /// Inserts classes.
 pub async fn insert(conn: &mut Conn, rows: &[Class]) -> StoreResult<()> {
-    execute_rows!(conn, rows, |values| {
-        diesel::insert_into(classes::table).values(values)
-    });
+    for rows in rows.chunks(1_000) {
+        execute_rows!(conn, rows, |values| {
+            diesel::insert_into(classes::table).values(values)
+        });
+    }
     Ok(())
 }
 
 /// Inserts enrollments.
 pub async fn insert_enrollments(conn: &mut Conn, rows: &[Enrollment]) -> StoreResult<()> {
-    execute_rows!(conn, rows, |values| {
-        diesel::insert_into(enrollments::table).values(values)
-    });
+    for rows in rows.chunks(1_000) {
+        execute_rows!(conn, rows, |values| {
+            diesel::insert_into(enrollments::table).values(values)
+        });
+    }
     Ok(())
 }
 

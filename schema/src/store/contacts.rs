@@ -12,9 +12,11 @@ use crate::tables::contact_points;
 /// Inserts contact points. An adult's contact point already held by another adult in the
 /// district is refused with `StoreError::Conflict`.
 pub async fn insert(conn: &mut Conn, rows: &[ContactPoint]) -> StoreResult<()> {
-    execute_rows!(conn, rows, |values| {
-        diesel::insert_into(contact_points::table).values(values)
-    });
+    for rows in rows.chunks(1_000) {
+        execute_rows!(conn, rows, |values| {
+            diesel::insert_into(contact_points::table).values(values)
+        });
+    }
     Ok(())
 }
 

@@ -20,13 +20,13 @@ pub trait TxFn<'r, R, E>:
     AsyncFnOnce(&'r mut Conn) -> Result<R, E> + FnOnce(&'r mut Conn) -> Self::Fut
 {
     /// The closure's future.
-    type Fut: Future<Output = Result<R, E>> + Send + 'r;
+    type Fut: Future<Output = Result<R, E>> + Send;
 }
 
 impl<'r, F, Fut, R, E> TxFn<'r, R, E> for F
 where
     F: AsyncFnOnce(&'r mut Conn) -> Result<R, E> + FnOnce(&'r mut Conn) -> Fut,
-    Fut: Future<Output = Result<R, E>> + Send + 'r,
+    Fut: Future<Output = Result<R, E>> + Send,
 {
     type Fut = Fut;
 }

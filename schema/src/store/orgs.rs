@@ -10,9 +10,11 @@ use crate::tables::{courses, orgs, terms};
 
 /// Inserts orgs.
 pub async fn insert(conn: &mut Conn, rows: &[Org]) -> StoreResult<()> {
-    execute_rows!(conn, rows, |values| {
-        diesel::insert_into(orgs::table).values(values)
-    });
+    for rows in rows.chunks(1_000) {
+        execute_rows!(conn, rows, |values| {
+            diesel::insert_into(orgs::table).values(values)
+        });
+    }
     Ok(())
 }
 
@@ -44,9 +46,11 @@ pub async fn list(conn: &mut Conn, district_id: &str) -> StoreResult<Vec<Org>> {
 
 /// Inserts courses.
 pub async fn insert_courses(conn: &mut Conn, rows: &[Course]) -> StoreResult<()> {
-    execute_rows!(conn, rows, |values| {
-        diesel::insert_into(courses::table).values(values)
-    });
+    for rows in rows.chunks(1_000) {
+        execute_rows!(conn, rows, |values| {
+            diesel::insert_into(courses::table).values(values)
+        });
+    }
     Ok(())
 }
 
@@ -66,9 +70,11 @@ pub async fn courses_by_id(conn: &mut Conn, ids: &[String]) -> StoreResult<Vec<C
 
 /// Inserts terms.
 pub async fn insert_terms(conn: &mut Conn, rows: &[Term]) -> StoreResult<()> {
-    execute_rows!(conn, rows, |values| {
-        diesel::insert_into(terms::table).values(values)
-    });
+    for rows in rows.chunks(1_000) {
+        execute_rows!(conn, rows, |values| {
+            diesel::insert_into(terms::table).values(values)
+        });
+    }
     Ok(())
 }
 

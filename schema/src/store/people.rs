@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
-use crate::db::{Conn, with_conn};
+use crate::db::{Conn, execute_rows, with_conn};
 use crate::enums::{ContactKind, RecordSource, Role, Status};
 use crate::error::StoreResult;
 use crate::ids::{new_id, now_micros};
@@ -206,6 +206,16 @@ pub async fn add_role(
                 .set(people::is_student.eq(true))
                 .execute(c)
                 .await?
+        });
+    }
+    Ok(())
+}
+
+/// Inserts role rows (e.g. a roster's worth at once). Keep `is_student` in step yourself.
+pub async fn insert_roles(conn: &mut Conn, rows: &[PersonRole]) -> StoreResult<()> {
+    for chunk in rows.chunks(2_000) {
+        execute_rows!(conn, chunk, |values| {
+            diesel::insert_into(person_roles::table).values(values)
         });
     }
     Ok(())

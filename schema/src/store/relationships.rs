@@ -82,9 +82,11 @@ pub async fn count(
 
 /// Inserts relationships.
 pub async fn insert(conn: &mut Conn, rows: &[Relationship]) -> StoreResult<()> {
-    execute_rows!(conn, rows, |values| {
-        diesel::insert_into(relationships::table).values(values)
-    });
+    for rows in rows.chunks(1_000) {
+        execute_rows!(conn, rows, |values| {
+            diesel::insert_into(relationships::table).values(values)
+        });
+    }
     Ok(())
 }
 

@@ -1,0 +1,195 @@
+//! Settings from a TOML file, `HOMEROOM_*` environment variables and flags (flags win over the
+//! environment, which wins over the file), as `operations.md` names them.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+/// Default database: a SQLite file in the working directory.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://homeroom.db";
+/// Default listen address.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+/// Effective settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// `sqlite://PATH` or `postgres://…`.
+    pub database_url: String,
+    /// Address to listen on.
+    pub listen: String,
+    /// Base of links sent to people.
+    pub public_url: String,
+    /// Key that encrypts connector secrets (base64, 32 bytes).
+    pub secret_key: Option<String>,
+    /// SMTP server for email.
+    pub smtp_url: Option<String>,
+    /// Sender address.
+    pub mail_from: String,
+    /// SMS provider endpoint.
+    pub sms_url: Option<String>,
+    /// SMS provider credential.
+    pub sms_token: Option<String>,
+    /// Tracing filter.
+    pub log: String,
+    /// `text` or `json`.
+    pub log_format: String,
+}
+
+/// The keys a config file may hold (snake_case, no prefix).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    database_url: Option<String>,
+    listen: Option<String>,
+    public_url: Option<String>,
+    secret_key: Option<String>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
+    sms_url: Option<String>,
+    sms_token: Option<String>,
+    log: Option<String>,
+    log_format: Option<String>,
+}
+
+/// Values given as flags.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    /// `--database-url`.
+    pub database_url: Option<String>,
+    /// `--listen`.
+    pub listen: Option<String>,
+}
+
+/// Errors reading settings.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The config file could not be read.
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The config file is not valid TOML of the expected keys.
+    #[error("invalid config file {path}: {source}")]
+    Parse {
+        /// The file.
+        path: String,
+        /// Why.
+        source: toml::de::Error,
+    },
+    /// A value is invalid.
+    #[error("invalid setting {key}: {message}")]
+    Invalid {
+        /// The setting.
+        key: &'static str,
+        /// Why.
+        message: String,
+    },
+}
+
+impl Settings {
+    /// Loads settings from an optional file, the process environment, and flags.
+    pub fn load(file: Option<&Path>, flags: &Overrides) -> Result<Settings, ConfigError> {
+        Self::load_with(file, flags, |k| std::env::var(k).ok())
+    }
+
+    /// Like [`Settings::load`] with an explicit environment (for tests).
+    pub fn load_with(
+        file: Option<&Path>,
+        flags: &Overrides,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Settings, ConfigError> {
+        let from_file = match file {
+            Some(path) => {
+                let display = path.display().to_string();
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                    path: display.clone(),
+                    source,
+                })?;
+                toml::from_str(&text).map_err(|source| ConfigError::Parse {
+                    path: display,
+                    source,
+                })?
+            }
+            None => FileSettings::default(),
+        };
+        let pick = |flag: Option<&String>, var: &str, file: Option<String>| {
+            flag.cloned()
+                .or_else(|| env(var).filter(|v| !v.is_empty()))
+                .or(file)
+        };
+        let database_url = pick(
+            flags.database_url.as_ref(),
+            "HOMEROOM_DATABASE_URL",
+            from_file.database_url,
+        )
+        .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        let listen = pick(flags.listen.as_ref(), "HOMEROOM_LISTEN", from_file.listen)
+            .unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
+        let public_url = pick(None, "HOMEROOM_PUBLIC_URL", from_file.public_url)
+            .unwrap_or_else(|| format!("http://{listen}"));
+        let log_format = pick(None, "HOMEROOM_LOG_FORMAT", from_file.log_format)
+            .unwrap_or_else(|| "text".to_owned());
+        if !matches!(log_format.as_str(), "text" | "json") {
+            return Err(ConfigError::Invalid {
+                key: "log_format",
+                message: format!("{log_format:?} is neither text nor json"),
+            });
+        }
+        Ok(Settings {
+            database_url,
+            listen,
+            public_url: public_url.trim_end_matches('/').to_owned(),
+            secret_key: pick(None, "HOMEROOM_SECRET_KEY", from_file.secret_key),
+            smtp_url: pick(None, "HOMEROOM_SMTP_URL", from_file.smtp_url),
+            mail_from: pick(None, "HOMEROOM_MAIL_FROM", from_file.mail_from)
+                .unwrap_or_else(|| "homeroom@localhost".to_owned()),
+            sms_url: pick(None, "HOMEROOM_SMS_URL", from_file.sms_url),
+            sms_token: pick(None, "HOMEROOM_SMS_TOKEN", from_file.sms_token),
+            log: pick(None, "HOMEROOM_LOG", from_file.log).unwrap_or_else(|| "info".to_owned()),
+            log_format,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn defaults_env_file_and_flags_layer_in_order() {
+        let none = |_: &str| None;
+        let s = Settings::load_with(None, &Overrides::default(), none).unwrap();
+        assert_eq!(s.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(s.listen, DEFAULT_LISTEN);
+        assert_eq!(s.public_url, "http://127.0.0.1:8080");
+
+        let dir = std::env::temp_dir().join(format!("hr-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("homeroom.toml");
+        std::fs::write(
+            &file,
+            "database_url = \"sqlite://file.db\"\nlisten = \"0.0.0.0:1\"\n",
+        )
+        .unwrap();
+        let env: HashMap<&str, &str> = [("HOMEROOM_LISTEN", "127.0.0.1:2")].into();
+        let get = |k: &str| env.get(k).map(|v| (*v).to_owned());
+        let s = Settings::load_with(Some(&file), &Overrides::default(), get).unwrap();
+        assert_eq!(s.database_url, "sqlite://file.db");
+        assert_eq!(s.listen, "127.0.0.1:2");
+        let flags = Overrides {
+            listen: Some("127.0.0.1:3".into()),
+            ..Default::default()
+        };
+        let s = Settings::load_with(Some(&file), &flags, get).unwrap();
+        assert_eq!(s.listen, "127.0.0.1:3");
+
+        std::fs::write(&file, "nonsense_key = 1\n").unwrap();
+        let err = Settings::load_with(Some(&file), &Overrides::default(), none).unwrap_err();
+        assert!(err.to_string().contains("invalid config file"), "{err}");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

@@ -1,0 +1,32 @@
+//! The GraphQL API: schema, per-request context, loaders, types and roots.
+
+pub mod connection;
+pub mod context;
+pub mod ids;
+pub mod loaders;
+pub mod mutation;
+pub mod query;
+pub mod types;
+
+use async_graphql::{EmptySubscription, Schema};
+
+/// Deepest query accepted.
+pub const MAX_DEPTH: usize = 12;
+/// Most complex query accepted (lists count `first` × their children).
+pub const MAX_COMPLEXITY: usize = 50_000;
+
+/// The Homeroom schema type.
+pub type HomeroomSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+
+/// Builds the schema with depth and complexity limits on.
+pub fn schema() -> HomeroomSchema {
+    Schema::build(query::Query, mutation::Mutation, EmptySubscription)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .finish()
+}
+
+/// The schema in SDL, as `homeroom schema print` prints it and `schema/homeroom.graphql` keeps it.
+pub fn sdl() -> String {
+    schema().sdl()
+}

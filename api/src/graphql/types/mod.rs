@@ -1,0 +1,10 @@
+//! GraphQL object types: thin wrappers over row models, with nested lists through DataLoaders.
+
+pub mod class;
+pub mod contact;
+pub mod enums;
+pub mod node;
+pub mod org;
+pub mod person;
+pub mod relationship;
+pub mod viewer;

@@ -1,0 +1,76 @@
+//! The caller and their district.
+
+use async_graphql::{Context, ID, Object, Result};
+use homeroom_schema::models;
+use homeroom_schema::store::{districts, orgs};
+
+use crate::auth::Principal;
+use crate::error::ApiError;
+use crate::graphql::context::req;
+use crate::graphql::ids::{NodeKind, encode};
+use crate::graphql::types::enums::{OrgType, ViewerRole};
+use crate::graphql::types::org::Org;
+use crate::graphql::types::person::Person;
+
+/// Who is asking.
+pub struct Viewer(pub Principal);
+
+#[Object]
+impl Viewer {
+    /// The role the caller's token acts with.
+    async fn role(&self) -> ViewerRole {
+        self.0.role.into()
+    }
+    /// Partner scopes (empty for people).
+    async fn scopes(&self) -> &[String] {
+        &self.0.scopes
+    }
+    /// The person behind the token, if any.
+    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        let Some(id) = self.0.person_id.clone() else {
+            return Ok(None);
+        };
+        Ok(req(ctx).loaders.person.load_one(id).await?.map(Person))
+    }
+    /// The caller's district.
+    async fn district(&self, ctx: &Context<'_>) -> Result<District> {
+        load_district(ctx, &self.0.district_id).await
+    }
+}
+
+/// Loads a district row.
+pub async fn load_district(ctx: &Context<'_>, id: &str) -> Result<District> {
+    let mut conn = req(ctx).store.conn().await.map_err(ApiError::from)?;
+    let row = districts::get(&mut conn, id)
+        .await
+        .map_err(ApiError::from)?
+        .ok_or_else(|| ApiError::NotFound("district".into()))?;
+    Ok(District(row))
+}
+
+/// A school district (the tenant).
+pub struct District(pub models::District);
+
+#[Object]
+impl District {
+    /// Global id.
+    pub async fn id(&self) -> ID {
+        encode(NodeKind::District, &self.0.id)
+    }
+    /// Name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// The district's schools.
+    async fn schools(&self, ctx: &Context<'_>) -> Result<Vec<Org>> {
+        let mut conn = req(ctx).store.conn().await.map_err(ApiError::from)?;
+        let rows = orgs::list(&mut conn, &self.0.id)
+            .await
+            .map_err(ApiError::from)?;
+        Ok(rows
+            .into_iter()
+            .filter(|o| OrgType::from(o.org_type) == OrgType::School)
+            .map(Org)
+            .collect())
+    }
+}

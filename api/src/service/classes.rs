@@ -1,0 +1,152 @@
+//! Claiming and releasing classes.
+
+use homeroom_schema::enums::TokenRole;
+use homeroom_schema::models::Class;
+use homeroom_schema::scope;
+use homeroom_schema::store::audit::{self, NewEvent};
+use homeroom_schema::store::classes::{self as store_classes, ClaimOutcome};
+use homeroom_schema::store::people;
+use homeroom_schema::{Conn, Store};
+use serde_json::json;
+
+use crate::auth::Principal;
+use crate::error::{ApiError, ApiResult};
+use crate::service::UserError;
+
+/// Whether `principal` administers `class` (district admin, or school admin of its school).
+async fn administers(conn: &mut Conn, principal: &Principal, class: &Class) -> ApiResult<bool> {
+    Ok(match principal.role {
+        TokenRole::DistrictAdmin => true,
+        TokenRole::SchoolAdmin => match (&principal.person_id, &class.school_id) {
+            (Some(me), Some(school)) => scope::admin_schools(conn, me).await?.contains(school),
+            _ => false,
+        },
+        _ => false,
+    })
+}
+
+async fn load_class(conn: &mut Conn, principal: &Principal, id: &str) -> ApiResult<Class> {
+    store_classes::get(conn, &principal.district_id, id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("class".into()))
+}
+
+/// Claims a class. A teacher of the class claims it for themselves; an admin may claim it for
+/// a teacher (`teacher_id`) or for themselves.
+pub async fn claim(
+    store: &Store,
+    principal: &Principal,
+    class_id: &str,
+    teacher_id: Option<&str>,
+) -> ApiResult<Result<Class, UserError>> {
+    store
+        .transaction(async |conn| {
+            let class = load_class(conn, principal, class_id).await?;
+            let is_admin = administers(conn, principal, &class).await?;
+            let me = principal.person_id.as_deref();
+            let claimant = match (teacher_id, me) {
+                (Some(t), _) if Some(t) != me && !is_admin => {
+                    return Err(ApiError::Forbidden(
+                        "only an admin may claim a class for someone else".into(),
+                    ));
+                }
+                (Some(t), _) => t.to_owned(),
+                (None, Some(m)) => m.to_owned(),
+                (None, None) => {
+                    return Ok(Err(UserError::new(
+                        Some("teacherId"),
+                        "TEACHER_REQUIRED",
+                        "this token is not a person: name the teacher who claims the class",
+                    )));
+                }
+            };
+            if !is_admin {
+                let teaches = store_classes::teaches(conn, &class.id, &claimant).await?;
+                if !teaches {
+                    return Err(ApiError::Forbidden(
+                        "only a teacher of the class or an admin may claim it".into(),
+                    ));
+                }
+            } else if people::get(conn, &principal.district_id, &claimant)
+                .await?
+                .is_none()
+            {
+                return Ok(Err(UserError::new(
+                    Some("teacherId"),
+                    "NOT_FOUND",
+                    "no such teacher",
+                )));
+            }
+            match store_classes::claim(conn, &principal.district_id, &class.id, &claimant).await? {
+                ClaimOutcome::Claimed(after) => {
+                    if class.claimed_by.as_deref() != Some(claimant.as_str()) {
+                        let (actor_kind, actor) = principal.actor();
+                        audit::record(
+                            conn,
+                            NewEvent {
+                                district_id: &principal.district_id,
+                                actor_kind,
+                                actor_id: Some(&actor),
+                                action: "class.claim",
+                                target_kind: "class",
+                                target_id: &class.id,
+                                before: Some(json!({ "claimed_by": class.claimed_by })),
+                                after: Some(json!({ "claimed_by": claimant })),
+                            },
+                        )
+                        .await?;
+                    }
+                    Ok(Ok(after))
+                }
+                ClaimOutcome::HeldBy(_) => Ok(Err(UserError::new(
+                    Some("id"),
+                    "ALREADY_CLAIMED",
+                    "another teacher has already claimed this class",
+                ))),
+            }
+        })
+        .await
+}
+
+/// Releases a class's claim: its holder or an admin.
+pub async fn release(
+    store: &Store,
+    principal: &Principal,
+    class_id: &str,
+) -> ApiResult<Result<Class, UserError>> {
+    store
+        .transaction(async |conn| {
+            let class = load_class(conn, principal, class_id).await?;
+            let Some(holder) = class.claimed_by.clone() else {
+                return Ok(Err(UserError::new(
+                    Some("id"),
+                    "NOT_CLAIMED",
+                    "the class is not claimed",
+                )));
+            };
+            let is_holder = principal.person_id.as_deref() == Some(holder.as_str());
+            if !is_holder && !administers(conn, principal, &class).await? {
+                return Err(ApiError::Forbidden(
+                    "only the teacher who claimed the class or an admin may release it".into(),
+                ));
+            }
+            let after = store_classes::release(conn, &principal.district_id, &class.id).await?;
+            let (actor_kind, actor) = principal.actor();
+            audit::record(
+                conn,
+                NewEvent {
+                    district_id: &principal.district_id,
+                    actor_kind,
+                    actor_id: Some(&actor),
+                    action: "class.release",
+                    target_kind: "class",
+                    target_id: &class.id,
+                    before: Some(json!({ "claimed_by": holder })),
+                    after: Some(json!({ "claimed_by": null })),
+                },
+            )
+            .await?;
+            Ok(Ok(after))
+        })
+        .await
+}

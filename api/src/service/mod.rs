@@ -1,0 +1,27 @@
+//! Use cases, called by thin GraphQL resolvers and the CLI. Each checks who is asking, then talks
+//! to the store.
+
+pub mod classes;
+pub mod tokens;
+
+/// An expected failure the client should show to the user (not a GraphQL error).
+#[derive(Debug, Clone, PartialEq, Eq, async_graphql::SimpleObject)]
+pub struct UserError {
+    /// Path of the input field at fault, if any.
+    pub field: Option<Vec<String>>,
+    /// Human-readable message.
+    pub message: String,
+    /// Stable machine-readable code.
+    pub code: String,
+}
+
+impl UserError {
+    /// A user error about `field`.
+    pub fn new(field: Option<&str>, code: &str, message: impl Into<String>) -> Self {
+        UserError {
+            field: field.map(|f| vec![f.to_owned()]),
+            message: message.into(),
+            code: code.to_owned(),
+        }
+    }
+}
