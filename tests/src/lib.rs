@@ -6,6 +6,8 @@
 //! silent skip (set `HOMEROOM_TEST_PG_URL` to point elsewhere).
 
 pub mod db;
+pub mod fixture;
+pub mod graphql;
 pub mod server;
 
 pub use db::{Backend, TestDb};

@@ -1,3 +1,7 @@
 //! Homeroom's integration tests: one binary, one module per area.
 
+mod binary;
+mod claiming;
+mod graphql_authz;
+mod pagination;
 mod store_basics;

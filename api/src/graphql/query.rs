@@ -208,7 +208,7 @@ impl Query {
     }
 
     /// People the caller may see, in creation order.
-    #[graphql(complexity = "first.unwrap_or(50).max(1) as usize * child_complexity")]
+    #[graphql(complexity = "first.unwrap_or(50).clamp(1, 500) as usize * child_complexity")]
     async fn people(
         &self,
         ctx: &Context<'_>,
@@ -251,7 +251,7 @@ impl Query {
     }
 
     /// Classes the caller may see, in creation order.
-    #[graphql(complexity = "first.unwrap_or(50).max(1) as usize * child_complexity")]
+    #[graphql(complexity = "first.unwrap_or(50).clamp(1, 500) as usize * child_complexity")]
     async fn classes(
         &self,
         ctx: &Context<'_>,
@@ -294,7 +294,7 @@ impl Query {
     }
 
     /// Guardian–student links the caller may see (both people visible), in creation order.
-    #[graphql(complexity = "first.unwrap_or(50).max(1) as usize * child_complexity")]
+    #[graphql(complexity = "first.unwrap_or(50).clamp(1, 500) as usize * child_complexity")]
     async fn relationships(
         &self,
         ctx: &Context<'_>,
