@@ -62,6 +62,7 @@ pub enum Pool {
 
 /// A pooled connection of either backend. Store functions take `&mut Conn`, so the same function
 /// runs inside or outside a transaction.
+#[allow(clippy::large_enum_variant)] // few connections live at once; never stored in bulk
 pub enum Conn {
     /// SQLite connection.
     Sqlite(Object<SqliteConn>),

@@ -8,10 +8,10 @@ use crate::error::ApiResult;
 use crate::graphql::ids::{Cursor, after};
 
 /// Parses `first`/`after` into a store page request.
-pub fn page_request(first: Option<i32>, after_cursor: Option<String>) -> ApiResult<PageRequest> {
+pub fn page_request(first: Option<i32>, after_cursor: Option<&str>) -> ApiResult<PageRequest> {
     Ok(PageRequest {
         first: first.map(i64::from),
-        after: after(after_cursor.as_deref())?,
+        after: after(after_cursor)?,
     })
 }
 

@@ -218,7 +218,7 @@ impl Query {
     ) -> Result<Connection<Cursor, Person, PeopleCount, EmptyFields>> {
         let r = req(ctx);
         let p = r.principal()?;
-        let page = page_request(first, after)?;
+        let page = page_request(first, after.as_deref())?;
         let filter = person_filter(filter);
         let visible = r.visible_people().await?;
         let mut conn = r.store.conn().await.map_err(ApiError::from)?;
@@ -261,7 +261,7 @@ impl Query {
     ) -> Result<Connection<Cursor, Class, ClassesCount, EmptyFields>> {
         let r = req(ctx);
         let p = r.principal()?;
-        let page = page_request(first, after)?;
+        let page = page_request(first, after.as_deref())?;
         let filter = class_filter(filter)?;
         let visible = r.visible_classes().await?;
         let mut conn = r.store.conn().await.map_err(ApiError::from)?;
@@ -304,7 +304,7 @@ impl Query {
     ) -> Result<Connection<Cursor, Relationship, RelationshipsCount, EmptyFields>> {
         let r = req(ctx);
         let p = r.principal()?;
-        let page = page_request(first, after)?;
+        let page = page_request(first, after.as_deref())?;
         let filter = relationship_filter(filter)?;
         let visible = r.visible_people().await?;
         let mut conn = r.store.conn().await.map_err(ApiError::from)?;
