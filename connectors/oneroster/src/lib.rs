@@ -1,0 +1,1 @@
+//! OneRoster connector (CSV and REST).
