@@ -67,6 +67,11 @@ pub struct Relationship {
     pub kind: RelationshipKind,
     /// Whether the student lives with this guardian, when the SIS says.
     pub lives_with_student: Option<bool>,
+    /// True when the SIS named the link only from the student's side (e.g. OneRoster agents on a
+    /// student row), so `kind` is a guess: the sync engine uses it for a new link but never lets
+    /// it overwrite a kind the guardian's own record gave.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub kind_inferred: bool,
     /// SIS status.
     #[serde(default)]
     pub status: RecordStatus,
@@ -84,6 +89,7 @@ impl Relationship {
             student_external_id: student_external_id.into(),
             kind,
             lives_with_student: None,
+            kind_inferred: false,
             status: RecordStatus::Active,
         }
     }
