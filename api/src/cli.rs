@@ -44,6 +44,76 @@ pub enum Command {
         #[command(subcommand)]
         action: SchemaCommand,
     },
+    /// Manage SIS connectors.
+    Connector {
+        /// Connector action.
+        #[command(subcommand)]
+        action: ConnectorCommand,
+    },
+    /// Run syncs.
+    Sync {
+        /// Sync action.
+        #[command(subcommand)]
+        action: SyncCommand,
+    },
+}
+
+/// `homeroom connector …`.
+#[derive(Debug, Subcommand)]
+pub enum ConnectorCommand {
+    /// Add a connector and print its id (only the id, on stdout).
+    Add(ConnectorAddArgs),
+}
+
+/// `homeroom connector add` options.
+#[derive(Debug, Args)]
+pub struct ConnectorAddArgs {
+    /// Kind: oneroster-csv, oneroster-rest, clever, classlink, aeries.
+    pub kind: String,
+    /// Name, unique in the district.
+    #[arg(long)]
+    pub name: String,
+    /// Configuration as JSON, e.g. '{"path": "district.zip"}'.
+    #[arg(long, value_name = "JSON")]
+    pub config: String,
+    /// District (default: the database's default district).
+    #[arg(long, value_name = "ID")]
+    pub district: Option<String>,
+    /// Cron schedule for automatic syncs, e.g. "0 2 * * *".
+    #[arg(long, value_name = "CRON")]
+    pub schedule: Option<String>,
+}
+
+/// `homeroom sync …`.
+#[derive(Debug, Subcommand)]
+pub enum SyncCommand {
+    /// Run a sync now and wait for it: exit 0 when it succeeded, 2 when held, 1 when it failed.
+    Run(SyncRunArgs),
+}
+
+/// Sync modes on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CliMode {
+    /// A full snapshot (removals apply after a complete one).
+    Full,
+    /// Changes since the last sync.
+    Delta,
+}
+
+/// `homeroom sync run` options.
+#[derive(Debug, Args)]
+pub struct SyncRunArgs {
+    /// The connector's id.
+    pub connector_id: String,
+    /// Full snapshot or delta.
+    #[arg(long, value_enum, default_value = "full")]
+    pub mode: CliMode,
+    /// Compute the report without changing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `homeroom serve` options.
@@ -131,8 +201,17 @@ pub enum SchemaCommand {
     Print,
 }
 
-/// Runs the parsed command line.
-pub async fn run(cli: Cli) -> anyhow::Result<()> {
+/// The configured secret key, if any.
+pub fn secret_key(settings: &Settings) -> anyhow::Result<Option<crate::secrets::SecretKey>> {
+    Ok(settings
+        .secret_key
+        .as_deref()
+        .map(crate::secrets::SecretKey::from_base64)
+        .transpose()?)
+}
+
+/// Runs the parsed command line; the exit code is 0 on success.
+pub async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     let listen = match &cli.command {
         Command::Serve(args) => args.listen.clone(),
         _ => None,
@@ -150,7 +229,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             action: SchemaCommand::Print,
         } => {
             print!("{}", crate::graphql::sdl());
-            Ok(())
+            Ok(std::process::ExitCode::SUCCESS)
         }
         Command::Migrate => {
             let store = Store::open(&settings.database_url)?;
@@ -159,7 +238,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             for name in applied {
                 eprintln!("applied {name}");
             }
-            Ok(())
+            Ok(std::process::ExitCode::SUCCESS)
         }
         Command::Token {
             action: TokenCommand::Create(args),
@@ -178,14 +257,33 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             )
             .await?;
             println!("{secret}");
-            Ok(())
+            Ok(std::process::ExitCode::SUCCESS)
         }
         Command::Serve(args) => {
             let store = Store::open_and_migrate(&settings.database_url).await?;
+            let key = match secret_key(&settings)? {
+                Some(key) => Some(key),
+                None if args.demo => Some(crate::secrets::SecretKey::generate().0),
+                None => None,
+            };
+            let sync = crate::service::sync::SyncService::new(store.clone(), key);
             if args.demo {
                 crate::demo::prepare(&store, &settings).await?;
             }
-            crate::server::serve(store, &settings.listen).await
+            crate::server::serve(store, sync, &settings.listen).await?;
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        Command::Connector {
+            action: ConnectorCommand::Add(args),
+        } => {
+            let store = Store::open_and_migrate(&settings.database_url).await?;
+            crate::commands::connector_add(&store, &settings, args).await
+        }
+        Command::Sync {
+            action: SyncCommand::Run(args),
+        } => {
+            let store = Store::open_and_migrate(&settings.database_url).await?;
+            crate::commands::sync_run(&store, &settings, args).await
         }
     }
 }

@@ -373,6 +373,11 @@ fn build(district: &str) -> Roster {
                 .filter(|(_, g)| *g == grade.to_string())
                 .map(|(c, _)| c)
                 .collect();
+            // Spread students over the sections of their grade.
+            if !picks.is_empty() {
+                let offset = rng.random_range(0..picks.len());
+                picks.rotate_left(offset);
+            }
             for (c, _) in list {
                 if picks.len() >= school.classes_per_student {
                     break;

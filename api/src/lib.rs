@@ -3,11 +3,15 @@
 
 pub mod auth;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod error;
 pub mod graphql;
+pub mod metrics;
+pub mod secrets;
 pub mod server;
 pub mod service;
+pub mod sync;
 pub mod telemetry;
 pub mod time;

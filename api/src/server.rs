@@ -16,6 +16,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::graphql::context::RequestCtx;
 use crate::graphql::{HomeroomSchema, schema};
+use crate::service::sync::SyncService;
 use crate::service::tokens;
 
 /// Shared state of the HTTP handlers.
@@ -25,18 +26,23 @@ pub struct AppState {
     pub store: Store,
     /// The GraphQL schema.
     pub schema: HomeroomSchema,
+    /// Sync runs.
+    pub sync: SyncService,
 }
 
 /// Builds the router.
-pub fn router(store: Store) -> Router {
+pub fn router(store: Store, sync: SyncService) -> Router {
     let state = AppState {
         store,
         schema: schema(),
+        sync,
     };
     Router::new()
         .route("/graphql", get(graphiql).post(graphql))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .layer(axum::middleware::from_fn(observe))
         .layer(RequestBodyLimitLayer::new(4 * 1024 * 1024))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -55,7 +61,7 @@ async fn graphql(
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
     let principal = tokens::authenticate(&app.store, auth).await;
-    let ctx = RequestCtx::new(app.store.clone(), principal);
+    let ctx = RequestCtx::new(app.store.clone(), principal).with_sync(app.sync.clone());
     let mut response = app.schema.execute(request.into_inner().data(ctx)).await;
     crate::error::finish_response(&mut response);
     response.into()
@@ -63,6 +69,31 @@ async fn graphql(
 
 async fn graphiql() -> impl IntoResponse {
     Html(GraphiQLSource::build().endpoint("/graphql").finish())
+}
+
+async fn metrics() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        crate::metrics::render(),
+    )
+}
+
+/// Records each request's latency by route.
+async fn observe(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path: &'static str = match request.uri().path() {
+        "/graphql" => "/graphql",
+        "/healthz" => "/healthz",
+        "/readyz" => "/readyz",
+        "/metrics" => "/metrics",
+        _ => "other",
+    };
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    crate::metrics::http_request(path, response.status().as_u16(), started.elapsed());
+    response
 }
 
 async fn healthz() -> &'static str {
@@ -79,15 +110,19 @@ async fn readyz(State(app): State<AppState>) -> impl IntoResponse {
     }
 }
 
-/// Serves until ctrl-c or SIGTERM.
-pub async fn serve(store: Store, listen: &str) -> anyhow::Result<()> {
+/// Serves (and runs the scheduler) until ctrl-c or SIGTERM.
+pub async fn serve(store: Store, sync: SyncService, listen: &str) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
     tracing::info!(address = %listener.local_addr()?, "homeroom listening");
-    axum::serve(listener, router(store))
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let scheduler = tokio::spawn(crate::sync::scheduler::run(sync.clone(), stopped));
+    axum::serve(listener, router(store, sync))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    let _ = stop.send(true);
+    let _ = scheduler.await;
     Ok(())
 }
 

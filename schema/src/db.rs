@@ -81,7 +81,7 @@ impl Conn {
 
     /// Begins a transaction. SQLite takes the write lock at once (`BEGIN IMMEDIATE`), so two
     /// writers queue on the busy timeout instead of failing when a read lock is upgraded.
-    pub(crate) async fn begin(&mut self) -> diesel::QueryResult<()> {
+    pub async fn begin(&mut self) -> diesel::QueryResult<()> {
         match self {
             Conn::Sqlite(c) => {
                 let c: &mut SqliteConn = c;
@@ -97,7 +97,7 @@ impl Conn {
         }
     }
 
-    pub(crate) async fn commit(&mut self) -> diesel::QueryResult<()> {
+    pub async fn commit(&mut self) -> diesel::QueryResult<()> {
         match self {
             Conn::Sqlite(c) => {
                 <SqliteConn as AsyncConnection>::TransactionManager::commit_transaction(&mut **c)
@@ -107,7 +107,7 @@ impl Conn {
         }
     }
 
-    pub(crate) async fn rollback(&mut self) -> diesel::QueryResult<()> {
+    pub async fn rollback(&mut self) -> diesel::QueryResult<()> {
         match self {
             Conn::Sqlite(c) => {
                 <SqliteConn as AsyncConnection>::TransactionManager::rollback_transaction(&mut **c)
@@ -168,20 +168,30 @@ macro_rules! execute_rows {
 }
 pub(crate) use execute_rows;
 
-/// Runs a multi-row upsert: on PostgreSQL one statement for all of `$rows`; on SQLite, whose
-/// multi-row upsert diesel does not build, one prepared statement per row inside a single
-/// transaction (savepoint when nested) on the blocking thread, which SQLite runs at memory speed.
-/// `$values` is the slice on PostgreSQL and one row on SQLite. Evaluates to rows written.
+/// Runs a multi-row upsert of `$rows`, once per backend, and evaluates to rows written.
+///
+/// - SQLite: one statement per row, all inside a single transaction (a savepoint when nested) on
+///   the connection's blocking thread, working on an owned copy of the rows. Per-row statements
+///   are how SQLite is fast (it has no multi-row upsert that diesel builds) provided the
+///   statement is prepared once, so `$sqlite` should have a static query id and be safe to cache
+///   (see `store::bulk`); a statement diesel will not cache is re-parsed for every row.
+/// - PostgreSQL: `$pg` is one statement for all of `$rows`.
+///
+/// The short form `|$values| $query` uses one expression for both, with `$values` one row on
+/// SQLite and the slice on PostgreSQL (a diesel multi-row `insert_into(…).values(slice)`).
 macro_rules! upsert_rows {
     ($conn:expr, $rows:expr, |$values:ident| $query:expr) => {
+        $crate::db::upsert_rows!($conn, $rows, sqlite: |$values| $query, postgres: |$values| $query)
+    };
+    ($conn:expr, $rows:expr, sqlite: |$row:ident| $sqlite:expr, postgres: |$pg_rows:ident| $pg:expr $(,)?) => {
         match $conn {
             $crate::db::Conn::Sqlite(obj) => {
                 let owned = $rows.to_vec();
                 obj.spawn_blocking(move |inner| {
                     diesel::Connection::transaction(inner, |inner| {
                         let mut written = 0;
-                        for $values in &owned {
-                            written += diesel::RunQueryDsl::execute($query, &mut *inner)?;
+                        for $row in &owned {
+                            written += diesel::RunQueryDsl::execute($sqlite, &mut *inner)?;
                         }
                         diesel::QueryResult::Ok(written)
                     })
@@ -189,8 +199,8 @@ macro_rules! upsert_rows {
                 .await?
             }
             $crate::db::Conn::Pg(obj) => {
-                let $values = $rows;
-                diesel_async::RunQueryDsl::execute($query, &mut **obj).await?
+                let $pg_rows = $rows;
+                diesel_async::RunQueryDsl::execute($pg, &mut **obj).await?
             }
         }
     };

@@ -20,6 +20,8 @@ pub struct RequestCtx {
     visible_classes: OnceCell<Visible>,
     /// Batched loaders for nested lists.
     pub loaders: Loaders,
+    /// Sync runs (absent in contexts that cannot run syncs).
+    pub sync: Option<crate::service::sync::SyncService>,
 }
 
 impl RequestCtx {
@@ -31,7 +33,14 @@ impl RequestCtx {
             principal,
             visible_people: OnceCell::new(),
             visible_classes: OnceCell::new(),
+            sync: None,
         }
+    }
+
+    /// Adds the sync service (the HTTP server does).
+    pub fn with_sync(mut self, sync: crate::service::sync::SyncService) -> Self {
+        self.sync = Some(sync);
+        self
     }
 
     /// The authenticated caller, or `UNAUTHENTICATED`.

@@ -23,6 +23,10 @@ pub enum NodeKind {
     Course,
     /// A term.
     Term,
+    /// A connector.
+    Connector,
+    /// A sync run.
+    SyncRun,
 }
 
 impl NodeKind {
@@ -35,6 +39,8 @@ impl NodeKind {
             NodeKind::District => "District",
             NodeKind::Course => "Course",
             NodeKind::Term => "Term",
+            NodeKind::Connector => "Connector",
+            NodeKind::SyncRun => "SyncRun",
         }
     }
 
@@ -47,6 +53,8 @@ impl NodeKind {
             "District" => NodeKind::District,
             "Course" => NodeKind::Course,
             "Term" => NodeKind::Term,
+            "Connector" => NodeKind::Connector,
+            "SyncRun" => NodeKind::SyncRun,
             _ => return None,
         })
     }

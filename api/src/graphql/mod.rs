@@ -6,6 +6,7 @@ pub mod ids;
 pub mod loaders;
 pub mod mutation;
 pub mod query;
+pub mod sync_api;
 pub mod types;
 
 use async_graphql::{EmptySubscription, Schema};
@@ -15,12 +16,20 @@ pub const MAX_DEPTH: usize = 12;
 /// Most complex query accepted (lists count `first` × their children).
 pub const MAX_COMPLEXITY: usize = 50_000;
 
+/// The query root.
+#[derive(async_graphql::MergedObject, Default)]
+pub struct Query(query::RosterQuery, sync_api::SyncQuery);
+
+/// The mutation root.
+#[derive(async_graphql::MergedObject, Default)]
+pub struct Mutation(mutation::ClassMutation, sync_api::SyncMutation);
+
 /// The Homeroom schema type.
-pub type HomeroomSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+pub type HomeroomSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// Builds the schema with depth and complexity limits on.
 pub fn schema() -> HomeroomSchema {
-    Schema::build(query::Query, mutation::Mutation, EmptySubscription)
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .finish()

@@ -31,11 +31,12 @@ impl From<Result<homeroom_schema::models::Class, UserError>> for ClassClaimPaylo
     }
 }
 
-/// Entry points for changing data.
-pub struct Mutation;
+/// Class mutations.
+#[derive(Default)]
+pub struct ClassMutation;
 
 #[Object]
-impl Mutation {
+impl ClassMutation {
     /// Claims a class: a teacher of the class for themselves, or an admin for a teacher.
     async fn claim_class(
         &self,

@@ -143,10 +143,11 @@ impl RelationshipsCount {
 }
 
 /// Entry points for reading the roster.
-pub struct Query;
+#[derive(Default)]
+pub struct RosterQuery;
 
 #[Object]
-impl Query {
+impl RosterQuery {
     /// The caller.
     async fn viewer(&self, ctx: &Context<'_>) -> Result<Viewer> {
         Ok(Viewer(req(ctx).principal()?.clone()))
@@ -203,6 +204,24 @@ impl Query {
                 .await?
                 .filter(|t| t.district_id == district_id)
                 .map(|t| Node::Term(Term(t))),
+            NodeKind::Connector | NodeKind::SyncRun => {
+                let Ok(p) = crate::graphql::sync_api::connector_admin(r) else {
+                    return Ok(None);
+                };
+                let mut conn = r.store.conn().await.map_err(ApiError::from)?;
+                if kind == NodeKind::Connector {
+                    homeroom_schema::store::connectors::get(&mut conn, &p.district_id, &row)
+                        .await
+                        .map_err(ApiError::from)?
+                        .map(|c| Node::Connector(crate::graphql::types::sync::Connector(c)))
+                } else {
+                    homeroom_schema::store::sync_runs::get(&mut conn, &row)
+                        .await
+                        .map_err(ApiError::from)?
+                        .filter(|run| run.district_id == p.district_id)
+                        .map(|run| Node::SyncRun(crate::graphql::types::sync::SyncRun(run)))
+                }
+            }
             NodeKind::District => None,
         })
     }

@@ -2,6 +2,8 @@
 //! to the store.
 
 pub mod classes;
+pub mod connectors;
+pub mod sync;
 pub mod tokens;
 
 /// An expected failure the client should show to the user (not a GraphQL error).

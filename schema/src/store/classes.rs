@@ -4,7 +4,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use crate::db::{Conn, execute_rows, with_conn};
-use crate::enums::{EnrollmentRole, Status};
+use crate::enums::{EnrollmentRole, RecordSource, Status};
 use crate::error::{StoreError, StoreResult};
 use crate::ids::now_micros;
 use crate::models::{Class, Enrollment};
@@ -265,4 +265,79 @@ pub async fn release(conn: &mut Conn, district_id: &str, class_id: &str) -> Stor
     get(conn, district_id, class_id)
         .await?
         .ok_or(StoreError::NotFound)
+}
+
+/// Rewrites the SIS-owned fields of a class; local title, join code and claim stay.
+pub async fn update_sis(conn: &mut Conn, row: &Class) -> StoreResult<()> {
+    with_conn!(conn, |c| {
+        diesel::update(classes::table.find(&row.id))
+            .set((
+                classes::school_id.eq(&row.school_id),
+                classes::course_id.eq(&row.course_id),
+                classes::term_id.eq(&row.term_id),
+                classes::sis_title.eq(&row.sis_title),
+                classes::class_code.eq(&row.class_code),
+                classes::status.eq(row.status),
+                classes::updated_at.eq(row.updated_at),
+            ))
+            .execute(c)
+            .await?
+    });
+    Ok(())
+}
+
+/// Enrollments (any status) of the given classes and people, for matching SIS enrollments.
+pub async fn enrollments_between(
+    conn: &mut Conn,
+    class_ids: &[String],
+    person_ids: &[String],
+) -> StoreResult<Vec<Enrollment>> {
+    if class_ids.is_empty() || person_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(with_conn!(conn, |c| {
+        enrollments::table
+            .filter(enrollments::class_id.eq_any(class_ids))
+            .filter(enrollments::person_id.eq_any(person_ids))
+            .select(Enrollment::as_select())
+            .load(c)
+            .await?
+    }))
+}
+
+/// Rewrites the SIS-owned fields of an enrollment (primary flag, dates, status).
+pub async fn update_enrollment_sis(conn: &mut Conn, row: &Enrollment) -> StoreResult<()> {
+    with_conn!(conn, |c| {
+        diesel::update(enrollments::table.find(&row.id))
+            .set((
+                enrollments::is_primary.eq(row.is_primary),
+                enrollments::begin_date.eq(&row.begin_date),
+                enrollments::end_date.eq(&row.end_date),
+                enrollments::status.eq(row.status),
+                enrollments::updated_at.eq(row.updated_at),
+            ))
+            .execute(c)
+            .await?
+    });
+    Ok(())
+}
+
+/// Ends (archives) the SIS enrollments among `ids`; manual enrollments stay.
+pub async fn end_sis_enrollments(conn: &mut Conn, ids: &[String]) -> StoreResult<usize> {
+    let now = now_micros();
+    let mut n = 0;
+    for chunk in ids.chunks(5_000) {
+        n += with_conn!(conn, |c| {
+            diesel::update(enrollments::table.filter(enrollments::id.eq_any(chunk)))
+                .filter(enrollments::source.eq(RecordSource::Sis))
+                .filter(enrollments::status.eq(Status::Active))
+                .set((
+                    enrollments::status.eq(Status::Archived),
+                    enrollments::updated_at.eq(now),
+                ))
+                .execute(c)
+                .await?
+        });
+    }
+    Ok(n)
 }

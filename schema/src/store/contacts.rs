@@ -54,3 +54,66 @@ pub async fn adult_holder(
             .optional()?
     }))
 }
+
+/// Adult contact points of a district with one of `values` (of `kind`).
+pub async fn adult_holders(
+    conn: &mut Conn,
+    district_id: &str,
+    kind: ContactKind,
+    values: &[String],
+) -> StoreResult<Vec<ContactPoint>> {
+    if values.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(with_conn!(conn, |c| {
+        contact_points::table
+            .filter(contact_points::district_id.eq(district_id))
+            .filter(contact_points::kind.eq(kind))
+            .filter(contact_points::value.eq_any(values))
+            .filter(contact_points::is_adult.eq(true))
+            .select(ContactPoint::as_select())
+            .load(c)
+            .await?
+    }))
+}
+
+/// Inserts contact points, skipping any that would break a uniqueness rule; returns how many
+/// were inserted.
+pub async fn insert_skipping_conflicts(
+    conn: &mut Conn,
+    rows: &[ContactPoint],
+) -> StoreResult<usize> {
+    let mut added = 0;
+    for chunk in rows.chunks(2_000) {
+        added += crate::db::upsert_rows!(conn, chunk, |values| {
+            diesel::insert_into(contact_points::table)
+                .values(values)
+                .on_conflict_do_nothing()
+        });
+    }
+    Ok(added)
+}
+
+/// Deletes a person's SIS contact points that are unverified and not in `keep` (kind, value):
+/// unverified SIS contact points follow the SIS; verified ones are never touched by sync.
+pub async fn drop_stale_sis(
+    conn: &mut Conn,
+    person_id: &str,
+    keep: &[(ContactKind, String)],
+) -> StoreResult<usize> {
+    let current = of_people(conn, std::slice::from_ref(&person_id.to_owned())).await?;
+    let stale: Vec<String> = current
+        .into_iter()
+        .filter(|cp| cp.source == crate::enums::ContactSource::Sis && cp.verified_at.is_none())
+        .filter(|cp| !keep.iter().any(|(k, v)| *k == cp.kind && *v == cp.value))
+        .map(|cp| cp.id)
+        .collect();
+    if stale.is_empty() {
+        return Ok(0);
+    }
+    Ok(with_conn!(conn, |c| {
+        diesel::delete(contact_points::table.filter(contact_points::id.eq_any(&stale)))
+            .execute(c)
+            .await?
+    }))
+}

@@ -10,9 +10,12 @@ pub mod classes;
 pub mod connectors;
 pub mod contacts;
 pub mod districts;
+pub mod links;
 pub mod orgs;
 pub mod people;
 pub mod relationships;
+pub mod status;
+pub mod sync_runs;
 pub mod tokens;
 
 /// Lets `transaction` take `async |conn| { … }` closures whose future is `Send`.

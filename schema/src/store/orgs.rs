@@ -91,3 +91,57 @@ pub async fn terms_by_id(conn: &mut Conn, ids: &[String]) -> StoreResult<Vec<Ter
             .await?
     }))
 }
+
+/// Rewrites the SIS-owned fields of an org (and makes it active again).
+pub async fn update_org(conn: &mut Conn, row: &Org) -> StoreResult<()> {
+    with_conn!(conn, |c| {
+        diesel::update(orgs::table.find(&row.id))
+            .set((
+                orgs::name.eq(&row.name),
+                orgs::identifier.eq(&row.identifier),
+                orgs::org_type.eq(row.org_type),
+                orgs::parent_id.eq(&row.parent_id),
+                orgs::status.eq(row.status),
+                orgs::updated_at.eq(row.updated_at),
+            ))
+            .execute(c)
+            .await?
+    });
+    Ok(())
+}
+
+/// Rewrites the SIS-owned fields of a course.
+pub async fn update_course(conn: &mut Conn, row: &Course) -> StoreResult<()> {
+    with_conn!(conn, |c| {
+        diesel::update(courses::table.find(&row.id))
+            .set((
+                courses::org_id.eq(&row.org_id),
+                courses::title.eq(&row.title),
+                courses::code.eq(&row.code),
+                courses::status.eq(row.status),
+                courses::updated_at.eq(row.updated_at),
+            ))
+            .execute(c)
+            .await?
+    });
+    Ok(())
+}
+
+/// Rewrites the SIS-owned fields of a term.
+pub async fn update_term(conn: &mut Conn, row: &Term) -> StoreResult<()> {
+    with_conn!(conn, |c| {
+        diesel::update(terms::table.find(&row.id))
+            .set((
+                terms::title.eq(&row.title),
+                terms::term_type.eq(&row.term_type),
+                terms::start_date.eq(&row.start_date),
+                terms::end_date.eq(&row.end_date),
+                terms::parent_id.eq(&row.parent_id),
+                terms::status.eq(row.status),
+                terms::updated_at.eq(row.updated_at),
+            ))
+            .execute(c)
+            .await?
+    });
+    Ok(())
+}

@@ -246,3 +246,49 @@ mod tests {
         assert_eq!(like_pattern("50%_x"), "%50\\%\\_x%");
     }
 }
+
+/// Students of a district with any of the given student numbers.
+pub async fn students_by_number(
+    conn: &mut Conn,
+    district_id: &str,
+    numbers: &[String],
+) -> StoreResult<Vec<Person>> {
+    if numbers.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(with_conn!(conn, |c| {
+        people::table
+            .filter(people::district_id.eq(district_id))
+            .filter(people::is_student.eq(true))
+            .filter(people::student_number.eq_any(numbers))
+            .select(Person::as_select())
+            .load(c)
+            .await?
+    }))
+}
+
+/// Adds roles, skipping any the person already holds.
+pub async fn add_roles(conn: &mut Conn, rows: &[PersonRole]) -> StoreResult<usize> {
+    let mut added = 0;
+    for chunk in rows.chunks(2_000) {
+        added += crate::db::upsert_rows!(conn, chunk, |values| {
+            diesel::insert_into(person_roles::table)
+                .values(values)
+                .on_conflict_do_nothing()
+        });
+    }
+    Ok(added)
+}
+
+/// Marks people as students (the flag behind the student-number identity rule).
+pub async fn mark_students(conn: &mut Conn, ids: &[String]) -> StoreResult<()> {
+    for chunk in ids.chunks(5_000) {
+        with_conn!(conn, |c| {
+            diesel::update(people::table.filter(people::id.eq_any(chunk)))
+                .set(people::is_student.eq(true))
+                .execute(c)
+                .await?
+        });
+    }
+    Ok(())
+}

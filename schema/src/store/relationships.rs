@@ -129,3 +129,117 @@ pub async fn active_of_people(
             .await?
     }))
 }
+
+/// Relationships (any status) between any of `guardian_ids` and any of `student_ids`.
+pub async fn between(
+    conn: &mut Conn,
+    guardian_ids: &[String],
+    student_ids: &[String],
+) -> StoreResult<Vec<Relationship>> {
+    if guardian_ids.is_empty() || student_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(with_conn!(conn, |c| {
+        relationships::table
+            .filter(relationships::guardian_id.eq_any(guardian_ids))
+            .filter(relationships::student_id.eq_any(student_ids))
+            .select(Relationship::as_select())
+            .load(c)
+            .await?
+    }))
+}
+
+/// Rewrites the SIS-owned fields of a link and makes it active again (never call it on a
+/// tombstone a person made).
+pub async fn update_from_sis(conn: &mut Conn, row: &Relationship) -> StoreResult<()> {
+    with_conn!(conn, |c| {
+        diesel::update(relationships::table.find(&row.id))
+            .set((
+                relationships::kind.eq(row.kind),
+                relationships::lives_with_student.eq(row.lives_with_student),
+                relationships::status.eq(RelationshipStatus::Active),
+                relationships::removed_by.eq(None::<String>),
+                relationships::removed_at.eq(None::<i64>),
+                relationships::updated_at.eq(row.updated_at),
+            ))
+            .execute(c)
+            .await?
+    });
+    Ok(())
+}
+
+/// Who removes a relationship when the SIS drops it (as opposed to a person's id).
+pub const REMOVED_BY_SYNC: &str = "sync";
+
+/// Removes links because the SIS no longer sends them.
+pub async fn remove_by_sync(conn: &mut Conn, ids: &[String]) -> StoreResult<usize> {
+    let now = crate::ids::now_micros();
+    let mut n = 0;
+    for chunk in ids.chunks(5_000) {
+        n += with_conn!(conn, |c| {
+            diesel::update(relationships::table.filter(relationships::id.eq_any(chunk)))
+                .filter(relationships::status.eq(RelationshipStatus::Active))
+                .set((
+                    relationships::status.eq(RelationshipStatus::Removed),
+                    relationships::removed_by.eq(REMOVED_BY_SYNC),
+                    relationships::removed_at.eq(now),
+                    relationships::updated_at.eq(now),
+                ))
+                .execute(c)
+                .await?
+        });
+    }
+    Ok(n)
+}
+
+/// Relationships of `ids` that have an invitation in flight or accepted, or whose guardian
+/// claimed an account: the family keeps these links when the SIS drops them.
+pub async fn kept_by_families(conn: &mut Conn, ids: &[String]) -> StoreResult<Vec<String>> {
+    use crate::enums::{AccountState, InvitationStatus};
+    use crate::tables::{invitations, people};
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut kept: Vec<String> = with_conn!(conn, |c| {
+        invitations::table
+            .filter(invitations::relationship_id.eq_any(ids))
+            .filter(
+                invitations::status.ne_all([InvitationStatus::Revoked, InvitationStatus::Expired]),
+            )
+            .select(invitations::relationship_id.assume_not_null())
+            .load(c)
+            .await?
+    });
+    let claimed: Vec<String> = with_conn!(conn, |c| {
+        relationships::table
+            .inner_join(people::table.on(people::id.eq(relationships::guardian_id)))
+            .filter(relationships::id.eq_any(ids))
+            .filter(people::account_state.ne(AccountState::None))
+            .select(relationships::id)
+            .load(c)
+            .await?
+    });
+    kept.extend(claimed);
+    kept.sort();
+    kept.dedup();
+    Ok(kept)
+}
+
+/// Active guardian counts of the given students.
+pub async fn active_guardian_counts(
+    conn: &mut Conn,
+    student_ids: &[String],
+) -> StoreResult<Vec<(String, i64)>> {
+    if student_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(with_conn!(conn, |c| {
+        relationships::table
+            .filter(relationships::student_id.eq_any(student_ids))
+            .filter(relationships::status.eq(RelationshipStatus::Active))
+            .group_by(relationships::student_id)
+            .select((relationships::student_id, diesel::dsl::count_star()))
+            .load(c)
+            .await?
+    }))
+}

@@ -7,4 +7,5 @@ pub mod node;
 pub mod org;
 pub mod person;
 pub mod relationship;
+pub mod sync;
 pub mod viewer;

@@ -26,4 +26,8 @@ pub enum Node {
     Term(Term),
     /// The district.
     District(District),
+    /// A connector.
+    Connector(crate::graphql::types::sync::Connector),
+    /// A sync run.
+    SyncRun(crate::graphql::types::sync::SyncRun),
 }

@@ -1,0 +1,227 @@
+//! A run's report: counts per entity and action, and issues (errors reject a record; alerts flag
+//! an accepted record that looks wrong).
+
+use std::collections::{BTreeMap, HashSet};
+
+use homeroom_connector_core::EntityKind;
+use homeroom_schema::enums::Severity;
+use homeroom_schema::ids::{new_id, now_micros};
+use homeroom_schema::models::SyncIssue;
+use serde::{Deserialize, Serialize};
+
+/// Most issues of one code a run stores; the rest are counted in a summary alert.
+pub const MAX_ISSUES_PER_CODE: usize = 5_000;
+
+/// What happened to the records of one entity kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    /// New local rows.
+    pub created: u64,
+    /// Local rows whose SIS fields changed.
+    pub updated: u64,
+    /// Records identical to the last run (no write).
+    pub unchanged: u64,
+    /// Local rows archived (or links removed) because the SIS dropped them.
+    pub archived: u64,
+    /// Records linked to an existing person by the identity rules.
+    pub merged: u64,
+    /// Records rejected (see the errors).
+    pub rejected: u64,
+}
+
+/// Counts of one entity kind, as stored on the run (JSON list).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntityCounts {
+    /// Entity kind (`person`, `class`, …).
+    pub entity: String,
+    /// The counts.
+    #[serde(flatten)]
+    pub counts: Counts,
+}
+
+/// Issue codes the engine raises.
+pub mod codes {
+    /// A required reference (an enrollment's class or user, a link's people) is unknown.
+    pub const UNKNOWN_REFERENCE: &str = "unknown_reference";
+    /// An optional reference (a class's course or term, an org's parent) is unknown.
+    pub const UNRESOLVED_OPTIONAL_REFERENCE: &str = "unresolved_optional_reference";
+    /// A required field is missing or a value is invalid.
+    pub const INVALID_VALUE: &str = "invalid_value";
+    /// An email or phone could not be normalized.
+    pub const INVALID_CONTACT_POINT: &str = "invalid_contact_point";
+    /// A contact point is already held by another person.
+    pub const CONTACT_POINT_TAKEN: &str = "contact_point_taken";
+    /// An email is shared by a student and an adult.
+    pub const STUDENT_ADULT_SHARED_EMAIL: &str = "student_adult_shared_email";
+    /// A phone shared by adults with different names (families share home phones).
+    pub const SHARED_PHONE: &str = "shared_phone";
+    /// Email and phone matched two different people.
+    pub const CONTACT_CONFLICT: &str = "contact_conflict";
+    /// A record matches a claimed account by an unverified contact point: a merge suggestion.
+    pub const MERGE_SUGGESTION: &str = "merge_suggestion";
+    /// A student with six or more guardians.
+    pub const MANY_GUARDIANS: &str = "many_guardians";
+    /// A guardian link (agent) that points at someone who is not a guardian (e.g. a teacher).
+    pub const AGENT_NOT_GUARDIAN: &str = "agent_not_guardian";
+    /// A guardian link whose student side is not a student.
+    pub const AGENT_NOT_STUDENT: &str = "agent_not_student";
+    /// The SIS still sends a link a person removed by hand.
+    pub const TOMBSTONED_RELATIONSHIP: &str = "tombstoned_relationship";
+    /// A dropped link kept because the family was invited or claimed an account.
+    pub const RELATIONSHIP_KEPT: &str = "relationship_kept";
+    /// What a held run would remove.
+    pub const WOULD_REMOVE: &str = "would_remove";
+    /// Why a run was held.
+    pub const HELD: &str = "held";
+    /// A connector that has not synced successfully for 90 days.
+    pub const CONNECTOR_STALE: &str = "connector_stale";
+    /// Issues beyond the per-code cap.
+    pub const TRUNCATED: &str = "issues_truncated";
+}
+
+/// The report being built during a run.
+#[derive(Debug, Default)]
+pub struct Report {
+    counts: BTreeMap<&'static str, Counts>,
+    pending: Vec<SyncIssue>,
+    per_code: BTreeMap<&'static str, usize>,
+    errors: u64,
+    alerts: u64,
+    seen_alert_keys: HashSet<(&'static str, String)>,
+}
+
+impl Report {
+    /// Counts of `kind`, to update.
+    pub fn counts(&mut self, kind: EntityKind) -> &mut Counts {
+        self.counts.entry(kind.as_str()).or_default()
+    }
+
+    /// Records an issue about `(kind, external_id)`.
+    pub fn issue(
+        &mut self,
+        run_id: &str,
+        severity: Severity,
+        code: &'static str,
+        kind: Option<EntityKind>,
+        external_id: Option<&str>,
+        message: impl Into<String>,
+    ) {
+        match severity {
+            Severity::Error => self.errors += 1,
+            Severity::Alert => self.alerts += 1,
+        }
+        let n = self.per_code.entry(code).or_default();
+        *n += 1;
+        if *n > MAX_ISSUES_PER_CODE {
+            return;
+        }
+        self.pending.push(SyncIssue {
+            id: new_id(),
+            run_id: run_id.to_owned(),
+            severity,
+            code: code.to_owned(),
+            entity_kind: kind.map(|k| k.as_str().to_owned()),
+            external_id: external_id.map(str::to_owned),
+            message: message.into(),
+            created_at: now_micros(),
+        });
+    }
+
+    /// An alert, raised at most once per (code, key) in a run.
+    pub fn alert_once(
+        &mut self,
+        run_id: &str,
+        code: &'static str,
+        kind: EntityKind,
+        external_id: &str,
+        message: impl Into<String>,
+    ) {
+        if self.seen_alert_keys.insert((code, external_id.to_owned())) {
+            self.issue(
+                run_id,
+                Severity::Alert,
+                code,
+                Some(kind),
+                Some(external_id),
+                message,
+            );
+        }
+    }
+
+    /// A rejected record.
+    pub fn reject(
+        &mut self,
+        run_id: &str,
+        code: &'static str,
+        kind: EntityKind,
+        external_id: &str,
+        message: impl Into<String>,
+    ) {
+        self.counts(kind).rejected += 1;
+        self.issue(
+            run_id,
+            Severity::Error,
+            code,
+            Some(kind),
+            Some(external_id),
+            message,
+        );
+    }
+
+    /// Takes the issues recorded since the last call (to write them).
+    pub fn take_pending(&mut self) -> Vec<SyncIssue> {
+        std::mem::take(&mut self.pending)
+    }
+
+    /// Summary alerts for codes over the cap (call once at the end).
+    pub fn finish(&mut self, run_id: &str) {
+        let over: Vec<(&'static str, usize)> = self
+            .per_code
+            .iter()
+            .filter(|(_, n)| **n > MAX_ISSUES_PER_CODE)
+            .map(|(c, n)| (*c, *n))
+            .collect();
+        for (code, n) in over {
+            self.pending.push(SyncIssue {
+                id: new_id(),
+                run_id: run_id.to_owned(),
+                severity: Severity::Alert,
+                code: codes::TRUNCATED.to_owned(),
+                entity_kind: None,
+                external_id: None,
+                message: format!(
+                    "{n} issues with code {code}; the first {MAX_ISSUES_PER_CODE} are listed"
+                ),
+                created_at: now_micros(),
+            });
+        }
+    }
+
+    /// Errors so far.
+    pub fn error_count(&self) -> u64 {
+        self.errors
+    }
+
+    /// Alerts so far.
+    pub fn alert_count(&self) -> u64 {
+        self.alerts
+    }
+
+    /// Counts as stored on the run.
+    pub fn counts_json(&self) -> String {
+        let list: Vec<EntityCounts> = self
+            .counts
+            .iter()
+            .map(|(entity, counts)| EntityCounts {
+                entity: (*entity).to_owned(),
+                counts: *counts,
+            })
+            .collect();
+        serde_json::to_string(&list).unwrap_or_else(|_| "[]".into())
+    }
+
+    /// Counts per entity.
+    pub fn all_counts(&self) -> &BTreeMap<&'static str, Counts> {
+        &self.counts
+    }
+}

@@ -1,0 +1,254 @@
+//! Running one sync: stream pages, apply each in its own transaction, then remove what a
+//! complete full snapshot no longer holds, or hold the run for an admin.
+
+use futures::StreamExt;
+use homeroom_connector_core::{Connector, ConnectorError};
+use homeroom_schema::enums::{SyncMode, SyncStatus};
+use homeroom_schema::models::SyncRun;
+use homeroom_schema::store::{connectors, districts, sync_runs};
+use homeroom_schema::{Conn, Store, StoreError};
+use tracing::Instrument;
+
+use crate::sync::apply::apply_page;
+use crate::sync::context::RunCtx;
+use crate::sync::removals::{self, Plan};
+
+/// A connector that has not synced successfully for this long raises an alert.
+pub const STALE_AFTER_MICROS: i64 = 90 * 24 * 3_600 * 1_000_000;
+
+/// Whether a connector has gone 90 days without a successful sync.
+pub fn is_stale(connector: &homeroom_schema::models::Connector) -> bool {
+    let since = connector.last_success_at.unwrap_or(connector.created_at);
+    homeroom_schema::ids::now_micros() - since > STALE_AFTER_MICROS
+}
+
+/// How long a run's lease lasts without renewal; renewed after every page.
+pub const LEASE_MICROS: i64 = 5 * 60 * 1_000_000;
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunOutcome {
+    /// Applied (or, for a dry run, computed) completely.
+    Succeeded,
+    /// Stopped before removing anything; an admin must confirm or discard.
+    Held(String),
+    /// Ended by an error; earlier pages stay applied, nothing was removed.
+    Failed(String),
+}
+
+impl RunOutcome {
+    /// The stored status.
+    pub fn status(&self) -> SyncStatus {
+        match self {
+            RunOutcome::Succeeded => SyncStatus::Succeeded,
+            RunOutcome::Held(_) => SyncStatus::Held,
+            RunOutcome::Failed(_) => SyncStatus::Failed,
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            RunOutcome::Succeeded => None,
+            RunOutcome::Held(m) | RunOutcome::Failed(m) => Some(m),
+        }
+    }
+}
+
+/// Executes a claimed run (status running, leased by `owner`) to its end and records the result.
+pub async fn execute_run(
+    store: &Store,
+    run: &SyncRun,
+    owner: &str,
+    connector: &dyn Connector,
+    cursor: Option<String>,
+) -> Result<RunOutcome, StoreError> {
+    let span = tracing::info_span!(
+        "sync_run",
+        run_id = %run.id,
+        connector_id = %run.connector_id,
+        mode = %run.mode,
+        dry_run = run.dry_run
+    );
+    async move {
+        let started = std::time::Instant::now();
+        let settings = {
+            let mut conn = store.conn().await?;
+            districts::get(&mut conn, &run.district_id)
+                .await?
+                .ok_or(StoreError::NotFound)?
+                .settings()
+        };
+        let mut ctx = RunCtx::new(&run.id, &run.connector_id, &run.district_id, settings);
+        {
+            let mut conn = store.conn().await?;
+            if let Some(c) = connectors::get(&mut conn, &run.district_id, &run.connector_id).await?
+            {
+                if is_stale(&c) {
+                    ctx.report.issue(
+                        &run.id,
+                        homeroom_schema::enums::Severity::Alert,
+                        crate::sync::report::codes::CONNECTOR_STALE,
+                        None,
+                        None,
+                        format!(
+                            "connector {} has not synced successfully for 90 days",
+                            c.name
+                        ),
+                    );
+                }
+            }
+        }
+        let mut dry_conn = None;
+        if run.dry_run {
+            let mut conn = store.conn().await?;
+            conn.begin().await?;
+            dry_conn = Some(conn);
+        }
+        let result = drive(
+            store,
+            run,
+            owner,
+            connector,
+            cursor,
+            &mut ctx,
+            dry_conn.as_mut(),
+        )
+        .await;
+        if let Some(mut conn) = dry_conn {
+            // A dry run changes nothing: everything it applied is rolled back.
+            conn.rollback().await?;
+        }
+        let (outcome, next_cursor) = match result {
+            Ok(done) => done,
+            Err(e) => {
+                tracing::error!(error = %e, "sync run failed on a database error");
+                (RunOutcome::Failed(format!("database error: {e}")), None)
+            }
+        };
+        ctx.report.finish(&run.id);
+        let mut conn = store.conn().await?;
+        sync_runs::add_issues(&mut conn, &ctx.report.take_pending()).await?;
+        sync_runs::finish(
+            &mut conn,
+            &run.id,
+            outcome.status(),
+            &ctx.report.counts_json(),
+            outcome.message(),
+            next_cursor.as_deref(),
+        )
+        .await?;
+        if outcome == RunOutcome::Succeeded && !run.dry_run {
+            connectors::record_success(&mut conn, &run.connector_id, next_cursor.as_deref())
+                .await?;
+        }
+        tracing::info!(
+            status = %outcome.status(),
+            errors = ctx.report.error_count(),
+            alerts = ctx.report.alert_count(),
+            seconds = started.elapsed().as_secs_f64(),
+            "sync run finished"
+        );
+        crate::metrics::sync_run_finished(outcome.status().as_str(), started.elapsed());
+        Ok(outcome)
+    }
+    .instrument(span)
+    .await
+}
+
+/// Streams and applies; returns the outcome and the next delta cursor.
+async fn drive(
+    store: &Store,
+    run: &SyncRun,
+    owner: &str,
+    connector: &dyn Connector,
+    cursor: Option<String>,
+    ctx: &mut RunCtx,
+    mut dry: Option<&mut Conn>,
+) -> Result<(RunOutcome, Option<String>), StoreError> {
+    let mut stream = match run.mode {
+        SyncMode::Full => connector.full_snapshot(),
+        SyncMode::Delta => connector.delta(cursor.as_deref()),
+    };
+    let mut records = 0u64;
+    while let Some(item) = stream.next().await {
+        let page = match item {
+            Ok(page) => page,
+            Err(ConnectorError::EmptyRoster(what)) => {
+                return Ok((
+                    RunOutcome::Held(format!(
+                        "the source answered with an empty roster ({what}); nothing was removed"
+                    )),
+                    None,
+                ));
+            }
+            Err(e) => {
+                return Ok((
+                    RunOutcome::Failed(format!(
+                        "the source failed after {records} records: {e}; earlier data is intact and nothing was removed"
+                    )),
+                    None,
+                ));
+            }
+        };
+        records += page.records.len() as u64;
+        crate::metrics::records_processed(page.records.len() as u64);
+        match dry.as_deref_mut() {
+            Some(conn) => apply_page(conn, ctx, page).await?,
+            None => {
+                store
+                    .transaction(async |conn| {
+                        apply_page(conn, ctx, page).await?;
+                        sync_runs::add_issues(conn, &ctx.report.take_pending()).await?;
+                        sync_runs::set_counts(conn, &run.id, &ctx.report.counts_json()).await?;
+                        Ok::<_, StoreError>(())
+                    })
+                    .await?;
+                let mut conn = store.conn().await?;
+                if !sync_runs::renew(&mut conn, &run.id, owner, LEASE_MICROS).await? {
+                    return Ok((
+                        RunOutcome::Failed("the run lost its lease to another replica".into()),
+                        None,
+                    ));
+                }
+            }
+        }
+    }
+    let next_cursor = stream.next_cursor().ok().flatten();
+    if run.mode == SyncMode::Delta {
+        return Ok((RunOutcome::Succeeded, next_cursor));
+    }
+    // A complete full snapshot: remove what it no longer holds, unless that is too much.
+    let threshold = ctx.settings.removal_threshold_pct;
+    let outcome = match dry.as_deref_mut() {
+        Some(conn) => finish_full(conn, ctx, threshold).await?,
+        None => {
+            store
+                .transaction(async |conn| finish_full(conn, ctx, threshold).await)
+                .await?
+        }
+    };
+    Ok((outcome, next_cursor))
+}
+
+async fn finish_full(
+    conn: &mut Conn,
+    ctx: &mut RunCtx,
+    threshold: f64,
+) -> Result<RunOutcome, StoreError> {
+    let plan = Plan::compute(conn, ctx).await?;
+    if let Some(reason) = plan.hold_reason(threshold) {
+        removals::list_would_remove(conn, ctx).await?;
+        let run = ctx.run_id.clone();
+        ctx.report.issue(
+            &run,
+            homeroom_schema::enums::Severity::Alert,
+            crate::sync::report::codes::HELD,
+            None,
+            None,
+            format!("held: {reason}; confirm to remove them or discard"),
+        );
+        return Ok(RunOutcome::Held(reason));
+    }
+    removals::apply_all(conn, ctx).await?;
+    Ok(RunOutcome::Succeeded)
+}

@@ -1,0 +1,183 @@
+//! Source links: (connector, entity kind, external id) → local row. The sync engine's memory of
+//! what each SIS record became, with the content hash that lets unchanged records skip writes.
+
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use crate::db::{Conn, execute_rows, with_conn};
+use crate::error::StoreResult;
+use crate::ids::now_micros;
+use crate::models::SourceLink;
+use crate::tables::source_links;
+
+/// Links of `connector` for `kind` among `external_ids`.
+pub async fn lookup(
+    conn: &mut Conn,
+    connector_id: &str,
+    kind: &str,
+    external_ids: &[String],
+) -> StoreResult<Vec<SourceLink>> {
+    let mut out = Vec::with_capacity(external_ids.len());
+    for chunk in external_ids.chunks(5_000) {
+        let rows: Vec<SourceLink> = with_conn!(conn, |c| {
+            source_links::table
+                .filter(source_links::connector_id.eq(connector_id))
+                .filter(source_links::entity_kind.eq(kind))
+                .filter(source_links::external_id.eq_any(chunk))
+                .select(SourceLink::as_select())
+                .load(c)
+                .await?
+        });
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// Inserts new links.
+pub async fn insert(conn: &mut Conn, rows: &[SourceLink]) -> StoreResult<()> {
+    for rows in rows.chunks(2_000) {
+        execute_rows!(conn, rows, |values| {
+            diesel::insert_into(source_links::table).values(values)
+        });
+    }
+    Ok(())
+}
+
+/// Records that the links `ids` were seen unchanged by `run_id`.
+pub async fn mark_seen(conn: &mut Conn, ids: &[String], run_id: &str) -> StoreResult<()> {
+    for chunk in ids.chunks(5_000) {
+        with_conn!(conn, |c| {
+            diesel::update(source_links::table.filter(source_links::id.eq_any(chunk)))
+                .set(source_links::last_run_id.eq(run_id))
+                .execute(c)
+                .await?
+        });
+    }
+    Ok(())
+}
+
+/// Records a new content hash for a link seen by `run_id` (and clears a removal).
+pub async fn mark_changed(
+    conn: &mut Conn,
+    id: &str,
+    local_id: &str,
+    content_hash: &str,
+    run_id: &str,
+) -> StoreResult<()> {
+    with_conn!(conn, |c| {
+        diesel::update(source_links::table.find(id))
+            .set((
+                source_links::local_id.eq(local_id),
+                source_links::content_hash.eq(content_hash),
+                source_links::last_run_id.eq(run_id),
+                source_links::removed_at.eq(None::<i64>),
+                source_links::updated_at.eq(now_micros()),
+            ))
+            .execute(c)
+            .await?
+    });
+    Ok(())
+}
+
+/// Live links of `connector` for `kind` that `run_id` did not see, in id order, a page at a
+/// time (`after` = last id of the previous page).
+pub async fn unseen(
+    conn: &mut Conn,
+    connector_id: &str,
+    kind: &str,
+    run_id: &str,
+    after: Option<&str>,
+    limit: i64,
+) -> StoreResult<Vec<SourceLink>> {
+    Ok(with_conn!(conn, |c| {
+        let mut q = source_links::table
+            .filter(source_links::connector_id.eq(connector_id))
+            .filter(source_links::entity_kind.eq(kind))
+            .filter(source_links::removed_at.is_null())
+            .filter(
+                source_links::last_run_id
+                    .ne(run_id)
+                    .or(source_links::last_run_id.is_null()),
+            )
+            .into_boxed();
+        if let Some(after) = after {
+            q = q.filter(source_links::id.gt(after));
+        }
+        q.order(source_links::id.asc())
+            .limit(limit)
+            .select(SourceLink::as_select())
+            .load(c)
+            .await?
+    }))
+}
+
+/// Number of live (not removed) links of `connector` for `kind`.
+pub async fn count_live(conn: &mut Conn, connector_id: &str, kind: &str) -> StoreResult<i64> {
+    Ok(with_conn!(conn, |c| {
+        source_links::table
+            .filter(source_links::connector_id.eq(connector_id))
+            .filter(source_links::entity_kind.eq(kind))
+            .filter(source_links::removed_at.is_null())
+            .count()
+            .get_result(c)
+            .await?
+    }))
+}
+
+/// Number of live links of `connector` for `kind` that `run_id` did not see.
+pub async fn count_unseen(
+    conn: &mut Conn,
+    connector_id: &str,
+    kind: &str,
+    run_id: &str,
+) -> StoreResult<i64> {
+    Ok(with_conn!(conn, |c| {
+        source_links::table
+            .filter(source_links::connector_id.eq(connector_id))
+            .filter(source_links::entity_kind.eq(kind))
+            .filter(source_links::removed_at.is_null())
+            .filter(
+                source_links::last_run_id
+                    .ne(run_id)
+                    .or(source_links::last_run_id.is_null()),
+            )
+            .count()
+            .get_result(c)
+            .await?
+    }))
+}
+
+/// Marks links removed.
+pub async fn mark_removed(conn: &mut Conn, ids: &[String]) -> StoreResult<()> {
+    let now = now_micros();
+    for chunk in ids.chunks(5_000) {
+        with_conn!(conn, |c| {
+            diesel::update(source_links::table.filter(source_links::id.eq_any(chunk)))
+                .set((
+                    source_links::removed_at.eq(now),
+                    source_links::updated_at.eq(now),
+                ))
+                .execute(c)
+                .await?
+        });
+    }
+    Ok(())
+}
+
+/// Whether a local row is still linked (not removed) by a connector other than `connector_id`.
+pub async fn linked_elsewhere(
+    conn: &mut Conn,
+    local_id: &str,
+    connector_id: &str,
+) -> StoreResult<bool> {
+    let n: i64 = with_conn!(conn, |c| {
+        source_links::table
+            .filter(source_links::local_id.eq(local_id))
+            .filter(source_links::connector_id.ne(connector_id))
+            .filter(source_links::removed_at.is_null())
+            .count()
+            .get_result(c)
+            .await?
+    });
+    Ok(n > 0)
+}
