@@ -56,6 +56,25 @@ pub enum Command {
         #[command(subcommand)]
         action: SyncCommand,
     },
+    /// Write a synthetic district as OneRoster 1.1 CSV: DIR/day1, and DIR/day2 with --churn.
+    GenerateDistrict(GenerateArgs),
+}
+
+/// `homeroom generate-district` options.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Number of students.
+    #[arg(long)]
+    pub students: usize,
+    /// Output folder (DIR/day1, DIR/day2).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Seed: the same seed gives the same files.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Percent of students that change on day 2 (adds, updates, removals).
+    #[arg(long, value_name = "PCT")]
+    pub churn: Option<f64>,
 }
 
 /// `homeroom connector …`.
@@ -271,6 +290,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 crate::demo::prepare(&store, &settings).await?;
             }
             crate::server::serve(store, sync, &settings.listen).await?;
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        Command::GenerateDistrict(args) => {
+            let report = homeroom_district_gen::generate_to_dir(
+                homeroom_district_gen::GenerateOptions {
+                    students: args.students,
+                    seed: args.seed,
+                    churn_pct: args.churn,
+                },
+                &args.out,
+            )?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
             Ok(std::process::ExitCode::SUCCESS)
         }
         Command::Connector {

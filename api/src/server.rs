@@ -39,6 +39,7 @@ pub fn router(store: Store, sync: SyncService) -> Router {
     };
     Router::new()
         .route("/graphql", get(graphiql).post(graphql))
+        .route("/graphql/ws", get(graphql_ws))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
@@ -68,7 +69,45 @@ async fn graphql(
 }
 
 async fn graphiql() -> impl IntoResponse {
-    Html(GraphiQLSource::build().endpoint("/graphql").finish())
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .subscription_endpoint("/graphql/ws")
+            .finish(),
+    )
+}
+
+/// GraphQL over WebSocket (subscriptions). The token comes in the init payload.
+async fn graphql_ws(
+    State(app): State<AppState>,
+    protocol: async_graphql_axum::GraphQLProtocol,
+    upgrade: axum::extract::WebSocketUpgrade,
+) -> axum::response::Response {
+    upgrade
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| {
+            let store = app.store.clone();
+            let sync = app.sync.clone();
+            async_graphql_axum::GraphQLWebSocket::new(socket, app.schema.clone(), protocol)
+                .on_connection_init(move |payload| async move {
+                    let header = payload
+                        .get("Authorization")
+                        .or_else(|| payload.get("authorization"))
+                        .and_then(|v| v.as_str())
+                        .map(str::to_owned)
+                        .or_else(|| {
+                            payload
+                                .get("token")
+                                .and_then(|v| v.as_str())
+                                .map(|t| format!("Bearer {t}"))
+                        });
+                    let principal = tokens::authenticate(&store, header.as_deref()).await;
+                    let mut data = async_graphql::Data::default();
+                    data.insert(RequestCtx::new(store.clone(), principal).with_sync(sync));
+                    Ok(data)
+                })
+                .serve()
+        })
 }
 
 async fn metrics() -> impl IntoResponse {

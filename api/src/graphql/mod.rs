@@ -6,10 +6,11 @@ pub mod ids;
 pub mod loaders;
 pub mod mutation;
 pub mod query;
+pub mod subscription;
 pub mod sync_api;
 pub mod types;
 
-use async_graphql::{EmptySubscription, Schema};
+use async_graphql::Schema;
 
 /// Deepest query accepted.
 pub const MAX_DEPTH: usize = 12;
@@ -25,14 +26,18 @@ pub struct Query(query::RosterQuery, sync_api::SyncQuery);
 pub struct Mutation(mutation::ClassMutation, sync_api::SyncMutation);
 
 /// The Homeroom schema type.
-pub type HomeroomSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type HomeroomSchema = Schema<Query, Mutation, subscription::Subscription>;
 
 /// Builds the schema with depth and complexity limits on.
 pub fn schema() -> HomeroomSchema {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY)
-        .finish()
+    Schema::build(
+        Query::default(),
+        Mutation::default(),
+        subscription::Subscription,
+    )
+    .limit_depth(MAX_DEPTH)
+    .limit_complexity(MAX_COMPLEXITY)
+    .finish()
 }
 
 /// The schema in SDL, as `homeroom schema print` prints it and `schema/homeroom.graphql` keeps it.
