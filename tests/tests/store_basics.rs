@@ -3,6 +3,7 @@
 use homeroom_schema::enums::*;
 use homeroom_schema::models::*;
 use homeroom_schema::store::{contacts, districts, people};
+use homeroom_schema::enums::SyncMode;
 use homeroom_schema::{StoreError, ids};
 use homeroom_tests::both_backends;
 
@@ -78,5 +79,99 @@ both_backends!(one_adult_per_contact_point, |db| async move {
     let holder =
         contacts::adult_holder(&mut c, &d.id, ContactKind::Email, "fam@example.org").await?;
     assert_eq!(holder.map(|h| h.person_id), Some(a.id.clone()));
+    Ok(())
+});
+
+fn source_link(district: &str, connector: &str, external: &str, local: &str) -> SourceLink {
+    let now = ids::now_micros();
+    SourceLink {
+        id: ids::new_id(),
+        district_id: district.into(),
+        connector_id: connector.into(),
+        entity_kind: "person".into(),
+        external_id: external.into(),
+        local_id: local.into(),
+        last_run_id: None,
+        content_hash: None,
+        removed_at: None,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+fn connector_row(district: &str, name: &str) -> Connector {
+    let now = ids::now_micros();
+    Connector {
+        id: ids::new_id(),
+        district_id: district.into(),
+        kind: ConnectorKind::OneRosterCsv,
+        name: name.into(),
+        config_public: "{}".into(),
+        config_secret: None,
+        schedule: None,
+        enabled: true,
+        last_success_at: None,
+        delta_cursor: None,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+both_backends!(identity_constraints_hold, |db| async move {
+    use homeroom_schema::store::{connectors, links, relationships, sync_runs};
+    let mut c = db.store.conn().await?;
+    let d = districts::ensure_default(&mut c, "D").await?;
+    let conn_row = connector_row(&d.id, "SIS");
+    connectors::insert(&mut c, &conn_row).await?;
+    // One source link per (connector, kind, external id).
+    let p = people::new_person(&d.id, "A", "B");
+    people::insert(&mut c, &p).await?;
+    links::insert(&mut c, &[source_link(&d.id, &conn_row.id, "ext-1", &p.id)]).await?;
+    let dup = links::insert(&mut c, &[source_link(&d.id, &conn_row.id, "ext-1", &p.id)]).await;
+    assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
+    // A second connector may link the same external id.
+    let other = connector_row(&d.id, "Other SIS");
+    connectors::insert(&mut c, &other).await?;
+    links::insert(&mut c, &[source_link(&d.id, &other.id, "ext-1", &p.id)]).await?;
+    // Connector names are unique in a district.
+    let same_name = connectors::insert(&mut c, &connector_row(&d.id, "SIS")).await;
+    assert!(matches!(same_name, Err(StoreError::Conflict(_))));
+
+    // Students are unique by student number within the district; adults may share none of it.
+    let mut s1 = people::new_person(&d.id, "Kid", "One");
+    s1.is_student = true;
+    s1.student_number = Some("1001".into());
+    people::insert(&mut c, &s1).await?;
+    let mut s2 = people::new_person(&d.id, "Kid", "Two");
+    s2.is_student = true;
+    s2.student_number = Some("1001".into());
+    assert!(matches!(people::insert(&mut c, &s2).await, Err(StoreError::Conflict(_))));
+
+    // One relationship per guardian and student; never a person with themselves.
+    let g = people::new_person(&d.id, "Guard", "One");
+    people::insert(&mut c, &g).await?;
+    relationships::insert(&mut c, &[homeroom_tests::fixture::link(&d.id, &g.id, &s1.id)]).await?;
+    let again = relationships::insert(&mut c, &[homeroom_tests::fixture::link(&d.id, &g.id, &s1.id)]).await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))));
+    let selfie = relationships::insert(&mut c, &[homeroom_tests::fixture::link(&d.id, &g.id, &g.id)]).await;
+    assert!(matches!(selfie, Err(StoreError::Conflict(_))));
+
+    // One running sync per connector: the second claim fails cleanly.
+    let r1 = sync_runs::create(&mut c, &d.id, &conn_row.id, SyncMode::Full, false, None).await?;
+    let r2 = sync_runs::create(&mut c, &d.id, &conn_row.id, SyncMode::Full, false, None).await?;
+    assert!(sync_runs::claim(&mut c, &r1.id, "replica-a", 60_000_000).await?.is_some());
+    assert!(sync_runs::claim(&mut c, &r2.id, "replica-b", 60_000_000).await?.is_none());
+    // An expired lease is taken over: the dead run is aborted and the next claim wins.
+    assert!(sync_runs::claim(&mut c, &r1.id, "replica-b", 1).await?.is_none(), "already running");
+    assert!(sync_runs::renew(&mut c, &r1.id, "replica-a", -1).await?, "holder renews (here: expires it)");
+    assert_eq!(sync_runs::abort_expired(&mut c, &conn_row.id).await?, 1);
+    assert!(sync_runs::claim(&mut c, &r2.id, "replica-b", 60_000_000).await?.is_some());
+    assert!(!sync_runs::renew(&mut c, &r1.id, "replica-a", 60_000_000).await?, "lost lease");
+    Ok(())
+});
+
+both_backends!(migrations_run_once_and_again_cleanly, |db| async move {
+    // Migrations already ran when the test database was made; running again applies nothing.
+    assert!(db.store.migrate().await?.is_empty());
     Ok(())
 });
