@@ -287,7 +287,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             };
             let sync = crate::service::sync::SyncService::new(store.clone(), key);
             if args.demo {
-                crate::demo::prepare(&store, &settings).await?;
+                crate::demo::prepare(&store, &sync, &settings).await?;
             }
             crate::server::serve(store, sync, &settings.listen).await?;
             Ok(std::process::ExitCode::SUCCESS)

@@ -26,10 +26,12 @@ use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
-use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
+use homeroom_schema::enums::{AccountState, Status};
 use homeroom_schema::models::Person;
 use homeroom_schema::store::{bulk, districts, people};
-use homeroom_schema::{Backend, PoolOptions, Store, StoreError};
+use homeroom_schema::{Backend, Conn, PoolOptions, Store, StoreError, tables};
 use sha2::{Digest, Sha256};
 
 const DEFAULT_ROWS: usize = 1_000_000;
@@ -424,6 +426,15 @@ fn reset_peak_rss() -> bool {
     std::fs::write("/proc/self/clear_refs", "5").is_ok()
 }
 
+fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
 fn mib(kib: Option<u64>) -> String {
     kib.map_or_else(
         || "n/a".to_owned(),
@@ -537,6 +548,9 @@ struct PassResult {
     upsert: Duration,
     generate: Duration,
     peak_rss_kib: Option<u64>,
+    /// One-minute load average at the end of the pass (this bench and the database add about
+    /// one; much more means other work competed for the CPUs).
+    load: Option<f64>,
 }
 
 impl PassResult {
@@ -607,39 +621,101 @@ async fn run_pass(
         upsert,
         generate,
         peak_rss_kib: proc_status_kib("VmHWM"),
+        load: load_average(),
     })
 }
 
-/// Spot checks after the passes: the row count, a changed row, and a local field left alone.
+/// Runs `$body` with `$c` bound to the concrete connection of either backend.
+macro_rules! on_conn {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            Conn::Sqlite(obj) => {
+                let $c = &mut **obj;
+                $body
+            }
+            Conn::Pg(obj) => {
+                let $c = &mut **obj;
+                $body
+            }
+        }
+    };
+}
+
+/// Rows whose local fields the bench sets by hand after pass 1: one that pass 3 changes and one
+/// it does not. `upsert_people` must keep those fields.
+fn marked_rows(rows: usize) -> Vec<(u64, bool)> {
+    let changed = (0..rows as u64).rev().find(|&i| is_changed(i));
+    let unchanged = (0..rows as u64).rev().find(|&i| !is_changed(i));
+    changed
+        .map(|i| (i, true))
+        .into_iter()
+        .chain(unchanged.map(|i| (i, false)))
+        .collect()
+}
+
+const LOCAL_PASSWORD: &str = "bench-local-password-hash";
+
+/// Sets the fields sync must never touch, as claiming an account or archiving by hand would.
+async fn set_local_fields(db: &BenchDb, district_id: &str, opts: &Options) -> Result<()> {
+    let mut conn = db.store.conn().await?;
+    for (i, _) in marked_rows(opts.rows) {
+        let id = person(district_id, i, false).id;
+        let n = on_conn!(&mut conn, |c| {
+            diesel::update(tables::people::table.find(&id))
+                .set((
+                    tables::people::password_hash.eq(LOCAL_PASSWORD),
+                    tables::people::account_state.eq(AccountState::Claimed),
+                    tables::people::status.eq(Status::Archived),
+                    tables::people::archived_at.eq(Some(1_i64)),
+                    tables::people::created_at.eq(1_i64),
+                ))
+                .execute(c)
+                .await?
+        });
+        ensure!(n == 1, "row {i} ({id}) not found to mark");
+    }
+    Ok(())
+}
+
+/// Checks after the passes: the row count, and that the marked rows hold the last SIS values
+/// with their local fields untouched.
 async fn verify(db: &BenchDb, district_id: &str, opts: &Options) -> Result<()> {
     let mut conn = db.store.conn().await?;
-    let count = people::count(
-        &mut conn,
-        district_id,
-        &homeroom_schema::scope::Visible::All,
-        &people::PersonFilter::default(),
-    )
-    .await?;
+    let count: i64 = on_conn!(&mut conn, |c| {
+        tables::people::table
+            .filter(tables::people::district_id.eq(district_id))
+            .count()
+            .get_result(c)
+            .await?
+    });
     ensure!(
         count == opts.rows as i64,
-        "{} people stored, expected {}",
-        count,
+        "{count} people stored, expected {}",
         opts.rows
     );
-    let i = (0..opts.rows as u64)
-        .rev()
-        .find(|&i| is_changed(i))
-        .unwrap_or(0);
-    let want = person(district_id, i, is_changed(i));
-    let got = people::get(&mut conn, district_id, &want.id)
-        .await?
-        .context("changed row missing")?;
-    ensure!(
-        got.sis_hash == want.sis_hash
-            && got.grade == want.grade
-            && got.family_name == want.family_name,
-        "row {i} does not hold the pass-3 values"
-    );
+    for (i, changed) in marked_rows(opts.rows) {
+        let want = person(district_id, i, changed);
+        let got = people::get(&mut conn, district_id, &want.id)
+            .await?
+            .with_context(|| format!("row {i} missing"))?;
+        ensure!(
+            got.sis_hash == want.sis_hash
+                && got.given_name == want.given_name
+                && got.family_name == want.family_name
+                && got.grade == want.grade
+                && got.search_text == want.search_text,
+            "row {i} does not hold its pass-{} values",
+            if changed { 3 } else { 1 }
+        );
+        ensure!(
+            got.password_hash.as_deref() == Some(LOCAL_PASSWORD)
+                && got.account_state == AccountState::Claimed
+                && got.status == Status::Archived
+                && got.archived_at == Some(1)
+                && got.created_at == 1,
+            "row {i}: upsert_people overwrote a local field: {got:?}"
+        );
+    }
     Ok(())
 }
 
@@ -661,6 +737,9 @@ async fn run_backend(backend: Backend, opts: &Options) -> Result<Vec<PassResult>
                 r.generate.as_secs_f64()
             );
             out.push(r);
+            if matches!(pass, Pass::Insert) {
+                set_local_fields(&db, &district.id, opts).await?;
+            }
         }
         verify(&db, &district.id, opts).await?;
         anyhow::Ok(out)
@@ -699,10 +778,18 @@ fn report(opts: &Options, results: &[PassResult], peak_resettable: bool) -> Stri
     );
     let _ = writeln!(
         s,
-        "{:<9} {:<14} {:>10} {:>10} {:>9} {:>12} {:>11} {:>13}  target",
-        "backend", "pass", "rows", "written", "upsert s", "rows/s", "generate s", "peak RSS"
+        "{:<9} {:<14} {:>10} {:>10} {:>9} {:>12} {:>11} {:>11} {:>5}  target",
+        "backend",
+        "pass",
+        "rows",
+        "written",
+        "upsert s",
+        "rows/s",
+        "generate s",
+        "peak RSS",
+        "load"
     );
-    let _ = writeln!(s, "{}", "-".repeat(102));
+    let _ = writeln!(s, "{}", "-".repeat(106));
     for r in results {
         let (target, first) = match r.backend {
             Backend::Sqlite => (TARGET_SQLITE, "sqlite"),
@@ -731,7 +818,7 @@ fn report(opts: &Options, results: &[PassResult], peak_resettable: bool) -> Stri
         };
         let _ = writeln!(
             s,
-            "{:<9} {:<14} {:>10} {:>10} {:>9.2} {:>12} {:>11.2} {:>13}  {}",
+            "{:<9} {:<14} {:>10} {:>10} {:>9.2} {:>12} {:>11.2} {:>11} {:>5}  {}",
             first,
             r.pass.label(),
             thousands(r.rows as f64),
@@ -740,19 +827,34 @@ fn report(opts: &Options, results: &[PassResult], peak_resettable: bool) -> Stri
             thousands(r.rows_per_sec()),
             r.generate.as_secs_f64(),
             mib(r.peak_rss_kib),
+            r.load
+                .map_or_else(|| "n/a".to_owned(), |l| format!("{l:.1}")),
             verdict
         );
     }
     let _ = writeln!(
         s,
-        "peak RSS: VmHWM of this process{}; overall {}",
+        "rows/s counts only the time inside upsert_people; peak RSS is this process's VmHWM{} \
+         (max {}), the database server not included",
         if peak_resettable {
             ", reset before each pass"
         } else {
-            " (could not reset: cumulative)"
+            " (could not be reset: cumulative)"
         },
-        mib(proc_status_kib("VmHWM"))
+        mib(results.iter().filter_map(|r| r.peak_rss_kib).max()),
     );
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+    if results
+        .iter()
+        .filter_map(|r| r.load)
+        .any(|l| l > cpus + 0.5)
+    {
+        let _ = writeln!(
+            s,
+            "warning: load average above {cpus:.0} CPUs + 0.5: other work competed for the CPUs, \
+             figures are low"
+        );
+    }
     s
 }
 

@@ -8,7 +8,9 @@
 pub mod db;
 pub mod fixture;
 pub mod graphql;
+pub mod oneroster_files;
 pub mod server;
+pub mod sync;
 
 pub use db::{Backend, TestDb};
 

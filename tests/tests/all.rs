@@ -5,3 +5,5 @@ mod claiming;
 mod graphql_authz;
 mod pagination;
 mod store_basics;
+mod sync_csv;
+mod sync_identity;

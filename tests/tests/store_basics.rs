@@ -1,9 +1,9 @@
 //! Storage: migrations, constraints of the identity rules, pagination.
 
+use homeroom_schema::enums::SyncMode;
 use homeroom_schema::enums::*;
 use homeroom_schema::models::*;
 use homeroom_schema::store::{contacts, districts, people};
-use homeroom_schema::enums::SyncMode;
 use homeroom_schema::{StoreError, ids};
 use homeroom_tests::both_backends;
 
@@ -145,28 +145,66 @@ both_backends!(identity_constraints_hold, |db| async move {
     let mut s2 = people::new_person(&d.id, "Kid", "Two");
     s2.is_student = true;
     s2.student_number = Some("1001".into());
-    assert!(matches!(people::insert(&mut c, &s2).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(
+        people::insert(&mut c, &s2).await,
+        Err(StoreError::Conflict(_))
+    ));
 
     // One relationship per guardian and student; never a person with themselves.
     let g = people::new_person(&d.id, "Guard", "One");
     people::insert(&mut c, &g).await?;
-    relationships::insert(&mut c, &[homeroom_tests::fixture::link(&d.id, &g.id, &s1.id)]).await?;
-    let again = relationships::insert(&mut c, &[homeroom_tests::fixture::link(&d.id, &g.id, &s1.id)]).await;
+    relationships::insert(
+        &mut c,
+        &[homeroom_tests::fixture::link(&d.id, &g.id, &s1.id)],
+    )
+    .await?;
+    let again = relationships::insert(
+        &mut c,
+        &[homeroom_tests::fixture::link(&d.id, &g.id, &s1.id)],
+    )
+    .await;
     assert!(matches!(again, Err(StoreError::Conflict(_))));
-    let selfie = relationships::insert(&mut c, &[homeroom_tests::fixture::link(&d.id, &g.id, &g.id)]).await;
+    let selfie = relationships::insert(
+        &mut c,
+        &[homeroom_tests::fixture::link(&d.id, &g.id, &g.id)],
+    )
+    .await;
     assert!(matches!(selfie, Err(StoreError::Conflict(_))));
 
     // One running sync per connector: the second claim fails cleanly.
     let r1 = sync_runs::create(&mut c, &d.id, &conn_row.id, SyncMode::Full, false, None).await?;
     let r2 = sync_runs::create(&mut c, &d.id, &conn_row.id, SyncMode::Full, false, None).await?;
-    assert!(sync_runs::claim(&mut c, &r1.id, "replica-a", 60_000_000).await?.is_some());
-    assert!(sync_runs::claim(&mut c, &r2.id, "replica-b", 60_000_000).await?.is_none());
+    assert!(
+        sync_runs::claim(&mut c, &r1.id, "replica-a", 60_000_000)
+            .await?
+            .is_some()
+    );
+    assert!(
+        sync_runs::claim(&mut c, &r2.id, "replica-b", 60_000_000)
+            .await?
+            .is_none()
+    );
     // An expired lease is taken over: the dead run is aborted and the next claim wins.
-    assert!(sync_runs::claim(&mut c, &r1.id, "replica-b", 1).await?.is_none(), "already running");
-    assert!(sync_runs::renew(&mut c, &r1.id, "replica-a", -1).await?, "holder renews (here: expires it)");
+    assert!(
+        sync_runs::claim(&mut c, &r1.id, "replica-b", 1)
+            .await?
+            .is_none(),
+        "already running"
+    );
+    assert!(
+        sync_runs::renew(&mut c, &r1.id, "replica-a", -1).await?,
+        "holder renews (here: expires it)"
+    );
     assert_eq!(sync_runs::abort_expired(&mut c, &conn_row.id).await?, 1);
-    assert!(sync_runs::claim(&mut c, &r2.id, "replica-b", 60_000_000).await?.is_some());
-    assert!(!sync_runs::renew(&mut c, &r1.id, "replica-a", 60_000_000).await?, "lost lease");
+    assert!(
+        sync_runs::claim(&mut c, &r2.id, "replica-b", 60_000_000)
+            .await?
+            .is_some()
+    );
+    assert!(
+        !sync_runs::renew(&mut c, &r1.id, "replica-a", 60_000_000).await?,
+        "lost lease"
+    );
     Ok(())
 });
 

@@ -154,12 +154,9 @@ pub async fn remove(
         EntityKind::Term => status::set(conn, Archivable::Term, &locals, Status::Archived).await?,
         EntityKind::Org => status::set(conn, Archivable::Org, &locals, Status::Archived).await?,
         EntityKind::Person => {
-            let mut archive = Vec::new();
-            for local in locals {
-                if !links::linked_elsewhere(conn, &local, &ctx.connector_id).await? {
-                    archive.push(local);
-                }
-            }
+            let gone_ids: Vec<String> = gone.iter().map(|l| l.id.clone()).collect();
+            let kept = links::still_linked(conn, &locals, &gone_ids).await?;
+            let archive: Vec<String> = locals.into_iter().filter(|l| !kept.contains(l)).collect();
             status::set(conn, Archivable::Person, &archive, Status::Archived).await?
         }
     };

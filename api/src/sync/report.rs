@@ -59,6 +59,8 @@ pub mod codes {
     pub const CONTACT_CONFLICT: &str = "contact_conflict";
     /// A record matches a claimed account by an unverified contact point: a merge suggestion.
     pub const MERGE_SUGGESTION: &str = "merge_suggestion";
+    /// A student number already held by another student.
+    pub const DUPLICATE_STUDENT_NUMBER: &str = "duplicate_student_number";
     /// A student with six or more guardians.
     pub const MANY_GUARDIANS: &str = "many_guardians";
     /// A guardian link (agent) that points at someone who is not a guardian (e.g. a teacher).

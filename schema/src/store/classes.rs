@@ -341,3 +341,33 @@ pub async fn end_sis_enrollments(conn: &mut Conn, ids: &[String]) -> StoreResult
     }
     Ok(n)
 }
+
+/// Enrollments of a district in `status`.
+pub async fn count_enrollments(
+    conn: &mut Conn,
+    district_id: &str,
+    status: Status,
+) -> StoreResult<i64> {
+    Ok(with_conn!(conn, |c| {
+        enrollments::table
+            .filter(enrollments::district_id.eq(district_id))
+            .filter(enrollments::status.eq(status))
+            .count()
+            .get_result(c)
+            .await?
+    }))
+}
+
+/// Sets (or clears) a class's local title, which sync never overwrites.
+pub async fn set_local_title(conn: &mut Conn, id: &str, title: Option<&str>) -> StoreResult<()> {
+    with_conn!(conn, |c| {
+        diesel::update(classes::table.find(id))
+            .set((
+                classes::local_title.eq(title),
+                classes::updated_at.eq(now_micros()),
+            ))
+            .execute(c)
+            .await?
+    });
+    Ok(())
+}

@@ -117,3 +117,25 @@ pub async fn drop_stale_sis(
             .await?
     }))
 }
+
+/// Student (non-adult) contact points of a district with one of `values` (of `kind`).
+pub async fn student_holders(
+    conn: &mut Conn,
+    district_id: &str,
+    kind: ContactKind,
+    values: &[String],
+) -> StoreResult<Vec<ContactPoint>> {
+    if values.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(with_conn!(conn, |c| {
+        contact_points::table
+            .filter(contact_points::district_id.eq(district_id))
+            .filter(contact_points::kind.eq(kind))
+            .filter(contact_points::value.eq_any(values))
+            .filter(contact_points::is_adult.eq(false))
+            .select(ContactPoint::as_select())
+            .load(c)
+            .await?
+    }))
+}

@@ -164,20 +164,25 @@ pub async fn mark_removed(conn: &mut Conn, ids: &[String]) -> StoreResult<()> {
     Ok(())
 }
 
-/// Whether a local row is still linked (not removed) by a connector other than `connector_id`.
-pub async fn linked_elsewhere(
+/// Which of `local_ids` are still linked by a live link not in `except` (another record of the
+/// same or another connector, e.g. a teacher who is also a guardian).
+pub async fn still_linked(
     conn: &mut Conn,
-    local_id: &str,
-    connector_id: &str,
-) -> StoreResult<bool> {
-    let n: i64 = with_conn!(conn, |c| {
+    local_ids: &[String],
+    except: &[String],
+) -> StoreResult<std::collections::HashSet<String>> {
+    if local_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows: Vec<String> = with_conn!(conn, |c| {
         source_links::table
-            .filter(source_links::local_id.eq(local_id))
-            .filter(source_links::connector_id.ne(connector_id))
+            .filter(source_links::local_id.eq_any(local_ids))
+            .filter(source_links::id.ne_all(except))
             .filter(source_links::removed_at.is_null())
-            .count()
-            .get_result(c)
+            .select(source_links::local_id)
+            .distinct()
+            .load(c)
             .await?
     });
-    Ok(n > 0)
+    Ok(rows.into_iter().collect())
 }

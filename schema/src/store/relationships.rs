@@ -243,3 +243,41 @@ pub async fn active_guardian_counts(
             .await?
     }))
 }
+
+/// Removes a link by hand: a tombstone sync respects until someone restores it.
+pub async fn remove_by_person(conn: &mut Conn, id: &str, person_id: &str) -> StoreResult<bool> {
+    let now = crate::ids::now_micros();
+    let n = with_conn!(conn, |c| {
+        diesel::update(relationships::table.find(id))
+            .set((
+                relationships::status.eq(RelationshipStatus::Removed),
+                relationships::removed_by.eq(person_id),
+                relationships::removed_at.eq(now),
+                relationships::updated_at.eq(now),
+            ))
+            .execute(c)
+            .await?
+    });
+    Ok(n > 0)
+}
+
+/// Which of `ids` are tombstones: removed by a person (not by sync).
+pub async fn tombstoned_among(
+    conn: &mut Conn,
+    ids: &[String],
+) -> StoreResult<std::collections::HashSet<String>> {
+    let mut out = std::collections::HashSet::new();
+    for chunk in ids.chunks(5_000) {
+        let rows: Vec<String> = with_conn!(conn, |c| {
+            relationships::table
+                .filter(relationships::id.eq_any(chunk))
+                .filter(relationships::status.eq(RelationshipStatus::Removed))
+                .filter(relationships::removed_by.ne(REMOVED_BY_SYNC))
+                .select(relationships::id)
+                .load(c)
+                .await?
+        });
+        out.extend(rows);
+    }
+    Ok(out)
+}

@@ -56,7 +56,10 @@ impl Links {
     pub fn classify(&mut self, ctx: &RunCtx, external_id: &str, hash: &str) -> Seen {
         match self.by_external.get(external_id) {
             None => Seen::Changed(None),
-            Some(link) if link.last_run_id.as_deref() == Some(ctx.run_id.as_str()) => {
+            Some(link)
+                if link.last_run_id.as_deref() == Some(ctx.run_id.as_str())
+                    && link.content_hash.as_deref() == Some(hash) =>
+            {
                 Seen::Duplicate
             }
             Some(link)
@@ -74,6 +77,13 @@ impl Links {
         self.by_external
             .get(external_id)
             .map(|l| l.local_id.as_str())
+    }
+
+    /// Whether a live (not removed) link exists for `external_id`.
+    pub fn is_live(&self, external_id: &str) -> bool {
+        self.by_external
+            .get(external_id)
+            .is_some_and(|l| l.removed_at.is_none())
     }
 
     /// Records that `external_id` now maps to `local_id` with content `hash`.

@@ -117,6 +117,10 @@ struct Batch {
     emails: HashMap<String, Holder>,
     phones: HashMap<String, Holder>,
     students: HashMap<String, String>,
+    /// Emails adults of this batch send (a student may come before the adult).
+    adult_emails: std::collections::HashSet<String>,
+    /// Emails students already hold (earlier batches or runs).
+    student_emails: std::collections::HashSet<String>,
 }
 
 fn holder_map(
@@ -174,7 +178,7 @@ pub async fn apply(conn: &mut Conn, ctx: &mut RunCtx, group: Vec<Record>) -> App
         .collect();
     let numbers: Vec<String> = work
         .iter()
-        .filter(|(p, _, existing, _)| existing.is_none() && p.is_student())
+        .filter(|(p, _, _, _)| p.is_student())
         .filter_map(|(p, _, _, _)| p.student_number.clone())
         .collect();
     let email_rows =
@@ -199,10 +203,28 @@ pub async fn apply(conn: &mut Conn, ctx: &mut RunCtx, group: Vec<Record>) -> App
             .into_iter()
             .filter_map(|p| p.student_number.clone().map(|n| (n, p.id)))
             .collect();
+    let adult_emails: std::collections::HashSet<String> = work
+        .iter()
+        .filter(|(p, _, _, _)| !p.is_student())
+        .flat_map(|(_, _, _, n)| n.emails.iter().map(|(v, _)| v.clone()))
+        .collect();
+    let adult_email_list: Vec<String> = adult_emails.iter().cloned().collect();
+    let student_emails = contacts::student_holders(
+        conn,
+        &ctx.district_id,
+        ContactKind::Email,
+        &adult_email_list,
+    )
+    .await?
+    .into_iter()
+    .map(|c| c.value)
+    .collect();
     let mut batch = Batch {
         emails: holder_map(email_rows, &holder_people),
         phones: holder_map(phone_rows, &holder_people),
         students,
+        adult_emails,
+        student_emails,
     };
     let org_refs: Vec<String> = work
         .iter()
@@ -243,6 +265,18 @@ pub async fn apply(conn: &mut Conn, ctx: &mut RunCtx, group: Vec<Record>) -> App
             row.is_student = is_student;
             row.grade = p.grade.clone().filter(|s| !s.is_empty());
             row.student_number = p.student_number.clone().filter(|s| !s.is_empty());
+            if let Some(n) = &row.student_number {
+                if batch.students.get(n).is_some_and(|holder| *holder != local) {
+                    ctx.report.alert_once(
+                        &run,
+                        codes::DUPLICATE_STUDENT_NUMBER,
+                        EntityKind::Person,
+                        &ext,
+                        format!("student number {n} belongs to another student; not stored"),
+                    );
+                    row.student_number = None;
+                }
+            }
             row.state_id = p.state_id.clone().filter(|s| !s.is_empty());
             row.sis_id = p.sis_id.clone().filter(|s| !s.is_empty());
             row.sis_hash = Some(hash.clone());
@@ -284,23 +318,33 @@ pub async fn apply(conn: &mut Conn, ctx: &mut RunCtx, group: Vec<Record>) -> App
         }
         // Contact points: adults hold theirs exclusively; a point another adult holds stays there.
         for (kind, value, display) in norm.all() {
+            if kind == ContactKind::Email {
+                let shared = if is_student {
+                    batch.adult_emails.contains(value)
+                        || batch
+                            .emails
+                            .get(value)
+                            .is_some_and(|h| h.person_id != local)
+                } else {
+                    batch.student_emails.contains(value)
+                };
+                if shared {
+                    ctx.report.alert_once(
+                        &run,
+                        codes::STUDENT_ADULT_SHARED_EMAIL,
+                        EntityKind::Person,
+                        &ext,
+                        format!("the email {value} is shared by a student and an adult"),
+                    );
+                }
+            }
             let map = match kind {
                 ContactKind::Email => &mut batch.emails,
                 ContactKind::Phone => &mut batch.phones,
             };
             if let Some(holder) = map.get(value) {
                 if holder.person_id != local {
-                    if is_student {
-                        if kind == ContactKind::Email {
-                            ctx.report.alert_once(
-                                &run,
-                                codes::STUDENT_ADULT_SHARED_EMAIL,
-                                EntityKind::Person,
-                                &ext,
-                                format!("student shares the email {value} with an adult"),
-                            );
-                        }
-                    } else {
+                    if !is_student {
                         let code = if kind == ContactKind::Phone
                             && !holder.same_names(&p.given_name, &p.family_name)
                         {

@@ -39,13 +39,31 @@ pub async fn apply(conn: &mut Conn, ctx: &mut RunCtx, group: Vec<Record>) -> App
     let ids: Vec<String> = recs.iter().map(|(r, _)| r.external_id()).collect();
     let mut links = Links::load(conn, ctx, EntityKind::Relationship, &ids).await?;
     let mut work = Vec::new();
+    // Links the SIS still sends unchanged, to check for tombstones (local id → external id).
+    let mut still_sent: Vec<(String, String)> = Vec::new();
     for (rel, hash) in recs {
+        // A link named only from the student's side says nothing the link does not already hold:
+        // it keeps an existing link alive but never rewrites it.
+        if rel.kind_inferred && links.is_live(&rel.external_id()) {
+            links.touch(&rel.external_id());
+            if let Some(local) = links.local_id(&rel.external_id()) {
+                still_sent.push((local.to_owned(), rel.external_id()));
+            }
+            ctx.report.counts(EntityKind::Relationship).unchanged += 1;
+            continue;
+        }
         match links.classify(ctx, &rel.external_id(), &hash) {
-            Seen::Unchanged => ctx.report.counts(EntityKind::Relationship).unchanged += 1,
+            Seen::Unchanged => {
+                ctx.report.counts(EntityKind::Relationship).unchanged += 1;
+                if let Some(local) = links.local_id(&rel.external_id()) {
+                    still_sent.push((local.to_owned(), rel.external_id()));
+                }
+            }
             Seen::Duplicate => {}
             Seen::Changed(_) => work.push((rel, hash)),
         }
     }
+    alert_tombstones(conn, ctx, &still_sent).await?;
     if work.is_empty() {
         return links.flush(conn, ctx).await;
     }
@@ -194,6 +212,32 @@ pub async fn apply(conn: &mut Conn, ctx: &mut RunCtx, group: Vec<Record>) -> App
     relationships::insert(conn, &new_rows).await?;
     links.flush(conn, ctx).await?;
     flag_many_guardians(conn, ctx, &touched_students).await
+}
+
+/// Alerts for links the SIS still sends although a person removed them by hand.
+async fn alert_tombstones(
+    conn: &mut Conn,
+    ctx: &mut RunCtx,
+    still_sent: &[(String, String)],
+) -> ApplyResult<()> {
+    if still_sent.is_empty() {
+        return Ok(());
+    }
+    let locals: Vec<String> = still_sent.iter().map(|(l, _)| l.clone()).collect();
+    let tombstoned = relationships::tombstoned_among(conn, &locals).await?;
+    let run = ctx.run_id.clone();
+    for (local, ext) in still_sent {
+        if tombstoned.contains(local) {
+            ctx.report.alert_once(
+                &run,
+                codes::TOMBSTONED_RELATIONSHIP,
+                EntityKind::Relationship,
+                ext,
+                "the SIS still sends a link removed by hand; it stays removed until restored",
+            );
+        }
+    }
+    Ok(())
 }
 
 async fn flag_many_guardians(

@@ -1,0 +1,371 @@
+//! One full or delta read of a REST provider, as a stream of pages in contract order.
+//!
+//! | stage | request | emits |
+//! | --- | --- | --- |
+//! | 1 | `orgs` (always unfiltered: orgs are few, and which of them are districts decides admin roles) | orgs |
+//! | 2 | `academicSessions` (or `terms` when the provider answers 404) | terms |
+//! | 3 | `courses` | courses |
+//! | 4 | `classes` | classes |
+//! | 5 | `users` | people (their relationships go to the [`Spool`]) |
+//! | 6 | — | relationships, replayed from the spool |
+//! | 7 | `enrollments` | enrollments |
+//!
+//! A delta adds `filter=dateLastModified>'<since>'` to stages 2–5 and 7. `tobedeleted`
+//! objects are emitted with [`homeroom_connector_core::RecordStatus::ToBeDeleted`].
+
+use std::collections::{HashSet, VecDeque};
+
+use chrono::Utc;
+use homeroom_connector_core::{ConnectorError, CursorSlot, Page, PageBuffer, Record};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::api::Api;
+use super::endpoints::Collection;
+use super::pager::Pager;
+use super::spool::{Spool, SpoolReader};
+use super::wire::{WireClass, WireCourse, WireEnrollment, WireOrg, WireSession, WireUser};
+use crate::mapping::{
+    Dialect, MapContext, Problem, is_district, map_class, map_course, map_enrollment, map_org,
+    map_person, map_term, relationships,
+};
+use crate::model::{OrOrg, OrUser};
+use crate::report::{Issue, IssueCode, ReportHandle, Severity};
+use crate::values::format_timestamp;
+
+/// A full snapshot or a delta since a timestamp.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum RestPurpose {
+    /// Every object; zero orgs or users is an empty roster.
+    Full,
+    /// Objects modified after `since` (`YYYY-MM-DDTHH:MM:SSZ`).
+    Delta {
+        /// The lower bound of `dateLastModified`.
+        since: String,
+    },
+}
+
+enum Stage {
+    Fetch(Pager),
+    Replay(SpoolReader),
+    Finished,
+}
+
+/// The state of one read.
+pub(crate) struct RestRun<'a> {
+    api: &'a Api,
+    report: ReportHandle,
+    purpose: RestPurpose,
+    page_size: usize,
+    buffer: PageBuffer,
+    ready: VecDeque<Page>,
+    failure: Option<ConnectorError>,
+    stage: Stage,
+    districts: HashSet<String>,
+    /// Objects received / records accepted in the current collection.
+    seen: u64,
+    accepted: u64,
+    spool: Option<Spool>,
+    cursor: CursorSlot,
+    overlap: chrono::Duration,
+    next_cursor: Option<String>,
+}
+
+impl<'a> RestRun<'a> {
+    /// A read that starts when first polled. On success the cursor slot receives the time the
+    /// read started, minus `overlap` (see [`crate::OneRosterRest`]).
+    pub(crate) fn new(
+        api: &'a Api,
+        report: ReportHandle,
+        purpose: RestPurpose,
+        page_size: usize,
+        cursor: CursorSlot,
+        overlap: std::time::Duration,
+    ) -> Self {
+        let orgs = Pager::new(api, Collection::Orgs, None);
+        Self {
+            api,
+            report,
+            purpose,
+            page_size,
+            buffer: PageBuffer::new(page_size),
+            ready: VecDeque::new(),
+            failure: None,
+            stage: Stage::Fetch(orgs),
+            districts: HashSet::new(),
+            seen: 0,
+            accepted: 0,
+            spool: None,
+            cursor,
+            overlap: chrono::Duration::from_std(overlap).unwrap_or(chrono::Duration::zero()),
+            next_cursor: None,
+        }
+    }
+
+    /// The next page, an error (after which the stream ends), or `None` at the end.
+    pub(crate) async fn next_page(&mut self) -> Option<Result<Page, ConnectorError>> {
+        loop {
+            if let Some(page) = self.ready.pop_front() {
+                self.report.count_records(page.len());
+                return Some(Ok(page));
+            }
+            if let Some(error) = self.failure.take() {
+                self.stage = Stage::Finished;
+                self.report.finish();
+                return Some(Err(error));
+            }
+            if matches!(self.stage, Stage::Finished) {
+                self.report.finish();
+                return None;
+            }
+            if self.next_cursor.is_none() {
+                self.next_cursor = Some(format_timestamp(Utc::now() - self.overlap));
+            }
+            if let Err(error) = self.step().await {
+                self.flush();
+                self.failure = Some(error);
+            }
+        }
+    }
+
+    /// One request (or one batch of replayed relationships).
+    async fn step(&mut self) -> Result<(), ConnectorError> {
+        match &mut self.stage {
+            Stage::Fetch(pager) => {
+                let collection = pager.collection();
+                let first = pager.is_first();
+                match pager.next_page(self.api).await {
+                    Err(error)
+                        if collection == Collection::AcademicSessions
+                            && first
+                            && error.http_status() == Some(404) =>
+                    {
+                        tracing::info!(
+                            target: "homeroom_oneroster",
+                            "the provider has no /academicSessions; reading /terms instead"
+                        );
+                        self.stage = Stage::Fetch(self.pager(Collection::Terms));
+                    }
+                    Err(error) => return Err(error),
+                    Ok(Some(items)) => self.ingest(collection, items).await?,
+                    Ok(None) => self.end_collection(collection).await?,
+                }
+            }
+            Stage::Replay(reader) => {
+                for _ in 0..self.page_size {
+                    match reader.next().await? {
+                        Some(relationship) => {
+                            if let Some(page) = self.buffer.push(relationship) {
+                                self.ready.push_back(page);
+                            }
+                        }
+                        None => {
+                            self.stage = Stage::Fetch(self.pager(Collection::Enrollments));
+                            break;
+                        }
+                    }
+                }
+            }
+            Stage::Finished => {}
+        }
+        Ok(())
+    }
+
+    fn pager(&self, collection: Collection) -> Pager {
+        let filter = match &self.purpose {
+            RestPurpose::Delta { since } if collection != Collection::Orgs => {
+                Some(format!("dateLastModified>'{since}'"))
+            }
+            _ => None,
+        };
+        Pager::new(self.api, collection, filter)
+    }
+
+    fn push(&mut self, record: Record) {
+        self.accepted += 1;
+        if let Some(page) = self.buffer.push(record) {
+            self.ready.push_back(page);
+        }
+    }
+
+    fn flush(&mut self) {
+        let buffer = std::mem::replace(&mut self.buffer, PageBuffer::new(self.page_size));
+        self.ready.extend(buffer.finish());
+    }
+
+    fn context(&self) -> MapContext<'_> {
+        MapContext {
+            blank_status_is_active: true,
+            districts: &self.districts,
+        }
+    }
+
+    /// Maps and emits one page of objects.
+    async fn ingest(
+        &mut self,
+        collection: Collection,
+        items: Vec<Value>,
+    ) -> Result<(), ConnectorError> {
+        for value in items {
+            self.seen += 1;
+            let id = value
+                .get("sourcedId")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            let mut warnings = Vec::new();
+            let result = match collection {
+                Collection::Orgs => match self.decode::<WireOrg, OrOrg>(collection, value) {
+                    Some(org) => {
+                        if is_district(&org) && !org.meta.sourced_id.is_empty() {
+                            self.districts.insert(org.meta.sourced_id.clone());
+                        }
+                        Some(map_org(&org, &self.context(), &mut warnings).map(Into::into))
+                    }
+                    None => None,
+                },
+                Collection::AcademicSessions | Collection::Terms => self
+                    .decode::<WireSession, _>(collection, value)
+                    .map(|s| map_term(&s, &self.context(), &mut warnings).map(Into::into)),
+                Collection::Courses => self
+                    .decode::<WireCourse, _>(collection, value)
+                    .map(|c| map_course(&c, &self.context(), &mut warnings).map(Into::into)),
+                Collection::Classes => self
+                    .decode::<WireClass, _>(collection, value)
+                    .map(|c| map_class(&c, &self.context(), &mut warnings).map(Into::into)),
+                Collection::Enrollments => self
+                    .decode::<WireEnrollment, _>(collection, value)
+                    .map(|e| map_enrollment(&e, &self.context(), &mut warnings).map(Into::into)),
+                Collection::Users => {
+                    let Some(user) = self.decode::<WireUser, OrUser>(collection, value) else {
+                        continue;
+                    };
+                    let outcome = self.user(&user, &mut warnings).await?;
+                    self.report_problems(collection, id.as_deref(), warnings, outcome);
+                    continue;
+                }
+            };
+            if let Some(result) = result {
+                let outcome = match result {
+                    Ok(record) => {
+                        self.push(record);
+                        None
+                    }
+                    Err(problem) => Some(problem),
+                };
+                self.report_problems(collection, id.as_deref(), warnings, outcome);
+            }
+        }
+        Ok(())
+    }
+
+    /// Emits a person and spools its relationships; returns the rejection, if any.
+    async fn user(
+        &mut self,
+        user: &OrUser,
+        warnings: &mut Vec<Problem>,
+    ) -> Result<Option<Problem>, ConnectorError> {
+        let mapped = match map_person(user, &self.context(), warnings) {
+            Ok(mapped) => mapped,
+            Err(problem) => return Ok(Some(problem)),
+        };
+        let found = relationships(user, mapped.guardian_kind, mapped.person.status, warnings);
+        self.push(mapped.person.into());
+        if !found.is_empty() {
+            let spool = match &mut self.spool {
+                Some(spool) => spool,
+                None => self.spool.insert(Spool::new().await?),
+            };
+            for relationship in &found {
+                spool.push(relationship).await?;
+            }
+        }
+        Ok(None)
+    }
+
+    /// Reads one JSON object as `W`; an object of the wrong shape is rejected (reported).
+    fn decode<W: DeserializeOwned, M: From<W>>(
+        &self,
+        collection: Collection,
+        value: Value,
+    ) -> Option<M> {
+        let id = value
+            .get("sourcedId")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        match serde_json::from_value::<W>(value) {
+            Ok(wire) => Some(wire.into()),
+            Err(e) => {
+                self.report.issue(
+                    Issue::new(
+                        Severity::Error,
+                        IssueCode::MalformedObject,
+                        collection.path(),
+                        format!("the object does not have the OneRoster shape: {e}; it is skipped"),
+                    )
+                    .for_id(id.as_deref()),
+                );
+                None
+            }
+        }
+    }
+
+    fn report_problems(
+        &self,
+        collection: Collection,
+        id: Option<&str>,
+        warnings: Vec<Problem>,
+        rejection: Option<Problem>,
+    ) {
+        let source = collection.path();
+        for warning in warnings {
+            self.report.issue(warning.into_issue(
+                Severity::Warning,
+                Dialect::Json,
+                source,
+                None,
+                id,
+            ));
+        }
+        if let Some(problem) = rejection {
+            self.report
+                .issue(problem.into_issue(Severity::Error, Dialect::Json, source, None, id));
+        }
+    }
+
+    /// After the last page of `collection`: the empty-roster check, then the next stage.
+    async fn end_collection(&mut self, collection: Collection) -> Result<(), ConnectorError> {
+        let (seen, accepted) = (self.seen, self.accepted);
+        self.seen = 0;
+        self.accepted = 0;
+        if self.purpose == RestPurpose::Full
+            && matches!(collection, Collection::Orgs | Collection::Users)
+            && accepted == 0
+        {
+            let what = collection.path();
+            let url = self.api.collection_url(collection, 1, 0, None);
+            let detail = if seen == 0 {
+                format!("{url} returned no {what}")
+            } else {
+                format!("{url} returned {seen} {what}, none of them usable (see the report)")
+            };
+            return Err(ConnectorError::EmptyRoster(detail));
+        }
+        self.stage = match collection {
+            Collection::Users => match self.spool.take() {
+                Some(spool) => Stage::Replay(spool.into_reader().await?),
+                None => Stage::Fetch(self.pager(Collection::Enrollments)),
+            },
+            other => match other.next() {
+                Some(next) => Stage::Fetch(self.pager(next)),
+                None => {
+                    self.flush();
+                    if let Some(cursor) = &self.next_cursor {
+                        self.cursor.set(cursor.clone());
+                    }
+                    Stage::Finished
+                }
+            },
+        };
+        Ok(())
+    }
+}

@@ -1,0 +1,199 @@
+//! Running syncs in tests exactly as the CLI and the API do, and counting what they left.
+
+use anyhow::Result;
+use homeroom::service::connectors::{self, NewConnector};
+use homeroom::service::sync::SyncService;
+use homeroom::sync::RunOutcome;
+use homeroom::sync::report::EntityCounts;
+use homeroom_schema::Store;
+use homeroom_schema::enums::{ConnectorKind, RelationshipStatus, Role, Severity, Status, SyncMode};
+use homeroom_schema::models::{SyncIssue, SyncRun};
+use homeroom_schema::page::PageRequest;
+use homeroom_schema::scope::Visible;
+use homeroom_schema::store::classes::{self, ClassFilter};
+use homeroom_schema::store::people::{self, PersonFilter};
+use homeroom_schema::store::relationships::{self, RelationshipFilter};
+use homeroom_schema::store::{districts, sync_runs};
+
+/// Adds a connector of `kind` with `config` and returns its id.
+pub async fn add_connector(
+    store: &Store,
+    kind: ConnectorKind,
+    name: &str,
+    config: serde_json::Value,
+) -> Result<String> {
+    let row = connectors::create(
+        store,
+        &connectors::registry(),
+        Some(&homeroom::secrets::SecretKey::generate().0),
+        None,
+        NewConnector {
+            district_id: None,
+            kind,
+            name: name.into(),
+            config,
+            schedule: None,
+        },
+    )
+    .await?;
+    Ok(row.id)
+}
+
+/// Adds a OneRoster CSV connector reading `path`.
+pub async fn csv_connector(store: &Store, path: &std::path::Path) -> Result<String> {
+    add_connector(
+        store,
+        ConnectorKind::OneRosterCsv,
+        "OneRoster CSV",
+        serde_json::json!({ "path": path.display().to_string() }),
+    )
+    .await
+}
+
+/// A finished run: the row, the outcome, and its report.
+pub struct Finished {
+    /// The run row.
+    pub run: SyncRun,
+    /// How it ended.
+    pub outcome: RunOutcome,
+    /// Its counts per entity.
+    pub counts: Vec<EntityCounts>,
+    /// Its issues.
+    pub issues: Vec<SyncIssue>,
+}
+
+impl Finished {
+    /// Counts of one entity (zeros when absent).
+    pub fn of(&self, entity: &str) -> homeroom::sync::Counts {
+        self.counts
+            .iter()
+            .find(|c| c.entity == entity)
+            .map(|c| c.counts)
+            .unwrap_or_default()
+    }
+
+    /// Issues with `code`.
+    pub fn with_code(&self, code: &str) -> Vec<&SyncIssue> {
+        self.issues.iter().filter(|i| i.code == code).collect()
+    }
+
+    /// Errors.
+    pub fn errors(&self) -> Vec<&SyncIssue> {
+        self.issues
+            .iter()
+            .filter(|i| i.severity == Severity::Error)
+            .collect()
+    }
+}
+
+/// Runs a sync of `connector_id` to the end.
+pub async fn run(
+    store: &Store,
+    connector_id: &str,
+    mode: SyncMode,
+    dry_run: bool,
+) -> Result<Finished> {
+    let service = SyncService::new(store.clone(), None);
+    let district = districts::get_default(&mut store.conn().await?)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no default district"))?;
+    let queued = service
+        .queue(&district.id, connector_id, mode, dry_run, Some("test"))
+        .await?;
+    let (run, outcome) = service.execute(&queued).await?;
+    finished(store, run, outcome).await
+}
+
+/// Loads the report of a run.
+pub async fn finished(store: &Store, run: SyncRun, outcome: RunOutcome) -> Result<Finished> {
+    let mut conn = store.conn().await?;
+    let mut issues = Vec::new();
+    let mut after = None;
+    loop {
+        let page = sync_runs::issues(
+            &mut conn,
+            &run.id,
+            None,
+            &PageRequest {
+                first: Some(500),
+                after: after.clone(),
+            },
+        )
+        .await?;
+        after = page.items.last().map(|i| i.id.clone());
+        let more = page.has_next;
+        issues.extend(page.items);
+        if !more {
+            break;
+        }
+    }
+    let counts = serde_json::from_str(&run.counts).unwrap_or_default();
+    Ok(Finished {
+        run,
+        outcome,
+        counts,
+        issues,
+    })
+}
+
+/// What the district holds, for exact assertions.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Census {
+    /// Active people.
+    pub people: i64,
+    /// Archived people.
+    pub archived_people: i64,
+    /// Active students.
+    pub students: i64,
+    /// Active guardians.
+    pub guardians: i64,
+    /// Active teachers.
+    pub teachers: i64,
+    /// Active classes.
+    pub classes: i64,
+    /// Active enrollments.
+    pub enrollments: i64,
+    /// Active relationships.
+    pub relationships: i64,
+}
+
+/// Counts the default district.
+pub async fn census(store: &Store) -> Result<Census> {
+    let mut c = store.conn().await?;
+    let d = districts::get_default(&mut c)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no default district"))?;
+    let all = Visible::All;
+    let role = |r| PersonFilter {
+        role: Some(r),
+        ..Default::default()
+    };
+    Ok(Census {
+        people: people::count(&mut c, &d.id, &all, &PersonFilter::default()).await?,
+        archived_people: people::count(
+            &mut c,
+            &d.id,
+            &all,
+            &PersonFilter {
+                status: Some(Status::Archived),
+                ..Default::default()
+            },
+        )
+        .await?,
+        students: people::count(&mut c, &d.id, &all, &role(Role::Student)).await?,
+        guardians: people::count(&mut c, &d.id, &all, &role(Role::Guardian)).await?,
+        teachers: people::count(&mut c, &d.id, &all, &role(Role::Teacher)).await?,
+        classes: classes::count(&mut c, &d.id, &all, &ClassFilter::default()).await?,
+        enrollments: classes::count_enrollments(&mut c, &d.id, Status::Active).await?,
+        relationships: relationships::count(
+            &mut c,
+            &d.id,
+            &all,
+            &RelationshipFilter {
+                status: Some(RelationshipStatus::Active),
+                ..Default::default()
+            },
+        )
+        .await?,
+    })
+}

@@ -1,0 +1,341 @@
+//! The sync engine end to end through the OneRoster CSV connector, on both backends.
+
+use homeroom::sync::RunOutcome;
+use homeroom_district_gen::{GenerateOptions, generate_to_dir};
+use homeroom_schema::enums::{ConnectorKind, SyncMode};
+use homeroom_tests::both_backends;
+use homeroom_tests::db::TempDir;
+use homeroom_tests::sync::{Census, add_connector, census, csv_connector, run};
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(to)? {
+        std::fs::remove_file(entry?.path())?;
+    }
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        std::fs::copy(entry.path(), to.join(entry.file_name()))?;
+    }
+    Ok(())
+}
+
+fn expect(s: &homeroom_district_gen::DistrictSummary) -> Census {
+    let n = |v: usize| i64::try_from(v).unwrap_or(i64::MAX);
+    Census {
+        people: n(s.expected_people),
+        archived_people: 0,
+        students: n(s.students),
+        guardians: n(s.guardians),
+        teachers: n(s.teachers),
+        classes: n(s.classes),
+        enrollments: n(s.enrollments),
+        relationships: n(s.relationships),
+    }
+}
+
+both_backends!(
+    generated_district_imports_resyncs_and_churns_exactly,
+    |db| async move {
+        let dir = TempDir::new("gen")?;
+        let report = generate_to_dir(
+            GenerateOptions {
+                students: 300,
+                seed: 7,
+                churn_pct: Some(5.0),
+            },
+            &dir.0,
+        )?;
+        let day1 = &report.day1.summary;
+        let live = dir.0.join("live");
+        copy_dir(&dir.0.join("day1"), &live)?;
+        let connector = csv_connector(&db.store, &live).await?;
+
+        // Dry run first: the same report, nothing written.
+        let dry = run(&db.store, &connector, SyncMode::Full, true).await?;
+        assert_eq!(dry.outcome, RunOutcome::Succeeded, "{:?}", dry.run.error);
+        assert_eq!(
+            census(&db.store).await?,
+            Census::default(),
+            "a dry run writes nothing"
+        );
+        assert_eq!(
+            dry.of("person").created + dry.of("person").merged,
+            day1.users as u64
+        );
+
+        // The import.
+        let first = run(&db.store, &connector, SyncMode::Full, false).await?;
+        assert_eq!(
+            first.outcome,
+            RunOutcome::Succeeded,
+            "{:?}",
+            first.run.error
+        );
+        assert!(first.errors().is_empty(), "{:?}", first.errors());
+        let mut after_first = expect(day1);
+        after_first.archived_people = 0;
+        assert_eq!(census(&db.store).await?, after_first);
+        assert_eq!(
+            first.of("person").merged,
+            day1.guardian_teachers as u64,
+            "a guardian who teaches is one person"
+        );
+        assert_eq!(first.of("enrollment").created, day1.enrollments as u64);
+        assert_eq!(
+            first.with_code("shared_phone").len(),
+            day1.shared_phone_pairs
+        );
+        assert_eq!(
+            first.of("person").created + first.of("person").merged,
+            dry.of("person").created + dry.of("person").merged
+        );
+
+        // Nothing changed: nothing is written.
+        let second = run(&db.store, &connector, SyncMode::Full, false).await?;
+        assert_eq!(second.outcome, RunOutcome::Succeeded);
+        for entity in [
+            "person",
+            "class",
+            "enrollment",
+            "relationship",
+            "org",
+            "course",
+            "term",
+        ] {
+            let c = second.of(entity);
+            assert_eq!(
+                (c.created, c.updated, c.archived),
+                (0, 0, 0),
+                "{entity}: {c:?}"
+            );
+            assert!(c.unchanged > 0, "{entity}");
+        }
+        assert_eq!(census(&db.store).await?, after_first);
+
+        // Day two: adds, updates and removals converge to the new snapshot.
+        copy_dir(&dir.0.join("day2"), &live)?;
+        let third = run(&db.store, &connector, SyncMode::Full, false).await?;
+        assert_eq!(
+            third.outcome,
+            RunOutcome::Succeeded,
+            "{:?}",
+            third.run.error
+        );
+        let day2 = &report.day2.as_ref().expect("day2").summary;
+        let now = census(&db.store).await?;
+        let mut want = expect(day2);
+        want.archived_people = now.archived_people;
+        assert_eq!(now, want);
+        let churn = report.churn.as_ref().expect("churn");
+        assert!(
+            now.archived_people > 0,
+            "leavers are archived, not deleted: {churn:?}"
+        );
+        assert!(third.of("person").archived > 0);
+        Ok(())
+    }
+);
+
+both_backends!(mass_removal_is_held_until_confirmed, |db| async move {
+    let dir = TempDir::new("gen")?;
+    generate_to_dir(
+        GenerateOptions {
+            students: 120,
+            seed: 1,
+            churn_pct: None,
+        },
+        &dir.0.join("a"),
+    )?;
+    generate_to_dir(
+        GenerateOptions {
+            students: 40,
+            seed: 1,
+            churn_pct: None,
+        },
+        &dir.0.join("b"),
+    )?;
+    let live = dir.0.join("live");
+    copy_dir(&dir.0.join("a/day1"), &live)?;
+    let connector = csv_connector(&db.store, &live).await?;
+    run(&db.store, &connector, SyncMode::Full, false).await?;
+    let before = census(&db.store).await?;
+
+    // A much smaller roster: more than 10% would go. Held, nothing removed.
+    copy_dir(&dir.0.join("b/day1"), &live)?;
+    let held = run(&db.store, &connector, SyncMode::Full, false).await?;
+    assert!(
+        matches!(held.outcome, RunOutcome::Held(_)),
+        "{:?}",
+        held.outcome
+    );
+    let during = census(&db.store).await?;
+    assert_eq!(during.archived_people, 0, "nothing archived while held");
+    assert!(during.students >= before.students);
+    assert!(during.classes >= before.classes);
+    assert!(!held.with_code("would_remove").is_empty());
+
+    // Discarding keeps everything; a second held run can be confirmed.
+    let service = homeroom::service::sync::SyncService::new(db.store.clone(), None);
+    service
+        .discard_hold(&held.run.district_id, &held.run.id)
+        .await?;
+    assert_eq!(census(&db.store).await?.archived_people, 0);
+    let again = run(&db.store, &connector, SyncMode::Full, false).await?;
+    assert!(matches!(again.outcome, RunOutcome::Held(_)));
+    let confirmed = service
+        .confirm_hold(&again.run.district_id, &again.run.id)
+        .await?;
+    assert_eq!(
+        confirmed.status,
+        homeroom_schema::enums::SyncStatus::Succeeded
+    );
+    let after = census(&db.store).await?;
+    assert!(after.archived_people > 0);
+    assert!(after.students < before.students);
+    Ok(())
+});
+
+both_backends!(
+    an_empty_roster_is_held_and_changes_nothing,
+    |db| async move {
+        let dir = TempDir::new("gen")?;
+        generate_to_dir(
+            GenerateOptions {
+                students: 60,
+                seed: 3,
+                churn_pct: None,
+            },
+            &dir.0,
+        )?;
+        let live = dir.0.join("live");
+        copy_dir(&dir.0.join("day1"), &live)?;
+        let connector = csv_connector(&db.store, &live).await?;
+        run(&db.store, &connector, SyncMode::Full, false).await?;
+        let before = census(&db.store).await?;
+        // Every file keeps only its header.
+        for entry in std::fs::read_dir(&live)? {
+            let path = entry?.path();
+            if path.file_name().is_some_and(|n| n != "manifest.csv") {
+                let text = std::fs::read_to_string(&path)?;
+                let header = text.lines().next().unwrap_or_default().to_owned();
+                std::fs::write(&path, format!("{header}\n"))?;
+            }
+        }
+        let held = run(&db.store, &connector, SyncMode::Full, false).await?;
+        assert!(
+            matches!(held.outcome, RunOutcome::Held(_)),
+            "{:?}",
+            held.outcome
+        );
+        assert_eq!(census(&db.store).await?, before);
+        Ok(())
+    }
+);
+
+both_backends!(
+    a_broken_file_fails_the_run_and_keeps_the_last_good_data,
+    |db| async move {
+        let dir = TempDir::new("gen")?;
+        generate_to_dir(
+            GenerateOptions {
+                students: 60,
+                seed: 4,
+                churn_pct: None,
+            },
+            &dir.0,
+        )?;
+        let live = dir.0.join("live");
+        copy_dir(&dir.0.join("day1"), &live)?;
+        let connector = csv_connector(&db.store, &live).await?;
+        run(&db.store, &connector, SyncMode::Full, false).await?;
+        let before = census(&db.store).await?;
+        // enrollments.csv loses its header's required column.
+        let path = live.join("enrollments.csv");
+        let text = std::fs::read_to_string(&path)?.replacen("classSourcedId", "classSourceId", 1);
+        std::fs::write(&path, text)?;
+        let failed = run(&db.store, &connector, SyncMode::Full, false).await?;
+        assert!(
+            matches!(failed.outcome, RunOutcome::Failed(_)),
+            "{:?}",
+            failed.outcome
+        );
+        let message = failed.run.error.clone().unwrap_or_default();
+        assert!(message.contains("enrollments"), "names the file: {message}");
+        assert_eq!(census(&db.store).await?, before, "nothing removed or lost");
+        Ok(())
+    }
+);
+
+both_backends!(
+    a_killed_run_leaves_no_half_page_and_the_next_run_completes,
+    |db| async move {
+        let dir = TempDir::new("gen")?;
+        let report = generate_to_dir(
+            GenerateOptions {
+                students: 1500,
+                seed: 5,
+                churn_pct: None,
+            },
+            &dir.0,
+        )?;
+        let connector = csv_connector(&db.store, &dir.0.join("day1")).await?;
+        let service = homeroom::service::sync::SyncService::new(db.store.clone(), None);
+        let district = homeroom_schema::store::districts::get_default(&mut db.store.conn().await?)
+            .await?
+            .expect("district");
+        let queued = service
+            .queue(&district.id, &connector, SyncMode::Full, false, None)
+            .await?;
+        let task = {
+            let service = service.clone();
+            let queued = queued.clone();
+            tokio::spawn(async move { service.execute(&queued).await })
+        };
+        // Kill it once some pages are in.
+        loop {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            let mut conn = db.store.conn().await?;
+            let r = homeroom_schema::store::sync_runs::get(&mut conn, &queued.id)
+                .await?
+                .expect("run");
+            if r.counts.contains("person") || task.is_finished() {
+                break;
+            }
+        }
+        task.abort();
+        let _ = task.await;
+        // The dead replica's lease runs out (emulated), then the next run takes over and completes.
+        {
+            let mut conn = db.store.conn().await?;
+            homeroom_schema::store::sync_runs::renew(&mut conn, &queued.id, &service.owner, -1)
+                .await?;
+        }
+        let next = run(&db.store, &connector, SyncMode::Full, false).await?;
+        assert_eq!(next.outcome, RunOutcome::Succeeded, "{:?}", next.run.error);
+        assert_eq!(census(&db.store).await?, expect(&report.day1.summary));
+        Ok(())
+    }
+);
+
+both_backends!(
+    rest_and_csv_connectors_refuse_bad_config_clearly,
+    |db| async move {
+        let err = add_connector(
+            &db.store,
+            ConnectorKind::OneRosterCsv,
+            "x",
+            serde_json::json!({}),
+        )
+        .await;
+        assert!(err.is_err());
+        let err = add_connector(
+        &db.store,
+        ConnectorKind::OneRosterRest,
+        "y",
+        serde_json::json!({ "base_url": "http://127.0.0.1:9", "version": "9.9", "client_id": "a", "client_secret": "b" }),
+    )
+    .await;
+        assert!(err.is_err());
+        Ok(())
+    }
+);
