@@ -5,5 +5,7 @@ mod claiming;
 mod graphql_authz;
 mod pagination;
 mod store_basics;
+mod sync_api;
 mod sync_csv;
 mod sync_identity;
+mod sync_rest;

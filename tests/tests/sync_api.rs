@@ -1,0 +1,1 @@
+//! Connectors and sync runs through GraphQL and the command line.
