@@ -339,3 +339,59 @@ both_backends!(
         Ok(())
     }
 );
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/fixtures/oneroster")
+        .join(name)
+}
+
+both_backends!(
+    the_public_delta_fixture_imports_without_errors,
+    |db| async move {
+        let connector = csv_connector(&db.store, &fixture("v1p2_delta_small.zip")).await?;
+        // A delta export is a change set: a full snapshot of it is refused, a delta sync applies it.
+        let full = run(&db.store, &connector, SyncMode::Full, false).await?;
+        assert!(
+            matches!(full.outcome, RunOutcome::Failed(_)),
+            "{:?}",
+            full.outcome
+        );
+        let delta = run(&db.store, &connector, SyncMode::Delta, false).await?;
+        assert_eq!(
+            delta.outcome,
+            RunOutcome::Succeeded,
+            "{:?}",
+            delta.run.error
+        );
+        assert!(delta.errors().is_empty(), "{:?}", delta.errors());
+        let c = census(&db.store).await?;
+        assert_eq!((c.students, c.classes), (1, 1), "{c:?}");
+        assert!(c.enrollments >= 1);
+        Ok(())
+    }
+);
+
+both_backends!(
+    misspelled_headers_are_reported_never_silently,
+    |db| async move {
+        let connector = csv_connector(&db.store, &fixture("v1p2_misspelled_headers.zip")).await?;
+        let done = run(&db.store, &connector, SyncMode::Full, false).await?;
+        // What is valid is imported; every unknown column and bad value is in the report.
+        assert!(
+            !done.issues.is_empty(),
+            "never silently: {:?}",
+            done.outcome
+        );
+        let unknown = done.with_code("unknown_column");
+        assert!(!unknown.is_empty(), "{:?}", done.issues);
+        let text: String = unknown
+            .iter()
+            .map(|i| i.message.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(text.contains("dataLastModified"), "{text}");
+        assert!(text.to_lowercase().contains("preffered"), "{text}");
+        Ok(())
+    }
+);

@@ -86,10 +86,10 @@ pub mod codes {
 pub struct Report {
     counts: BTreeMap<&'static str, Counts>,
     pending: Vec<SyncIssue>,
-    per_code: BTreeMap<&'static str, usize>,
+    per_code: BTreeMap<String, usize>,
     errors: u64,
     alerts: u64,
-    seen_alert_keys: HashSet<(&'static str, String)>,
+    seen_alert_keys: HashSet<(String, String)>,
 }
 
 impl Report {
@@ -103,7 +103,7 @@ impl Report {
         &mut self,
         run_id: &str,
         severity: Severity,
-        code: &'static str,
+        code: &str,
         kind: Option<EntityKind>,
         external_id: Option<&str>,
         message: impl Into<String>,
@@ -112,7 +112,7 @@ impl Report {
             Severity::Error => self.errors += 1,
             Severity::Alert => self.alerts += 1,
         }
-        let n = self.per_code.entry(code).or_default();
+        let n = self.per_code.entry(code.to_owned()).or_default();
         *n += 1;
         if *n > MAX_ISSUES_PER_CODE {
             return;
@@ -133,12 +133,15 @@ impl Report {
     pub fn alert_once(
         &mut self,
         run_id: &str,
-        code: &'static str,
+        code: &str,
         kind: EntityKind,
         external_id: &str,
         message: impl Into<String>,
     ) {
-        if self.seen_alert_keys.insert((code, external_id.to_owned())) {
+        if self
+            .seen_alert_keys
+            .insert((code.to_owned(), external_id.to_owned()))
+        {
             self.issue(
                 run_id,
                 Severity::Alert,
@@ -154,7 +157,7 @@ impl Report {
     pub fn reject(
         &mut self,
         run_id: &str,
-        code: &'static str,
+        code: &str,
         kind: EntityKind,
         external_id: &str,
         message: impl Into<String>,
@@ -170,6 +173,29 @@ impl Report {
         );
     }
 
+    /// Records what a connector found wrong in the source: rejected rows are errors (and count
+    /// as rejected records), kept rows with warnings are alerts.
+    pub fn source_issue(&mut self, run_id: &str, issue: &homeroom_connector_core::SourceIssue) {
+        use homeroom_connector_core::IssueSeverity;
+        let severity = match issue.severity {
+            IssueSeverity::Error => {
+                if let Some(kind) = issue.entity_kind {
+                    self.counts(kind).rejected += 1;
+                }
+                Severity::Error
+            }
+            IssueSeverity::Warning => Severity::Alert,
+        };
+        self.issue(
+            run_id,
+            severity,
+            &issue.code,
+            issue.entity_kind,
+            issue.external_id.as_deref(),
+            issue.message.clone(),
+        );
+    }
+
     /// Takes the issues recorded since the last call (to write them).
     pub fn take_pending(&mut self) -> Vec<SyncIssue> {
         std::mem::take(&mut self.pending)
@@ -177,11 +203,11 @@ impl Report {
 
     /// Summary alerts for codes over the cap (call once at the end).
     pub fn finish(&mut self, run_id: &str) {
-        let over: Vec<(&'static str, usize)> = self
+        let over: Vec<(String, usize)> = self
             .per_code
             .iter()
             .filter(|(_, n)| **n > MAX_ISSUES_PER_CODE)
-            .map(|(c, n)| (*c, *n))
+            .map(|(c, n)| (c.clone(), *n))
             .collect();
         for (code, n) in over {
             self.pending.push(SyncIssue {

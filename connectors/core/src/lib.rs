@@ -55,8 +55,8 @@ pub use normalize::{
 pub use oauth::{ClientCredentials, ClientCredentialsTokens, OAuth1Error, OAuth1Signer};
 pub use records::{
     Class, ContactKind, ContactPoint, ContentHash, Course, Deleted, Enrollment, EnrollmentRole,
-    EntityKind, Org, OrgType, Page, PageBuffer, Person, Record, RecordStatus, Relationship,
-    RelationshipKind, Role, RoleAssignment, SisDate, Term, TermKind,
+    EntityKind, IssueSeverity, Org, OrgType, Page, PageBuffer, Person, Record, RecordStatus,
+    Relationship, RelationshipKind, Role, RoleAssignment, SisDate, SourceIssue, Term, TermKind,
 };
 pub use secret::Secret;
 pub use string_enum::ParseEnumError;

@@ -100,6 +100,31 @@ pub struct Issue {
 }
 
 impl Issue {
+    /// The issue as the sync engine's report takes it.
+    pub fn into_source_issue(self) -> homeroom_connector_core::SourceIssue {
+        use homeroom_connector_core::{EntityKind, IssueSeverity};
+        let stem = self.source.trim_end_matches(".csv").to_ascii_lowercase();
+        let entity_kind = match stem.as_str() {
+            "orgs" => Some(EntityKind::Org),
+            "academicsessions" | "terms" | "gradingperiods" => Some(EntityKind::Term),
+            "courses" => Some(EntityKind::Course),
+            "classes" => Some(EntityKind::Class),
+            "users" | "roles" | "students" | "teachers" => Some(EntityKind::Person),
+            "enrollments" => Some(EntityKind::Enrollment),
+            _ => None,
+        };
+        homeroom_connector_core::SourceIssue {
+            severity: match self.severity {
+                Severity::Error => IssueSeverity::Error,
+                Severity::Warning => IssueSeverity::Warning,
+            },
+            code: self.code.as_str().to_owned(),
+            entity_kind,
+            external_id: self.sourced_id.clone(),
+            message: self.to_string(),
+        }
+    }
+
     /// A new issue about `source` with no row, id or field yet.
     pub fn new(
         severity: Severity,
@@ -173,6 +198,9 @@ pub struct ImportReport {
     pub issues_not_stored: u64,
     /// Whether the run has ended (successfully or not).
     pub finished: bool,
+    /// Issues not yet handed to the engine with a page.
+    #[serde(skip)]
+    pub(crate) pending: Vec<Issue>,
 }
 
 /// The report of the CSV connector (the same type as the REST connector's).
@@ -216,6 +244,7 @@ impl ReportHandle {
         }
         if report.issues.len() < MAX_STORED_ISSUES {
             tracing::warn!(target: "homeroom_oneroster", "{issue}");
+            report.pending.push(issue.clone());
             report.issues.push(issue);
         } else {
             report.issues_not_stored += 1;
@@ -244,6 +273,17 @@ impl ReportHandle {
                 );
             }
         }
+    }
+
+    /// The issues recorded since the last call, for the next page (the engine's sync report).
+    pub(crate) fn take_source_issues(&self) -> Vec<homeroom_connector_core::SourceIssue> {
+        let Some(report) = &self.0 else {
+            return Vec::new();
+        };
+        std::mem::take(&mut lock(report).pending)
+            .into_iter()
+            .map(Issue::into_source_issue)
+            .collect()
     }
 
     /// A copy of the report as it stands (empty for a discarding handle).

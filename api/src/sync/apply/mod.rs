@@ -22,6 +22,10 @@ pub type ApplyResult<T> = Result<T, homeroom_schema::StoreError>;
 
 /// Applies every record of `page`, in order, grouping consecutive records of one kind.
 pub async fn apply_page(conn: &mut Conn, ctx: &mut RunCtx, page: Page) -> ApplyResult<()> {
+    let run = ctx.run_id.clone();
+    for issue in &page.issues {
+        ctx.report.source_issue(&run, issue);
+    }
     let mut records = page.records.into_iter().peekable();
     while let Some(first) = records.next() {
         let kind = group_kind(&first);

@@ -35,7 +35,7 @@ pub use deleted::Deleted;
 pub use enrollment::{Enrollment, EnrollmentRole};
 pub use entity_kind::EntityKind;
 pub use org::{Org, OrgType};
-pub use page::{DEFAULT_PAGE_SIZE, Page, PageBuffer};
+pub use page::{DEFAULT_PAGE_SIZE, IssueSeverity, Page, PageBuffer, SourceIssue};
 pub use person::{Person, Role, RoleAssignment};
 pub use record::Record;
 pub use relationship::{Relationship, RelationshipKind};

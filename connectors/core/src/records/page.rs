@@ -2,10 +2,36 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Record;
+use super::{EntityKind, Record};
 
 /// The page size connectors use unless their SIS dictates another.
 pub const DEFAULT_PAGE_SIZE: usize = 1_000;
+
+/// How bad a problem the connector found in the source is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IssueSeverity {
+    /// The source row or object was rejected: no record was emitted for it.
+    Error,
+    /// The row was kept, but something in it was ignored or looks wrong.
+    Warning,
+}
+
+/// A problem a connector found in the source data, reported to the sync report alongside the
+/// records (so that nothing is dropped silently).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceIssue {
+    /// Rejected or kept with a warning.
+    pub severity: IssueSeverity,
+    /// A stable code (e.g. `unknown_column`, `invalid_value`).
+    pub code: String,
+    /// The kind of record concerned, when known.
+    pub entity_kind: Option<EntityKind>,
+    /// The source's id of the row or object, when it has one.
+    pub external_id: Option<String>,
+    /// A sentence for an admin, naming the file or endpoint, row and field.
+    pub message: String,
+}
 
 /// A batch of records. Connectors stream pages so a district never sits in memory whole; a page
 /// has no meaning beyond batching (records of different kinds may share one).
@@ -13,12 +39,18 @@ pub const DEFAULT_PAGE_SIZE: usize = 1_000;
 pub struct Page {
     /// The records, in the order the SIS sent them.
     pub records: Vec<Record>,
+    /// Problems found in the source since the previous page.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub issues: Vec<SourceIssue>,
 }
 
 impl Page {
     /// A page holding `records`.
     pub fn new(records: Vec<Record>) -> Self {
-        Self { records }
+        Self {
+            records,
+            issues: Vec::new(),
+        }
     }
 
     /// Number of records.
@@ -34,7 +66,7 @@ impl Page {
 
 impl From<Vec<Record>> for Page {
     fn from(records: Vec<Record>) -> Self {
-        Self { records }
+        Self::new(records)
     }
 }
 

@@ -31,7 +31,8 @@ struct PageSink {
 }
 
 impl PageSink {
-    fn send(&self, page: Page) -> Result<(), Halt> {
+    fn send(&self, mut page: Page) -> Result<(), Halt> {
+        page.issues = self.report.take_source_issues();
         self.report.count_records(page.len());
         self.tx
             .blocking_send(Message::Page(page))
@@ -109,6 +110,19 @@ fn run(job: Job, tx: mpsc::Sender<Message>, page_size: usize, report: &ReportHan
             report.finish();
             return;
         }
+    };
+    // The last page carries the issues still pending (an empty page when only issues are left).
+    let pending = report.take_source_issues();
+    let last = match last {
+        Some(mut page) => {
+            page.issues = pending;
+            Some(page)
+        }
+        None if !pending.is_empty() => Some(Page {
+            records: Vec::new(),
+            issues: pending,
+        }),
+        None => None,
     };
     if let Some(page) = last {
         report.count_records(page.len());

@@ -105,7 +105,8 @@ impl<'a> RestRun<'a> {
     /// The next page, an error (after which the stream ends), or `None` at the end.
     pub(crate) async fn next_page(&mut self) -> Option<Result<Page, ConnectorError>> {
         loop {
-            if let Some(page) = self.ready.pop_front() {
+            if let Some(mut page) = self.ready.pop_front() {
+                page.issues = self.report.take_source_issues();
                 self.report.count_records(page.len());
                 return Some(Ok(page));
             }
@@ -115,6 +116,13 @@ impl<'a> RestRun<'a> {
                 return Some(Err(error));
             }
             if matches!(self.stage, Stage::Finished) {
+                let issues = self.report.take_source_issues();
+                if !issues.is_empty() {
+                    return Some(Ok(Page {
+                        records: Vec::new(),
+                        issues,
+                    }));
+                }
                 self.report.finish();
                 return None;
             }
