@@ -183,7 +183,11 @@ macro_rules! upsert_rows {
     ($conn:expr, $rows:expr, |$values:ident| $query:expr) => {
         $crate::db::upsert_rows!($conn, $rows, sqlite: |$values| $query, postgres: |$values| $query)
     };
-    ($conn:expr, $rows:expr, sqlite: |$row:ident| $sqlite:expr, postgres: |$pg_rows:ident| $pg:expr $(,)?) => {
+    (
+        $conn:expr, $rows:expr,
+        sqlite: |$row:ident| $sqlite:expr,
+        postgres: |$pg_rows:ident| $pg:expr $(,)?
+    ) => {
         match $conn {
             $crate::db::Conn::Sqlite(obj) => {
                 let owned = $rows.to_vec();

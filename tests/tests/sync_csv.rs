@@ -144,7 +144,7 @@ both_backends!(mass_removal_is_held_until_confirmed, |db| async move {
             seed: 1,
             churn_pct: None,
         },
-        &dir.0.join("a"),
+        dir.0.join("a"),
     )?;
     generate_to_dir(
         GenerateOptions {
@@ -152,7 +152,7 @@ both_backends!(mass_removal_is_held_until_confirmed, |db| async move {
             seed: 1,
             churn_pct: None,
         },
-        &dir.0.join("b"),
+        dir.0.join("b"),
     )?;
     let live = dir.0.join("live");
     copy_dir(&dir.0.join("a/day1"), &live)?;

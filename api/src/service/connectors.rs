@@ -229,10 +229,10 @@ pub async fn update(
         // Secrets not restated keep their stored values.
         if let Ok(Value::Object(old)) = full_config(&row, key) {
             for field in secrets::SECRET_FIELDS {
-                if !obj.contains_key(*field) {
-                    if let Some(v) = old.get(*field) {
-                        obj.insert((*field).to_owned(), v.clone());
-                    }
+                if !obj.contains_key(*field)
+                    && let Some(v) = old.get(*field)
+                {
+                    obj.insert((*field).to_owned(), v.clone());
                 }
             }
         }

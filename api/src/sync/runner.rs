@@ -82,20 +82,19 @@ pub async fn execute_run(
         {
             let mut conn = store.conn().await?;
             if let Some(c) = connectors::get(&mut conn, &run.district_id, &run.connector_id).await?
+                && is_stale(&c)
             {
-                if is_stale(&c) {
-                    ctx.report.issue(
-                        &run.id,
-                        homeroom_schema::enums::Severity::Alert,
-                        crate::sync::report::codes::CONNECTOR_STALE,
-                        None,
-                        None,
-                        format!(
-                            "connector {} has not synced successfully for 90 days",
-                            c.name
-                        ),
-                    );
-                }
+                ctx.report.issue(
+                    &run.id,
+                    homeroom_schema::enums::Severity::Alert,
+                    crate::sync::report::codes::CONNECTOR_STALE,
+                    None,
+                    None,
+                    format!(
+                        "connector {} has not synced successfully for 90 days",
+                        c.name
+                    ),
+                );
             }
         }
         let mut dry_conn = None;
@@ -219,7 +218,7 @@ async fn drive(
     }
     // A complete full snapshot: remove what it no longer holds, unless that is too much.
     let threshold = ctx.settings.removal_threshold_pct;
-    let outcome = match dry.as_deref_mut() {
+    let outcome = match dry {
         Some(conn) => finish_full(conn, ctx, threshold).await?,
         None => {
             store

@@ -75,7 +75,7 @@ pub async fn upsert_people(conn: &mut Conn, rows: &[Person]) -> StoreResult<usiz
             conn,
             chunk,
             sqlite: |row| SqlitePersonUpsert(row.values()),
-            postgres: |chunk| PgPeopleUpsert::new(chunk),
+            postgres: |batch| PgPeopleUpsert::new(batch),
         );
     }
     Ok(written)
@@ -111,7 +111,8 @@ impl<C> RunQueryDsl<C> for SqlitePersonUpsert<'_> {}
 /// A chunk of people upserted on PostgreSQL in one statement, each column bound as one array:
 ///
 /// ```sql
-/// INSERT INTO people (…) SELECT * FROM (SELECT unnest($1::text[]), …, unnest($19::int8[])) AS r (…)
+/// INSERT INTO people (…)
+/// SELECT * FROM (SELECT unnest($1::text[]), …, unnest($19::int8[])) AS r (…)
 /// WHERE NOT EXISTS (SELECT 1 FROM people p WHERE p.id = r.id AND p.sis_hash = r.sis_hash)
 /// ON CONFLICT (id) DO UPDATE SET … WHERE people.sis_hash IS NULL OR people.sis_hash <> …
 /// ```

@@ -236,17 +236,6 @@ pub async fn roles_of(conn: &mut Conn, person_ids: &[String]) -> StoreResult<Vec
     }))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::like_pattern;
-
-    #[test]
-    fn search_patterns_escape_wildcards() {
-        assert_eq!(like_pattern(" Ann "), "%ann%");
-        assert_eq!(like_pattern("50%_x"), "%50\\%\\_x%");
-    }
-}
-
 /// Students of a district with any of the given student numbers.
 pub async fn students_by_number(
     conn: &mut Conn,
@@ -291,4 +280,15 @@ pub async fn mark_students(conn: &mut Conn, ids: &[String]) -> StoreResult<()> {
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like_pattern;
+
+    #[test]
+    fn search_patterns_escape_wildcards() {
+        assert_eq!(like_pattern(" Ann "), "%ann%");
+        assert_eq!(like_pattern("50%_x"), "%50\\%\\_x%");
+    }
 }

@@ -265,17 +265,17 @@ pub async fn apply(conn: &mut Conn, ctx: &mut RunCtx, group: Vec<Record>) -> App
             row.is_student = is_student;
             row.grade = p.grade.clone().filter(|s| !s.is_empty());
             row.student_number = p.student_number.clone().filter(|s| !s.is_empty());
-            if let Some(n) = &row.student_number {
-                if batch.students.get(n).is_some_and(|holder| *holder != local) {
-                    ctx.report.alert_once(
-                        &run,
-                        codes::DUPLICATE_STUDENT_NUMBER,
-                        EntityKind::Person,
-                        &ext,
-                        format!("student number {n} belongs to another student; not stored"),
-                    );
-                    row.student_number = None;
-                }
+            if let Some(n) = &row.student_number
+                && batch.students.get(n).is_some_and(|holder| *holder != local)
+            {
+                ctx.report.alert_once(
+                    &run,
+                    codes::DUPLICATE_STUDENT_NUMBER,
+                    EntityKind::Person,
+                    &ext,
+                    format!("student number {n} belongs to another student; not stored"),
+                );
+                row.student_number = None;
             }
             row.state_id = p.state_id.clone().filter(|s| !s.is_empty());
             row.sis_id = p.sis_id.clone().filter(|s| !s.is_empty());
@@ -296,10 +296,8 @@ pub async fn apply(conn: &mut Conn, ctx: &mut RunCtx, group: Vec<Record>) -> App
             Identity::Merged(_) => ctx.report.counts(EntityKind::Person).merged += 1,
             Identity::Created(_) => ctx.report.counts(EntityKind::Person).created += 1,
         }
-        if is_student {
-            if let Some(n) = p.student_number.clone().filter(|s| !s.is_empty()) {
-                batch.students.insert(n, local.clone());
-            }
+        if is_student && let Some(n) = p.student_number.clone().filter(|s| !s.is_empty()) {
+            batch.students.insert(n, local.clone());
         }
         for assignment in &p.roles {
             let org_id = assignment
@@ -342,29 +340,28 @@ pub async fn apply(conn: &mut Conn, ctx: &mut RunCtx, group: Vec<Record>) -> App
                 ContactKind::Email => &mut batch.emails,
                 ContactKind::Phone => &mut batch.phones,
             };
-            if let Some(holder) = map.get(value) {
-                if holder.person_id != local {
-                    if !is_student {
-                        let code = if kind == ContactKind::Phone
-                            && !holder.same_names(&p.given_name, &p.family_name)
-                        {
-                            codes::SHARED_PHONE
-                        } else {
-                            codes::CONTACT_POINT_TAKEN
-                        };
-                        ctx.report.alert_once(
-                            &run,
-                            code,
-                            EntityKind::Person,
-                            &ext,
-                            format!(
-                                "{} {value} is held by another person; left with them",
-                                kind.as_str()
-                            ),
-                        );
-                        continue;
-                    }
-                }
+            if let Some(holder) = map.get(value)
+                && holder.person_id != local
+                && !is_student
+            {
+                let code = if kind == ContactKind::Phone
+                    && !holder.same_names(&p.given_name, &p.family_name)
+                {
+                    codes::SHARED_PHONE
+                } else {
+                    codes::CONTACT_POINT_TAKEN
+                };
+                ctx.report.alert_once(
+                    &run,
+                    code,
+                    EntityKind::Person,
+                    &ext,
+                    format!(
+                        "{} {value} is held by another person; left with them",
+                        kind.as_str()
+                    ),
+                );
+                continue;
             }
             if !is_student {
                 map.insert(
