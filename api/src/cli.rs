@@ -14,8 +14,10 @@ use crate::service::tokens::{self, NewToken};
 #[derive(Debug, Parser)]
 #[command(name = "homeroom", version, about)]
 pub struct Cli {
-    /// TOML config file (keys in snake_case without the HOMEROOM_ prefix).
-    #[arg(long, global = true, value_name = "FILE")]
+    /// TOML settings file (keys in snake_case without the HOMEROOM_ prefix); also
+    /// `homeroom serve --config FILE` or env HOMEROOM_CONFIG. (Not global: `connector add`
+    /// takes `--config JSON` for the connector's own configuration.)
+    #[arg(long, value_name = "FILE", env = "HOMEROOM_CONFIG")]
     pub config: Option<PathBuf>,
     /// Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: HOMEROOM_DATABASE_URL].
     #[arg(long, global = true, value_name = "URL")]
@@ -144,6 +146,9 @@ pub struct ServeArgs {
     /// Load the sample district (if the database has none) and print an admin token.
     #[arg(long)]
     pub demo: bool,
+    /// TOML settings file (same as `homeroom --config FILE serve`).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// `homeroom token …`.
@@ -231,12 +236,12 @@ pub fn secret_key(settings: &Settings) -> anyhow::Result<Option<crate::secrets::
 
 /// Runs the parsed command line; the exit code is 0 on success.
 pub async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
-    let listen = match &cli.command {
-        Command::Serve(args) => args.listen.clone(),
-        _ => None,
+    let (listen, serve_config) = match &cli.command {
+        Command::Serve(args) => (args.listen.clone(), args.config.clone()),
+        _ => (None, None),
     };
     let settings = Settings::load(
-        cli.config.as_deref(),
+        serve_config.as_deref().or(cli.config.as_deref()),
         &Overrides {
             database_url: cli.database_url.clone(),
             listen,

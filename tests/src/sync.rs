@@ -15,6 +15,13 @@ use homeroom_schema::store::people::{self, PersonFilter};
 use homeroom_schema::store::relationships::{self, RelationshipFilter};
 use homeroom_schema::store::{districts, sync_runs};
 
+/// The secret key tests encrypt connector secrets with (one per test process).
+pub fn test_key() -> homeroom::secrets::SecretKey {
+    static KEY: std::sync::OnceLock<homeroom::secrets::SecretKey> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| homeroom::secrets::SecretKey::generate().0)
+        .clone()
+}
+
 /// Adds a connector of `kind` with `config` and returns its id.
 pub async fn add_connector(
     store: &Store,
@@ -25,7 +32,7 @@ pub async fn add_connector(
     let row = connectors::create(
         store,
         &connectors::registry(),
-        Some(&homeroom::secrets::SecretKey::generate().0),
+        Some(&test_key()),
         None,
         NewConnector {
             district_id: None,
@@ -93,7 +100,7 @@ pub async fn run(
     mode: SyncMode,
     dry_run: bool,
 ) -> Result<Finished> {
-    let service = SyncService::new(store.clone(), None);
+    let service = SyncService::new(store.clone(), Some(test_key()));
     let district = districts::get_default(&mut store.conn().await?)
         .await?
         .ok_or_else(|| anyhow::anyhow!("no default district"))?;

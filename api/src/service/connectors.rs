@@ -251,7 +251,15 @@ pub async fn update(
     }
     row.updated_at = now_micros();
     let mut conn = store.conn().await?;
-    connectors::update(&mut conn, &row).await?;
+    match connectors::update(&mut conn, &row).await {
+        Err(homeroom_schema::StoreError::Conflict(_)) => {
+            return Err(ApiError::BadUserInput(format!(
+                "a connector named {:?} already exists",
+                row.name
+            )));
+        }
+        other => other?,
+    }
     let (actor_kind, actor_id) = actor.actor();
     audit::record(
         &mut conn,

@@ -55,12 +55,14 @@ pub async fn adult_holder(
     }))
 }
 
-/// Adult contact points of a district with one of `values` (of `kind`).
-pub async fn adult_holders(
+/// Contact points of a district with one of `values` (of `kind`), held by adults (`adult`) or
+/// by students.
+pub async fn holders(
     conn: &mut Conn,
     district_id: &str,
     kind: ContactKind,
     values: &[String],
+    adult: bool,
 ) -> StoreResult<Vec<ContactPoint>> {
     if values.is_empty() {
         return Ok(Vec::new());
@@ -70,7 +72,7 @@ pub async fn adult_holders(
             .filter(contact_points::district_id.eq(district_id))
             .filter(contact_points::kind.eq(kind))
             .filter(contact_points::value.eq_any(values))
-            .filter(contact_points::is_adult.eq(true))
+            .filter(contact_points::is_adult.eq(adult))
             .select(ContactPoint::as_select())
             .load(c)
             .await?
@@ -114,28 +116,6 @@ pub async fn drop_stale_sis(
     Ok(with_conn!(conn, |c| {
         diesel::delete(contact_points::table.filter(contact_points::id.eq_any(&stale)))
             .execute(c)
-            .await?
-    }))
-}
-
-/// Student (non-adult) contact points of a district with one of `values` (of `kind`).
-pub async fn student_holders(
-    conn: &mut Conn,
-    district_id: &str,
-    kind: ContactKind,
-    values: &[String],
-) -> StoreResult<Vec<ContactPoint>> {
-    if values.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(with_conn!(conn, |c| {
-        contact_points::table
-            .filter(contact_points::district_id.eq(district_id))
-            .filter(contact_points::kind.eq(kind))
-            .filter(contact_points::value.eq_any(values))
-            .filter(contact_points::is_adult.eq(false))
-            .select(ContactPoint::as_select())
-            .load(c)
             .await?
     }))
 }

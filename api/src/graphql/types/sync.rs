@@ -90,7 +90,7 @@ impl Connector {
     async fn config(&self) -> Json<serde_json::Value> {
         Json(serde_json::from_str(&self.0.config_public).unwrap_or_default())
     }
-    /// Names of the secret fields that are set (their values are never returned).
+    /// Whether secret fields are stored (their values are never returned).
     async fn secret_fields_set(&self) -> bool {
         self.0.config_secret.is_some()
     }

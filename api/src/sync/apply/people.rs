@@ -182,9 +182,9 @@ pub async fn apply(conn: &mut Conn, ctx: &mut RunCtx, group: Vec<Record>) -> App
         .filter_map(|(p, _, _, _)| p.student_number.clone())
         .collect();
     let email_rows =
-        contacts::adult_holders(conn, &ctx.district_id, ContactKind::Email, &emails).await?;
+        contacts::holders(conn, &ctx.district_id, ContactKind::Email, &emails, true).await?;
     let phone_rows =
-        contacts::adult_holders(conn, &ctx.district_id, ContactKind::Phone, &phones).await?;
+        contacts::holders(conn, &ctx.district_id, ContactKind::Phone, &phones, true).await?;
     let mut holder_ids: Vec<String> = email_rows
         .iter()
         .chain(&phone_rows)
@@ -209,11 +209,12 @@ pub async fn apply(conn: &mut Conn, ctx: &mut RunCtx, group: Vec<Record>) -> App
         .flat_map(|(_, _, _, n)| n.emails.iter().map(|(v, _)| v.clone()))
         .collect();
     let adult_email_list: Vec<String> = adult_emails.iter().cloned().collect();
-    let student_emails = contacts::student_holders(
+    let student_emails = contacts::holders(
         conn,
         &ctx.district_id,
         ContactKind::Email,
         &adult_email_list,
+        false,
     )
     .await?
     .into_iter()
