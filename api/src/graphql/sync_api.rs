@@ -12,7 +12,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::graphql::connection::{build, page_request};
 use crate::graphql::context::{RequestCtx, req};
 use crate::graphql::ids::{Cursor, NodeKind, decode_as};
-use crate::graphql::types::sync::{Connector, ConnectorKind, SyncMode, SyncRun};
+use crate::graphql::types::sync::{Connector, ConnectorKind, RunsCount, SyncMode, SyncRun};
 use crate::service::UserError;
 use crate::service::connectors::{self as svc, NewConnector};
 use crate::service::sync::SyncService;
@@ -95,7 +95,7 @@ impl SyncQuery {
         connector_id: ID,
         first: Option<i32>,
         after: Option<String>,
-    ) -> Result<Connection<Cursor, SyncRun, EmptyFields, EmptyFields>> {
+    ) -> Result<Connection<Cursor, SyncRun, RunsCount, EmptyFields>> {
         let r = req(ctx);
         let p = connector_admin(r)?;
         let connector = load_connector(r, p, &connector_id).await?;
@@ -107,7 +107,7 @@ impl SyncQuery {
         Ok(build(
             rows,
             page.after.is_some(),
-            EmptyFields,
+            RunsCount(connector.id.clone()),
             |x| x.id.clone(),
             SyncRun,
         ))

@@ -280,3 +280,14 @@ pub async fn count_issues(
         q.count().get_result(c).await?
     }))
 }
+
+/// Number of runs of a connector.
+pub async fn count(conn: &mut Conn, connector_id: &str) -> StoreResult<i64> {
+    Ok(with_conn!(conn, |c| {
+        sync_runs::table
+            .filter(sync_runs::connector_id.eq(connector_id))
+            .count()
+            .get_result(c)
+            .await?
+    }))
+}

@@ -69,6 +69,34 @@ pub enum Severity {
     Alert,
 }
 
+/// `totalCount` of a connector's runs.
+pub struct RunsCount(pub String);
+
+#[Object]
+impl RunsCount {
+    /// Runs over all pages.
+    async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
+        let mut conn = req(ctx).store.conn().await.map_err(ApiError::from)?;
+        Ok(sync_runs::count(&mut conn, &self.0)
+            .await
+            .map_err(ApiError::from)?)
+    }
+}
+
+/// `totalCount` of a run's issues.
+pub struct IssuesCount(String, Option<db::Severity>);
+
+#[Object]
+impl IssuesCount {
+    /// Issues over all pages.
+    async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
+        let mut conn = req(ctx).store.conn().await.map_err(ApiError::from)?;
+        Ok(sync_runs::count_issues(&mut conn, &self.0, self.1)
+            .await
+            .map_err(ApiError::from)?)
+    }
+}
+
 /// A configured SIS connector. Secrets in its configuration are never returned.
 pub struct Connector(pub models::Connector);
 
@@ -116,7 +144,7 @@ impl Connector {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> Result<Connection<Cursor, SyncRun, EmptyFields, EmptyFields>> {
+    ) -> Result<Connection<Cursor, SyncRun, RunsCount, EmptyFields>> {
         let page = page_request(first, after.as_deref())?;
         let mut conn = req(ctx).store.conn().await.map_err(ApiError::from)?;
         let rows = sync_runs::list(&mut conn, &self.0.id, &page)
@@ -125,7 +153,7 @@ impl Connector {
         Ok(build(
             rows,
             page.after.is_some(),
-            EmptyFields,
+            RunsCount(self.0.id.clone()),
             |r| r.id.clone(),
             SyncRun,
         ))
@@ -244,16 +272,17 @@ impl SyncRun {
         severity: Option<Severity>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> Result<Connection<Cursor, SyncIssue, EmptyFields, EmptyFields>> {
+    ) -> Result<Connection<Cursor, SyncIssue, IssuesCount, EmptyFields>> {
         let page = page_request(first, after.as_deref())?;
+        let severity = severity.map(Into::into);
         let mut conn = req(ctx).store.conn().await.map_err(ApiError::from)?;
-        let rows = sync_runs::issues(&mut conn, &self.0.id, severity.map(Into::into), &page)
+        let rows = sync_runs::issues(&mut conn, &self.0.id, severity, &page)
             .await
             .map_err(ApiError::from)?;
         Ok(build(
             rows,
             page.after.is_some(),
-            EmptyFields,
+            IssuesCount(self.0.id.clone(), severity),
             |i| i.id.clone(),
             |i| SyncIssue {
                 severity: i.severity.into(),
