@@ -251,6 +251,27 @@ fn sqlite_manager(path: &str) -> AsyncDieselConnectionManager<SqliteConn> {
     AsyncDieselConnectionManager::new_with_config(path, config)
 }
 
+/// PostgreSQL session settings. Prepared statements are planned for their actual parameters:
+/// a sync fills tables from empty, and a generic plan cached while a table was empty (a
+/// sequential scan) would otherwise stay in use after the table grew to millions of rows.
+const PG_SETUP: &str = "SET plan_cache_mode = force_custom_plan";
+
+fn pg_manager(url: &str) -> AsyncDieselConnectionManager<AsyncPgConnection> {
+    let mut config = ManagerConfig::<AsyncPgConnection>::default();
+    config.custom_setup = Box::new(|url| {
+        let url = url.to_owned();
+        async move {
+            let mut conn = AsyncPgConnection::establish(&url).await?;
+            conn.batch_execute(PG_SETUP)
+                .await
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+            Ok(conn)
+        }
+        .boxed()
+    });
+    AsyncDieselConnectionManager::new_with_config(url, config)
+}
+
 impl Pool {
     /// Opens a pool for the URL's backend. Nothing is connected until first use.
     pub fn open(url: &str, options: &PoolOptions) -> StoreResult<Pool> {
@@ -271,7 +292,7 @@ impl Pool {
                     .map_err(build_err)?,
             ),
             Backend::Postgres => Pool::Pg(
-                DeadPool::builder(AsyncDieselConnectionManager::new(target))
+                DeadPool::builder(pg_manager(&target))
                     .max_size(options.max_size)
                     .timeouts(timeouts)
                     .runtime(deadpool::Runtime::Tokio1)

@@ -43,6 +43,21 @@ pub async fn insert(conn: &mut Conn, rows: &[SourceLink]) -> StoreResult<()> {
     Ok(())
 }
 
+/// Rewrites links in bulk (new local id, hash, run): two statements per batch instead of one
+/// update per row.
+pub async fn replace(conn: &mut Conn, rows: &[SourceLink]) -> StoreResult<()> {
+    for chunk in rows.chunks(2_000) {
+        let ids: Vec<String> = chunk.iter().map(|l| l.id.clone()).collect();
+        with_conn!(conn, |c| {
+            diesel::delete(source_links::table.filter(source_links::id.eq_any(&ids)))
+                .execute(c)
+                .await?
+        });
+        insert(conn, chunk).await?;
+    }
+    Ok(())
+}
+
 /// Records that the links `ids` were seen unchanged by `run_id`.
 pub async fn mark_seen(conn: &mut Conn, ids: &[String], run_id: &str) -> StoreResult<()> {
     for chunk in ids.chunks(5_000) {
@@ -53,29 +68,6 @@ pub async fn mark_seen(conn: &mut Conn, ids: &[String], run_id: &str) -> StoreRe
                 .await?
         });
     }
-    Ok(())
-}
-
-/// Records a new content hash for a link seen by `run_id` (and clears a removal).
-pub async fn mark_changed(
-    conn: &mut Conn,
-    id: &str,
-    local_id: &str,
-    content_hash: &str,
-    run_id: &str,
-) -> StoreResult<()> {
-    with_conn!(conn, |c| {
-        diesel::update(source_links::table.find(id))
-            .set((
-                source_links::local_id.eq(local_id),
-                source_links::content_hash.eq(content_hash),
-                source_links::last_run_id.eq(run_id),
-                source_links::removed_at.eq(None::<i64>),
-                source_links::updated_at.eq(now_micros()),
-            ))
-            .execute(c)
-            .await?
-    });
     Ok(())
 }
 

@@ -28,7 +28,7 @@ pub struct Links {
     by_external: HashMap<String, SourceLink>,
     seen: Vec<String>,
     new: Vec<SourceLink>,
-    changed: Vec<(String, String, String)>,
+    changed: Vec<SourceLink>,
 }
 
 impl Links {
@@ -90,8 +90,13 @@ impl Links {
     pub fn record(&mut self, ctx: &RunCtx, external_id: &str, local_id: &str, hash: &str) {
         match self.by_external.get(external_id) {
             Some(link) => {
-                self.changed
-                    .push((link.id.clone(), local_id.to_owned(), hash.to_owned()));
+                let mut link = link.clone();
+                link.local_id = local_id.to_owned();
+                link.content_hash = Some(hash.to_owned());
+                link.last_run_id = Some(ctx.run_id.clone());
+                link.removed_at = None;
+                link.updated_at = now_micros();
+                self.changed.push(link);
             }
             None => {
                 let now = now_micros();
@@ -126,9 +131,7 @@ impl Links {
     pub async fn flush(self, conn: &mut Conn, ctx: &RunCtx) -> ApplyResult<()> {
         links::insert(conn, &self.new).await?;
         links::mark_seen(conn, &self.seen, &ctx.run_id).await?;
-        for (id, local, hash) in &self.changed {
-            links::mark_changed(conn, id, local, hash, &ctx.run_id).await?;
-        }
+        links::replace(conn, &self.changed).await?;
         Ok(())
     }
 }

@@ -174,15 +174,25 @@ pub async fn apply(conn: &mut Conn, ctx: &mut RunCtx, group: Vec<Record>) -> App
                 links.record(ctx, &ext, &row.id.clone(), &hash);
             }
             Some(row) => {
-                if !rel.kind_inferred {
-                    row.kind = kind(rel.kind);
+                let new_kind = if rel.kind_inferred {
+                    row.kind
+                } else {
+                    kind(rel.kind)
+                };
+                let new_lives = rel.lives_with_student.or(row.lives_with_student);
+                if row.status == RelationshipStatus::Active
+                    && row.kind == new_kind
+                    && row.lives_with_student == new_lives
+                {
+                    // The SIS restated the link (e.g. from the guardian's side): nothing to write.
+                    ctx.report.counts(EntityKind::Relationship).unchanged += 1;
+                } else {
+                    row.kind = new_kind;
+                    row.lives_with_student = new_lives;
+                    row.updated_at = now;
+                    relationships::update_from_sis(conn, row).await?;
+                    ctx.report.counts(EntityKind::Relationship).updated += 1;
                 }
-                if rel.lives_with_student.is_some() {
-                    row.lives_with_student = rel.lives_with_student;
-                }
-                row.updated_at = now;
-                relationships::update_from_sis(conn, row).await?;
-                ctx.report.counts(EntityKind::Relationship).updated += 1;
                 links.record(ctx, &ext, &row.id.clone(), &hash);
             }
             None => {
