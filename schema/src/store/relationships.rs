@@ -149,22 +149,30 @@ pub async fn between(
     }))
 }
 
-/// Rewrites the SIS-owned fields of a link and makes it active again (never call it on a
-/// tombstone a person made).
-pub async fn update_from_sis(conn: &mut Conn, row: &Relationship) -> StoreResult<()> {
-    with_conn!(conn, |c| {
-        diesel::update(relationships::table.find(&row.id))
-            .set((
-                relationships::kind.eq(row.kind),
-                relationships::lives_with_student.eq(row.lives_with_student),
-                relationships::status.eq(RelationshipStatus::Active),
-                relationships::removed_by.eq(None::<String>),
-                relationships::removed_at.eq(None::<i64>),
-                relationships::updated_at.eq(row.updated_at),
-            ))
-            .execute(c)
-            .await?
-    });
+/// Sets the SIS-owned fields of many links at once and makes them active again (never call it
+/// on tombstones a person made).
+pub async fn update_many_from_sis(
+    conn: &mut Conn,
+    ids: &[String],
+    kind: crate::enums::RelationshipKind,
+    lives_with_student: Option<bool>,
+    now: i64,
+) -> StoreResult<()> {
+    for chunk in ids.chunks(5_000) {
+        with_conn!(conn, |c| {
+            diesel::update(relationships::table.filter(relationships::id.eq_any(chunk)))
+                .set((
+                    relationships::kind.eq(kind),
+                    relationships::lives_with_student.eq(lives_with_student),
+                    relationships::status.eq(RelationshipStatus::Active),
+                    relationships::removed_by.eq(None::<String>),
+                    relationships::removed_at.eq(None::<i64>),
+                    relationships::updated_at.eq(now),
+                ))
+                .execute(c)
+                .await?
+        });
+    }
     Ok(())
 }
 

@@ -101,6 +101,8 @@ pub async fn apply(conn: &mut Conn, ctx: &mut RunCtx, group: Vec<Record>) -> App
     let now = now_micros();
     let mut new_rows: Vec<Relationship> = Vec::new();
     let mut touched_students: Vec<String> = Vec::new();
+    // Changed links, grouped by their new SIS fields: one statement per group.
+    let mut updates: HashMap<(RelationshipKind, Option<bool>), Vec<String>> = HashMap::new();
     for (rel, hash) in work {
         let ext = rel.external_id();
         let (Some(guardian), Some(student)) = (
@@ -190,7 +192,10 @@ pub async fn apply(conn: &mut Conn, ctx: &mut RunCtx, group: Vec<Record>) -> App
                     row.kind = new_kind;
                     row.lives_with_student = new_lives;
                     row.updated_at = now;
-                    relationships::update_from_sis(conn, row).await?;
+                    updates
+                        .entry((new_kind, new_lives))
+                        .or_default()
+                        .push(row.id.clone());
                     ctx.report.counts(EntityKind::Relationship).updated += 1;
                 }
                 links.record(ctx, &ext, &row.id.clone(), &hash);
@@ -218,6 +223,9 @@ pub async fn apply(conn: &mut Conn, ctx: &mut RunCtx, group: Vec<Record>) -> App
                 new_rows.push(row);
             }
         }
+    }
+    for ((kind, lives), ids) in &updates {
+        relationships::update_many_from_sis(conn, ids, *kind, *lives, now).await?;
     }
     relationships::insert(conn, &new_rows).await?;
     links.flush(conn, ctx).await?;
