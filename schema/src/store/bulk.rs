@@ -7,8 +7,8 @@
 //! `upsert_people` is the hot path of a sync (a large district re-sends a million people) and has
 //! a hand-built statement per backend, measured by `schema/benches/upsert_people.rs`:
 //! - SQLite: one single-row statement per person, prepared once per connection and re-bound
-//!   for every row, inside one transaction per chunk;
-//! - PostgreSQL: one `INSERT … SELECT … FROM UNNEST(<one array per column>)` per chunk, which
+//!   for every row, inside one transaction (a savepoint when nested) per chunk;
+//! - PostgreSQL: one `INSERT … SELECT` of `unnest(<one array per column>)` per chunk, which
 //!   first skips rows whose stored `sis_hash` already matches.
 //!
 //! Both write the same `ON CONFLICT` clause ([`PEOPLE_ON_CONFLICT`]), so the two backends keep
@@ -36,12 +36,12 @@ pub fn batch_rows(backend: Backend, columns: usize) -> usize {
 
 /// People per SQLite transaction (and per owned copy sent to the blocking thread). Per-row
 /// statements have no bind limit; the chunk bounds the copy and how long one commit holds the
-/// write lock. Measured flat between 1,000 and 20,000.
+/// write lock. 1,000 to 20,000 measured the same within run-to-run noise.
 const SQLITE_PEOPLE_CHUNK: usize = 5_000;
 
 /// People per PostgreSQL statement. The arrays are 19 bind parameters whatever the row count, so
-/// the bind limit does not apply; the chunk bounds one message (about 0.5 KiB a row). Measured
-/// flat between 2,000 and 10,000, so the smallest.
+/// the bind limit does not apply; the chunk bounds one message (about 0.5 KiB a row). 2,000 to
+/// 10,000 measured the same within run-to-run noise, so the smallest.
 const PG_PEOPLE_CHUNK: usize = 2_000;
 
 /// What an upsert of `people` does on conflict, identical on both backends: the SIS-owned fields
@@ -88,8 +88,8 @@ pub async fn upsert_people(conn: &mut Conn, rows: &[Person]) -> StoreResult<usiz
 /// to cache (a `SET` list made of `Option`s may render as `DO NOTHING`), so SQLite parsed and
 /// planned the statement again for every row, which was most of the time spent per row. This
 /// statement's SQL never varies (the model is inserted with `treat_none_as_default_value =
-/// false`, so every column is a bind), so it has a static query id and diesel prepares it once
-/// per connection.
+/// false`, so every column is a bind; a test below checks it), so it has a static query id and
+/// diesel prepares it once per connection.
 struct SqlitePersonUpsert<'a>(<&'a Person as Insertable<people::table>>::Values);
 
 impl QueryId for SqlitePersonUpsert<'_> {
@@ -113,7 +113,8 @@ impl<C> RunQueryDsl<C> for SqlitePersonUpsert<'_> {}
 /// ```sql
 /// INSERT INTO people (…)
 /// SELECT * FROM (SELECT unnest($1::text[]), …, unnest($19::int8[])) AS r (…)
-/// WHERE NOT EXISTS (SELECT 1 FROM people p WHERE p.id = r.id AND p.sis_hash = r.sis_hash)
+/// WHERE r.sis_hash IS NULL
+///    OR (SELECT p.sis_hash FROM people p WHERE p.id = r.id) IS DISTINCT FROM r.sis_hash
 /// ON CONFLICT (id) DO UPDATE SET … WHERE people.sis_hash IS NULL OR people.sis_hash <> …
 /// ```
 ///
@@ -122,11 +123,17 @@ impl<C> RunQueryDsl<C> for SqlitePersonUpsert<'_> {}
 /// a bind limit that caps the chunk; here the text is fixed, so diesel keeps it prepared, and the
 /// chunk is limited only by message size.
 ///
-/// Why the `NOT EXISTS`: PostgreSQL's `ON CONFLICT DO UPDATE … WHERE` locks every conflicting row
-/// even when the `WHERE` is false, which dirties its heap page and writes WAL for each unchanged
-/// row. Skipping rows whose stored hash already matches turns an unchanged re-send into index
-/// reads. The `ON CONFLICT` condition still decides (a row may change in between), so the result
-/// is the same as without the filter.
+/// Why the `WHERE`: PostgreSQL's `ON CONFLICT DO UPDATE … WHERE` locks every conflicting row even
+/// when the `WHERE` is false, which dirties its heap page and writes WAL for each unchanged row.
+/// Skipping rows whose stored hash already matches turns an unchanged re-send into index reads
+/// (without it, pass 2 of the bench ran at about half the speed). It only drops rows the
+/// `ON CONFLICT` condition would refuse, and that condition still decides (a row may change in
+/// between), so the result is the same as without the filter. It is a correlated subquery rather
+/// than `NOT EXISTS` on purpose: the planner turns `NOT EXISTS` into an anti-join, and with
+/// custom plans (`plan_cache_mode = force_custom_plan`, which sees that a chunk has 2,000 rows) it
+/// picks a hash anti-join over a sequential scan of the whole table until the table holds between
+/// 100,000 and 200,000 rows (27 ms instead of 2 ms a chunk at 100,000); the subquery is always one
+/// primary-key probe per row.
 struct PgPeopleUpsert<'a> {
     id: Vec<&'a str>,
     district_id: Vec<&'a str>,
@@ -226,8 +233,8 @@ impl QueryFragment<Pg> for PgPeopleUpsert<'_> {
         out.push_sql(") AS r (");
         out.push_sql(PG_PEOPLE_COLUMNS);
         out.push_sql(
-            ") WHERE NOT EXISTS \
-             (SELECT 1 FROM people p WHERE p.id = r.id AND p.sis_hash = r.sis_hash)",
+            ") WHERE r.sis_hash IS NULL \
+             OR (SELECT p.sis_hash FROM people p WHERE p.id = r.id) IS DISTINCT FROM r.sis_hash",
         );
         out.push_sql(PEOPLE_ON_CONFLICT);
         Ok(())
