@@ -29,11 +29,14 @@
 //! * [`http`] — the retrying, rate-limited HTTP client for connectors.
 //! * [`oauth`] — OAuth 1.0a HMAC-SHA256 signing/verification (ClassLink, OneRoster 1.1) and
 //!   OAuth 2.0 client-credentials tokens (OneRoster 1.2).
+//! * `fake` (feature `fake`) — fault switches shared by the fake SIS servers used in tests.
 
 #[macro_use]
 mod string_enum;
 
 pub mod connector;
+#[cfg(feature = "fake")]
+pub mod fake;
 pub mod http;
 pub mod normalize;
 pub mod oauth;

@@ -19,12 +19,11 @@
 
 mod auth;
 mod dataset;
-mod faults;
 mod filter;
 mod render;
 mod server;
 
 pub use auth::FakeAuth;
 pub use dataset::FakeDataset;
-pub use faults::Faults;
+pub use homeroom_connector_core::fake::Faults;
 pub use server::{FakeHandle, FakeOneRoster, RecordedRequest};

@@ -17,7 +17,7 @@ use tokio::task::JoinHandle;
 
 use super::auth::{FakeAuth, TokenStore, check_request, token_response};
 use super::dataset::FakeDataset;
-use super::faults::{Faults, Outcome};
+use homeroom_connector_core::fake::{Faults, Outcome};
 use super::filter::ModifiedFilter;
 use super::render::{FakeObject, Rendered};
 use crate::rest::imsx_body;

@@ -6,12 +6,12 @@ use std::time::Duration;
 
 /// What the next data request gets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Outcome {
+pub enum Outcome {
     /// A normal answer.
     Normal,
     /// 429 with `Retry-After: <secs>`.
     RateLimited(u64),
-    /// 500 with an imsx body.
+    /// 500 with the SIS's error body.
     ServerError,
     /// 200 whose body stops half-way and whose connection is then cut.
     Truncated,
@@ -122,7 +122,7 @@ impl Faults {
     }
 
     /// Consumes one counted fault, if any is pending, and returns the delay too.
-    pub(crate) fn next_outcome(&self) -> (Duration, Outcome) {
+    pub fn next_outcome(&self) -> (Duration, Outcome) {
         self.with(|s| {
             let outcome = if s.rate_limited > 0 {
                 s.rate_limited -= 1;
@@ -143,23 +143,23 @@ impl Faults {
         })
     }
 
-    pub(crate) fn empty_roster(&self) -> bool {
+    pub fn empty_roster(&self) -> bool {
         self.with(|s| s.empty_roster)
     }
 
-    pub(crate) fn link_headers(&self) -> bool {
+    pub fn link_headers(&self) -> bool {
         self.with(|s| s.link_headers)
     }
 
-    pub(crate) fn total_count(&self) -> bool {
+    pub fn total_count(&self) -> bool {
         self.with(|s| s.total_count)
     }
 
-    pub(crate) fn max_limit(&self) -> Option<u32> {
+    pub fn max_limit(&self) -> Option<u32> {
         self.with(|s| s.max_limit)
     }
 
-    pub(crate) fn is_missing(&self, path: &str) -> bool {
+    pub fn is_missing(&self, path: &str) -> bool {
         self.with(|s| s.missing.contains(path))
     }
 }
