@@ -294,7 +294,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             if args.demo {
                 crate::demo::prepare(&store, &sync, &settings).await?;
             }
-            crate::server::serve(store, sync, &settings.listen).await?;
+            crate::server::serve(store, sync, &settings).await?;
             Ok(std::process::ExitCode::SUCCESS)
         }
         Command::GenerateDistrict(args) => {

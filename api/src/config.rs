@@ -29,6 +29,10 @@ pub struct Settings {
     pub sms_url: Option<String>,
     /// SMS provider credential.
     pub sms_token: Option<String>,
+    /// SMS sending number.
+    pub sms_from: Option<String>,
+    /// Shared secret that delivery-status webhooks must present.
+    pub delivery_webhook_secret: Option<String>,
     /// Tracing filter.
     pub log: String,
     /// `text` or `json`.
@@ -47,6 +51,8 @@ struct FileSettings {
     mail_from: Option<String>,
     sms_url: Option<String>,
     sms_token: Option<String>,
+    sms_from: Option<String>,
+    delivery_webhook_secret: Option<String>,
     log: Option<String>,
     log_format: Option<String>,
 }
@@ -148,6 +154,12 @@ impl Settings {
                 .unwrap_or_else(|| "homeroom@localhost".to_owned()),
             sms_url: pick(None, "HOMEROOM_SMS_URL", from_file.sms_url),
             sms_token: pick(None, "HOMEROOM_SMS_TOKEN", from_file.sms_token),
+            sms_from: pick(None, "HOMEROOM_SMS_FROM", from_file.sms_from),
+            delivery_webhook_secret: pick(
+                None,
+                "HOMEROOM_DELIVERY_WEBHOOK_SECRET",
+                from_file.delivery_webhook_secret,
+            ),
             log: pick(None, "HOMEROOM_LOG", from_file.log).unwrap_or_else(|| "info".to_owned()),
             log_format,
         })

@@ -4,7 +4,8 @@ use std::sync::LazyLock;
 use std::time::Duration;
 
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, Opts, Registry, TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
+    TextEncoder,
 };
 
 struct Metrics {
@@ -13,6 +14,9 @@ struct Metrics {
     sync_duration: HistogramVec,
     records: IntCounter,
     http_latency: HistogramVec,
+    deliveries: IntCounterVec,
+    outbox_claimed: IntCounter,
+    outbox_depth: IntGauge,
 }
 
 static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
@@ -36,11 +40,23 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         &["path", "status"],
     )
     .unwrap_or_else(|e| panic!("metric definition: {e}"));
+    let deliveries = IntCounterVec::new(
+        Opts::new("deliveries_total", "Delivery attempts by channel and outcome"),
+        &["channel", "outcome"],
+    )
+    .unwrap_or_else(|e| panic!("metric definition: {e}"));
+    let outbox_claimed = IntCounter::new("outbox_claimed_total", "Outbox messages claimed by workers")
+        .unwrap_or_else(|e| panic!("metric definition: {e}"));
+    let outbox_depth = IntGauge::new("outbox_depth", "Outbox messages waiting to be sent")
+        .unwrap_or_else(|e| panic!("metric definition: {e}"));
     for m in [
         Box::new(sync_runs.clone()) as Box<dyn prometheus::core::Collector>,
         Box::new(sync_duration.clone()),
         Box::new(records.clone()),
         Box::new(http_latency.clone()),
+        Box::new(deliveries.clone()),
+        Box::new(outbox_claimed.clone()),
+        Box::new(outbox_depth.clone()),
     ] {
         let _ = registry.register(m);
     }
@@ -50,8 +66,29 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         sync_duration,
         records,
         http_latency,
+        deliveries,
+        outbox_claimed,
+        outbox_depth,
     }
 });
+
+/// Counts one delivery attempt.
+pub fn record_delivery(channel: &str, ok: bool) {
+    let outcome = if ok { "sent" } else { "failed" };
+    METRICS.deliveries.with_label_values(&[channel, outcome]).inc();
+}
+
+/// Counts messages a worker claimed in one round.
+pub fn record_outbox_round(claimed: usize) {
+    METRICS
+        .outbox_claimed
+        .inc_by(u64::try_from(claimed).unwrap_or(u64::MAX));
+}
+
+/// Sets the outbox depth (read from the database when metrics are scraped).
+pub fn set_outbox_depth(depth: i64) {
+    METRICS.outbox_depth.set(depth);
+}
 
 /// Counts a finished run.
 pub fn sync_run_finished(status: &str, took: Duration) {

@@ -14,7 +14,12 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use std::sync::Arc;
+
+use crate::config::Settings;
+use crate::delivery::{Delivery, WorkerOptions};
 use crate::graphql::context::RequestCtx;
+use crate::service::invitations::Families;
 use crate::graphql::{HomeroomSchema, schema};
 use crate::service::sync::SyncService;
 use crate::service::tokens;
@@ -28,17 +33,21 @@ pub struct AppState {
     pub schema: HomeroomSchema,
     /// Sync runs.
     pub sync: SyncService,
+    /// Families services (links, waking the delivery worker).
+    pub families: Families,
+    /// Secret that delivery-status webhooks must present (`None`: webhooks off).
+    pub webhook_secret: Option<String>,
 }
 
 /// Builds the router.
-pub fn router(store: Store, sync: SyncService) -> Router {
-    let state = AppState {
-        store,
-        schema: schema(),
-        sync,
-    };
+pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/graphql", get(graphiql).post(graphql))
+        .route(
+            "/webhooks/delivery/{provider}",
+            axum::routing::post(crate::delivery::webhook::receive),
+        )
+        .route("/invitations/{token}", get(crate::server_pages::invitation_page))
         .route("/graphql/ws", get(graphql_ws))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -62,7 +71,9 @@ async fn graphql(
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
     let principal = tokens::authenticate(&app.store, auth).await;
-    let ctx = RequestCtx::new(app.store.clone(), principal).with_sync(app.sync.clone());
+    let ctx = RequestCtx::new(app.store.clone(), principal)
+        .with_sync(app.sync.clone())
+        .with_families(app.families.clone());
     let mut response = app.schema.execute(request.into_inner().data(ctx)).await;
     crate::error::finish_response(&mut response);
     response.into()
@@ -110,7 +121,12 @@ async fn graphql_ws(
         })
 }
 
-async fn metrics() -> impl IntoResponse {
+async fn metrics(State(app): State<AppState>) -> impl IntoResponse {
+    if let Ok(mut conn) = app.store.conn().await
+        && let Ok(depth) = homeroom_schema::store::outbox::depth(&mut conn).await
+    {
+        crate::metrics::set_outbox_depth(depth);
+    }
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         crate::metrics::render(),
@@ -149,19 +165,37 @@ async fn readyz(State(app): State<AppState>) -> impl IntoResponse {
     }
 }
 
-/// Serves (and runs the scheduler) until ctrl-c or SIGTERM.
-pub async fn serve(store: Store, sync: SyncService, listen: &str) -> anyhow::Result<()> {
+/// Serves (and runs the sync scheduler and the delivery worker) until ctrl-c or SIGTERM.
+pub async fn serve(store: Store, sync: SyncService, settings: &Settings) -> anyhow::Result<()> {
+    let listen = settings.listen.as_str();
+    let delivery = Arc::new(Delivery::from_settings(settings)?);
+    let families = Families::new(settings.public_url.clone());
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
     tracing::info!(address = %listener.local_addr()?, "homeroom listening");
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let scheduler = tokio::spawn(crate::sync::scheduler::run(sync.clone(), stopped));
-    axum::serve(listener, router(store, sync))
+    let scheduler = tokio::spawn(crate::sync::scheduler::run(sync.clone(), stopped.clone()));
+    let worker = tokio::spawn(crate::delivery::worker::run(
+        store.clone(),
+        families.clone(),
+        delivery,
+        WorkerOptions::default(),
+        stopped,
+    ));
+    let state = AppState {
+        store,
+        schema: schema(),
+        sync,
+        families,
+        webhook_secret: settings.delivery_webhook_secret.clone(),
+    };
+    axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     let _ = stop.send(true);
     let _ = scheduler.await;
+    let _ = worker.await;
     Ok(())
 }
 

@@ -51,6 +51,8 @@ pub struct DistrictSettings {
     pub invitation_expiry_days: u32,
     /// Default country (ISO 3166 alpha-2) for phone numbers without a country code.
     pub default_country: String,
+    /// Least minutes between two sends of one invitation (resend rate limit).
+    pub resend_interval_minutes: u32,
 }
 
 impl Default for DistrictSettings {
@@ -60,6 +62,7 @@ impl Default for DistrictSettings {
             removal_threshold_pct: 10.0,
             invitation_expiry_days: 14,
             default_country: "US".into(),
+            resend_interval_minutes: 10,
         }
     }
 }
@@ -359,6 +362,32 @@ row!(
         revoked_at: Option<i64>,
         created_at: i64,
         updated_at: i64,
+        /// How many times the invitation was sent again.
+        resend_count: i32,
+        /// When it was last sent again.
+        last_resent_at: Option<i64>,
+    }
+);
+
+/// One link of an invitation (stored only as a hash). Resending mints a new one; every link
+/// stays valid while the invitation is open.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Identifiable, Serialize, Deserialize)]
+#[diesel(table_name = invitation_tokens, primary_key(token_hash), check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct InvitationToken {
+    /// SHA-256 of the link's token.
+    pub token_hash: String,
+    /// The invitation.
+    pub invitation_id: String,
+    /// When the link was made.
+    pub created_at: i64,
+}
+
+row!(
+    /// A failed login for an address (rate limiting).
+    login_failures => LoginFailure {
+        id: String,
+        email: String,
+        at: i64,
     }
 );
 
@@ -381,6 +410,8 @@ row!(
         created_at: i64,
         updated_at: i64,
         sent_at: Option<i64>,
+        /// The id the email/SMS provider gave the message (matches delivery receipts).
+        provider_message_id: Option<String>,
     }
 );
 

@@ -253,6 +253,24 @@ diesel::table! {
         revoked_at -> Nullable<BigInt>,
         created_at -> BigInt,
         updated_at -> BigInt,
+        resend_count -> Integer,
+        last_resent_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    invitation_tokens (token_hash) {
+        token_hash -> Text,
+        invitation_id -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    login_failures (id) {
+        id -> Text,
+        email -> Text,
+        at -> BigInt,
     }
 }
 
@@ -274,6 +292,7 @@ diesel::table! {
         created_at -> BigInt,
         updated_at -> BigInt,
         sent_at -> Nullable<BigInt>,
+        provider_message_id -> Nullable<Text>,
     }
 }
 
@@ -335,6 +354,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     enrollments,
     relationships,
     invitations,
+    invitation_tokens,
+    login_failures,
     outbox_messages,
     audit_events,
     api_tokens,

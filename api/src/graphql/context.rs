@@ -22,6 +22,8 @@ pub struct RequestCtx {
     pub loaders: Loaders,
     /// Sync runs (absent in contexts that cannot run syncs).
     pub sync: Option<crate::service::sync::SyncService>,
+    /// Families services (links, waking the delivery worker).
+    pub families: crate::service::invitations::Families,
 }
 
 impl RequestCtx {
@@ -34,7 +36,14 @@ impl RequestCtx {
             visible_people: OnceCell::new(),
             visible_classes: OnceCell::new(),
             sync: None,
+            families: crate::service::invitations::Families::default(),
         }
+    }
+
+    /// Sets the families services (the HTTP server does, with its public URL).
+    pub fn with_families(mut self, families: crate::service::invitations::Families) -> Self {
+        self.families = families;
+        self
     }
 
     /// Adds the sync service (the HTTP server does).

@@ -2,6 +2,7 @@
 
 pub mod connection;
 pub mod context;
+pub mod families;
 pub mod ids;
 pub mod loaders;
 pub mod mutation;
@@ -19,11 +20,19 @@ pub const MAX_COMPLEXITY: usize = 50_000;
 
 /// The query root.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct Query(query::RosterQuery, sync_api::SyncQuery);
+pub struct Query(
+    query::RosterQuery,
+    sync_api::SyncQuery,
+    families::FamilyQuery,
+);
 
 /// The mutation root.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct Mutation(mutation::ClassMutation, sync_api::SyncMutation);
+pub struct Mutation(
+    mutation::ClassMutation,
+    sync_api::SyncMutation,
+    families::FamilyMutation,
+);
 
 /// The Homeroom schema type.
 pub type HomeroomSchema = Schema<Query, Mutation, subscription::Subscription>;

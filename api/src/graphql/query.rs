@@ -222,6 +222,15 @@ impl RosterQuery {
                         .map(|run| Node::SyncRun(crate::graphql::types::sync::SyncRun(run)))
                 }
             }
+            NodeKind::Invitation => {
+                let mut conn = r.store.conn().await.map_err(ApiError::from)?;
+                let inv = homeroom_schema::store::invitations::get(&mut conn, &district_id, &row)
+                    .await
+                    .map_err(ApiError::from)?;
+                let visible = r.visible_people().await?;
+                inv.filter(|i| visible.contains(&i.person_id))
+                    .map(|i| Node::Invitation(crate::graphql::types::invitation::Invitation(i)))
+            }
             NodeKind::District => None,
         })
     }

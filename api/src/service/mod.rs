@@ -1,8 +1,10 @@
 //! Use cases, called by thin GraphQL resolvers and the CLI. Each checks who is asking, then talks
 //! to the store.
 
+pub mod accounts;
 pub mod classes;
 pub mod connectors;
+pub mod invitations;
 pub mod sync;
 pub mod tokens;
 

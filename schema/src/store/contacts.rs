@@ -119,3 +119,30 @@ pub async fn drop_stale_sis(
             .await?
     }))
 }
+
+/// Claimed, active people of any district who hold `email` (normalized) as an adult.
+pub async fn claimed_adults_with_email(
+    conn: &mut Conn,
+    email: &str,
+) -> StoreResult<Vec<crate::models::Person>> {
+    use crate::enums::{AccountState, Status};
+    use crate::tables::people;
+    Ok(with_conn!(conn, |c| {
+        people::table
+            .filter(
+                people::id.eq_any(
+                    contact_points::table
+                        .filter(contact_points::kind.eq(ContactKind::Email))
+                        .filter(contact_points::value.eq(email))
+                        .filter(contact_points::is_adult.eq(true))
+                        .select(contact_points::person_id),
+                ),
+            )
+            .filter(people::account_state.eq(AccountState::Claimed))
+            .filter(people::status.eq(Status::Active))
+            .order(people::id.asc())
+            .select(crate::models::Person::as_select())
+            .load(c)
+            .await?
+    }))
+}

@@ -168,4 +168,23 @@ impl Class {
         }
         self.people(ctx, ids).await
     }
+
+    /// The family invite manager: each guardian of each active student in the class, with
+    /// their invitation state. For the class's teachers and admins.
+    async fn family_invite_manager(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<crate::graphql::types::invitation::FamilyInviteFilter>,
+    ) -> Result<
+        async_graphql::connection::Connection<
+            crate::graphql::ids::Cursor,
+            crate::graphql::types::invitation::FamilyInviteRow,
+            crate::graphql::families::RowsCount,
+            async_graphql::connection::EmptyFields,
+        >,
+    > {
+        crate::graphql::families::invite_manager(ctx, &self.0.id, first, after, filter).await
+    }
 }

@@ -30,4 +30,6 @@ pub enum Node {
     Connector(crate::graphql::types::sync::Connector),
     /// A sync run.
     SyncRun(crate::graphql::types::sync::SyncRun),
+    /// An invitation.
+    Invitation(crate::graphql::types::invitation::Invitation),
 }

@@ -1,0 +1,16 @@
+//! How a delivery attempt can fail.
+
+/// Why a message was not delivered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DeliveryError {
+    /// Worth another try later (server busy, connection dropped, 4xx SMTP reply, 429/5xx).
+    #[error("temporary delivery failure: {0}")]
+    Transient(String),
+    /// The recipient cannot be reached this way (unknown mailbox, invalid number): the contact
+    /// point becomes unreachable.
+    #[error("recipient unreachable: {0}")]
+    Unreachable(String),
+    /// This channel is not set up on this server.
+    #[error("{0}")]
+    ChannelOff(String),
+}
