@@ -41,12 +41,16 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
     )
     .unwrap_or_else(|e| panic!("metric definition: {e}"));
     let deliveries = IntCounterVec::new(
-        Opts::new("deliveries_total", "Delivery attempts by channel and outcome"),
+        Opts::new(
+            "deliveries_total",
+            "Delivery attempts by channel and outcome",
+        ),
         &["channel", "outcome"],
     )
     .unwrap_or_else(|e| panic!("metric definition: {e}"));
-    let outbox_claimed = IntCounter::new("outbox_claimed_total", "Outbox messages claimed by workers")
-        .unwrap_or_else(|e| panic!("metric definition: {e}"));
+    let outbox_claimed =
+        IntCounter::new("outbox_claimed_total", "Outbox messages claimed by workers")
+            .unwrap_or_else(|e| panic!("metric definition: {e}"));
     let outbox_depth = IntGauge::new("outbox_depth", "Outbox messages waiting to be sent")
         .unwrap_or_else(|e| panic!("metric definition: {e}"));
     for m in [
@@ -75,7 +79,10 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
 /// Counts one delivery attempt.
 pub fn record_delivery(channel: &str, ok: bool) {
     let outcome = if ok { "sent" } else { "failed" };
-    METRICS.deliveries.with_label_values(&[channel, outcome]).inc();
+    METRICS
+        .deliveries
+        .with_label_values(&[channel, outcome])
+        .inc();
 }
 
 /// Counts messages a worker claimed in one round.

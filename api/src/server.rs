@@ -19,8 +19,8 @@ use std::sync::Arc;
 use crate::config::Settings;
 use crate::delivery::{Delivery, WorkerOptions};
 use crate::graphql::context::RequestCtx;
-use crate::service::invitations::Families;
 use crate::graphql::{HomeroomSchema, schema};
+use crate::service::invitations::Families;
 use crate::service::sync::SyncService;
 use crate::service::tokens;
 
@@ -47,7 +47,10 @@ pub fn router(state: AppState) -> Router {
             "/webhooks/delivery/{provider}",
             axum::routing::post(crate::delivery::webhook::receive),
         )
-        .route("/invitations/{token}", get(crate::server_pages::invitation_page))
+        .route(
+            "/invitations/{token}",
+            get(crate::server_pages::invitation_page),
+        )
         .route("/graphql/ws", get(graphql_ws))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))

@@ -371,7 +371,9 @@ row!(
 
 /// One link of an invitation (stored only as a hash). Resending mints a new one; every link
 /// stays valid while the invitation is open.
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Identifiable, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Identifiable, Serialize, Deserialize,
+)]
 #[diesel(table_name = invitation_tokens, primary_key(token_hash), check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct InvitationToken {
     /// SHA-256 of the link's token.

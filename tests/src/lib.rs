@@ -10,6 +10,8 @@ pub mod fixture;
 pub mod graphql;
 pub mod oneroster_files;
 pub mod server;
+pub mod sms_fake;
+pub mod smtp_sink;
 pub mod sync;
 
 pub use db::{Backend, TestDb};

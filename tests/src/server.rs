@@ -62,12 +62,22 @@ pub struct Server {
 impl Server {
     /// Starts `homeroom serve` with extra arguments and waits until `/healthz` answers.
     pub async fn start(database_url: &str, extra: &[&str]) -> Result<Server> {
+        Self::start_with_env(database_url, extra, &[]).await
+    }
+
+    /// Like [`Server::start`] with extra environment variables.
+    pub async fn start_with_env(
+        database_url: &str,
+        extra: &[&str],
+        env: &[(&str, String)],
+    ) -> Result<Server> {
         let port = free_port()?;
         let listen = format!("127.0.0.1:{port}");
         let mut child = Command::new(binary()?)
             .args(["serve", "--database-url", database_url, "--listen", &listen])
             .args(extra)
             .env("HOMEROOM_LOG", "warn")
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()?;

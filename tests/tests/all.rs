@@ -2,6 +2,7 @@
 
 mod binary;
 mod claiming;
+mod families;
 mod graphql_authz;
 mod pagination;
 mod store_basics;

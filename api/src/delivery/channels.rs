@@ -71,15 +71,30 @@ mod tests {
 
     #[test]
     fn preferred_then_other_skipping_unreachable() {
-        let both = [cp("e", ContactKind::Email, true), cp("p", ContactKind::Phone, true)];
-        assert_eq!(choose(Channel::Email, &both, &[]).map(|c| c.1.id.as_str()), Some("e"));
-        assert_eq!(choose(Channel::Sms, &both, &[]).map(|c| c.1.id.as_str()), Some("p"));
+        let both = [
+            cp("e", ContactKind::Email, true),
+            cp("p", ContactKind::Phone, true),
+        ];
+        assert_eq!(
+            choose(Channel::Email, &both, &[]).map(|c| c.1.id.as_str()),
+            Some("e")
+        );
+        assert_eq!(
+            choose(Channel::Sms, &both, &[]).map(|c| c.1.id.as_str()),
+            Some("p")
+        );
         assert_eq!(
             choose(Channel::Email, &both, &[Channel::Email]).map(|c| c.0),
             Some(Channel::Sms)
         );
-        let bounced = [cp("e", ContactKind::Email, false), cp("p", ContactKind::Phone, true)];
-        assert_eq!(choose(Channel::Email, &bounced, &[]).map(|c| c.0), Some(Channel::Sms));
+        let bounced = [
+            cp("e", ContactKind::Email, false),
+            cp("p", ContactKind::Phone, true),
+        ];
+        assert_eq!(
+            choose(Channel::Email, &bounced, &[]).map(|c| c.0),
+            Some(Channel::Sms)
+        );
         assert_eq!(choose(Channel::Email, &bounced, &[Channel::Sms]), None);
     }
 }

@@ -141,9 +141,9 @@ impl EmailSender {
         html: &str,
         message_id: &str,
     ) -> Result<String, DeliveryError> {
-        let to: Mailbox = to
-            .parse()
-            .map_err(|e| DeliveryError::Unreachable(format!("{to:?} is not an email address: {e}")))?;
+        let to: Mailbox = to.parse().map_err(|e| {
+            DeliveryError::Unreachable(format!("{to:?} is not an email address: {e}"))
+        })?;
         let header_id = format!("<{message_id}>");
         let email = Message::builder()
             .from(self.from.clone())
@@ -170,14 +170,19 @@ mod tests {
     #[test]
     fn smtp_urls_parse() {
         let s = SmtpSettings::parse("smtp://127.0.0.1:2525?tls=none").unwrap();
-        assert_eq!((s.host.as_str(), s.port, s.tls), ("127.0.0.1", 2525, SmtpTls::None));
+        assert_eq!(
+            (s.host.as_str(), s.port, s.tls),
+            ("127.0.0.1", 2525, SmtpTls::None)
+        );
         assert_eq!(s.credentials, None);
         let s = SmtpSettings::parse("smtp://me%40x.org:p%3Ass@mail.example.org").unwrap();
         assert_eq!(s.port, 587);
         assert_eq!(s.tls, SmtpTls::StartTls);
         assert_eq!(s.credentials, Some(("me@x.org".into(), "p:ss".into())));
         assert_eq!(
-            SmtpSettings::parse("smtp://mail.example.org:465").unwrap().tls,
+            SmtpSettings::parse("smtp://mail.example.org:465")
+                .unwrap()
+                .tls,
             SmtpTls::Tls
         );
         assert!(SmtpSettings::parse("http://x").is_err());

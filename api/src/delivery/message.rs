@@ -30,7 +30,9 @@ impl Payload {
     /// body, which may hold an invitation link.
     pub fn scrubbed(&self) -> String {
         let kept = match self {
-            Payload::Email { subject, .. } => serde_json::json!({ "channel": "email", "subject": subject }),
+            Payload::Email { subject, .. } => {
+                serde_json::json!({ "channel": "email", "subject": subject })
+            }
             Payload::Sms { .. } => serde_json::json!({ "channel": "sms" }),
         };
         kept.to_string()

@@ -8,6 +8,7 @@
 //!   `Message-ID` Homeroom put on the email.
 
 use homeroom_schema::Store;
+use homeroom_schema::enums::OutboxStatus;
 use serde::Deserialize;
 
 use crate::error::{ApiError, ApiResult};
@@ -53,8 +54,9 @@ struct EmailEvent {
 pub fn parse(provider: &str, body: &[u8]) -> ApiResult<Receipt> {
     match provider {
         "twilio" => {
-            let s: TwilioStatus = serde_urlencoded::from_bytes(body)
-                .map_err(|e| ApiError::BadUserInput(format!("not a Twilio status callback: {e}")))?;
+            let s: TwilioStatus = serde_urlencoded::from_bytes(body).map_err(|e| {
+                ApiError::BadUserInput(format!("not a Twilio status callback: {e}"))
+            })?;
             let outcome = match s.message_status.as_str() {
                 "delivered" | "read" => Outcome::Delivered,
                 "undelivered" | "failed" => {
@@ -116,9 +118,17 @@ pub async fn apply(store: &Store, families: &Families, receipt: &Receipt) -> Api
                     fallback::delivered(conn, &message).await?;
                     Ok(false)
                 }
+                Outcome::Failed(_) if message.status == OutboxStatus::Failed => Ok(false),
                 Outcome::Failed(reason) => {
-                    let next =
-                        fallback::failed(conn, &message, &families.public_url, reason, true).await?;
+                    homeroom_schema::store::outbox::give_up(
+                        conn,
+                        &message.id,
+                        OutboxStatus::Failed,
+                        reason,
+                    )
+                    .await?;
+                    let next = fallback::failed(conn, &message, &families.public_url, reason, true)
+                        .await?;
                     Ok(next.is_some())
                 }
                 Outcome::Progress => Ok(false),
@@ -143,7 +153,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(r.message_id, "SM1");
-        assert_eq!(r.outcome, Outcome::Failed("SMS undelivered (error 30003)".into()));
+        assert_eq!(
+            r.outcome,
+            Outcome::Failed("SMS undelivered (error 30003)".into())
+        );
         let r = parse("twilio", b"MessageSid=SM2&MessageStatus=delivered").unwrap();
         assert_eq!(r.outcome, Outcome::Delivered);
         let r = parse(
@@ -152,7 +165,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(r.message_id, "abc@homeroom");
-        assert_eq!(r.outcome, Outcome::Failed("email bounced: 550 no such user".into()));
+        assert_eq!(
+            r.outcome,
+            Outcome::Failed("email bounced: 550 no such user".into())
+        );
         assert!(parse("email", b"{}").is_err());
         assert!(parse("pigeon", b"").is_err());
     }

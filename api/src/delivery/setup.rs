@@ -19,20 +19,23 @@ impl Delivery {
             }
             None => None,
         };
-        let sms: Option<Arc<dyn super::SmsProvider>> = match (&settings.sms_url, &settings.sms_token) {
-            (Some(url), Some(token)) => {
-                let callback = settings
-                    .delivery_webhook_secret
-                    .as_ref()
-                    .map(|_| format!("{}/webhooks/delivery/twilio", settings.public_url));
-                let from = settings.sms_from.clone().unwrap_or_default();
-                Some(Arc::new(
-                    HttpSms::new(url, token, &from, callback).map_err(anyhow::Error::msg)?,
-                ))
-            }
-            (Some(_), None) => anyhow::bail!("HOMEROOM_SMS_URL is set but HOMEROOM_SMS_TOKEN is not"),
-            _ => None,
-        };
+        let sms: Option<Arc<dyn super::SmsProvider>> =
+            match (&settings.sms_url, &settings.sms_token) {
+                (Some(url), Some(token)) => {
+                    let callback = settings
+                        .delivery_webhook_secret
+                        .as_ref()
+                        .map(|_| format!("{}/webhooks/delivery/twilio", settings.public_url));
+                    let from = settings.sms_from.clone().unwrap_or_default();
+                    Some(Arc::new(
+                        HttpSms::new(url, token, &from, callback).map_err(anyhow::Error::msg)?,
+                    ))
+                }
+                (Some(_), None) => {
+                    anyhow::bail!("HOMEROOM_SMS_URL is set but HOMEROOM_SMS_TOKEN is not")
+                }
+                _ => None,
+            };
         Ok(Delivery {
             email,
             email_off: "email delivery is off: HOMEROOM_SMTP_URL is not set".into(),

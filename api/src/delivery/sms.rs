@@ -109,7 +109,9 @@ impl SmsProvider for HttpSms {
             .map_err(|e| DeliveryError::Transient(format!("SMS provider answer cut off: {e}")))?;
         if status.is_success() {
             let sent: Sent = serde_json::from_str(&text).map_err(|e| {
-                DeliveryError::Transient(format!("SMS provider answered {status} without a sid: {e}"))
+                DeliveryError::Transient(format!(
+                    "SMS provider answered {status} without a sid: {e}"
+                ))
             })?;
             return Ok(sent.sid);
         }

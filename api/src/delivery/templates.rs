@@ -108,7 +108,12 @@ mod tests {
             link: "https://h.example/invitations/abc",
             expires_on: "2026-12-07",
         };
-        let Payload::Email { subject, text, html } = t.email() else {
+        let Payload::Email {
+            subject,
+            text,
+            html,
+        } = t.email()
+        else {
             panic!("not an email")
         };
         assert_eq!(

@@ -25,7 +25,9 @@ fn presented(headers: &HeaderMap) -> Option<String> {
     if scheme.eq_ignore_ascii_case("basic") {
         let decoded = STANDARD.decode(rest.trim()).ok()?;
         let text = String::from_utf8(decoded).ok()?;
-        return text.split_once(':').map(|(_, password)| password.to_owned());
+        return text
+            .split_once(':')
+            .map(|(_, password)| password.to_owned());
     }
     None
 }
@@ -33,7 +35,10 @@ fn presented(headers: &HeaderMap) -> Option<String> {
 /// Compares secrets in constant time (through their hashes, so lengths leak nothing either).
 fn same_secret(a: &str, b: &str) -> bool {
     let (a, b) = (Sha256::digest(a.as_bytes()), Sha256::digest(b.as_bytes()));
-    a.iter().zip(b.iter()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.iter()
+        .zip(b.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
 }
 
 /// Handles one receipt.

@@ -148,12 +148,22 @@ pub async fn tick(
     Ok(handled)
 }
 
-async fn send(delivery: &Delivery, message: &OutboxMessage, payload: &Payload) -> Result<String, DeliveryError> {
+async fn send(
+    delivery: &Delivery,
+    message: &OutboxMessage,
+    payload: &Payload,
+) -> Result<String, DeliveryError> {
     match payload {
-        Payload::Email { subject, text, html } => match &delivery.email {
+        Payload::Email {
+            subject,
+            text,
+            html,
+        } => match &delivery.email {
             Some(email) => {
                 let id = format!("{}@homeroom", message.id);
-                email.send(&message.recipient, subject, text, html, &id).await
+                email
+                    .send(&message.recipient, subject, text, html, &id)
+                    .await
             }
             None => Err(DeliveryError::ChannelOff(delivery.email_off.clone())),
         },
@@ -191,7 +201,13 @@ async fn process_in_span(
             .await?
             .is_some_and(|inv| state::is_open(&inv, now_micros()));
         if !open {
-            outbox::give_up(&mut conn, &message.id, OutboxStatus::Dead, "the invitation is no longer open").await?;
+            outbox::give_up(
+                &mut conn,
+                &message.id,
+                OutboxStatus::Dead,
+                "the invitation is no longer open",
+            )
+            .await?;
             return Ok(());
         }
     }
@@ -199,35 +215,44 @@ async fn process_in_span(
         Ok(p) => p,
         Err(e) => {
             let mut conn = store.conn().await?;
-            outbox::give_up(&mut conn, &message.id, OutboxStatus::Dead, &format!("unreadable payload: {e}")).await?;
+            outbox::give_up(
+                &mut conn,
+                &message.id,
+                OutboxStatus::Dead,
+                &format!("unreadable payload: {e}"),
+            )
+            .await?;
             return Ok(());
         }
     };
     let outcome = send(delivery, message, &payload).await;
     crate::metrics::record_delivery(&message.channel, outcome.is_ok());
     let requeued = store
-        .transaction(async |conn| {
-            match &outcome {
-                Ok(provider_id) => {
-                    outbox::mark_sent(conn, &message.id, Some(provider_id), &payload.scrubbed()).await?;
-                    fallback::sent(conn, message).await?;
-                    Ok::<_, ApiError>(false)
-                }
-                Err(DeliveryError::Transient(e)) if message.attempts + 1 < options.max_attempts => {
-                    let at = next_attempt(options, message.attempts, now_micros());
-                    outbox::retry_later(conn, &message.id, at, e).await?;
-                    Ok(false)
-                }
-                Err(err) => {
-                    let reason = match err {
-                        DeliveryError::Transient(e) => format!("gave up after {} attempts: {e}", message.attempts + 1),
-                        DeliveryError::Unreachable(e) | DeliveryError::ChannelOff(e) => e.clone(),
-                    };
-                    outbox::give_up(conn, &message.id, OutboxStatus::Failed, &reason).await?;
-                    let unreachable = matches!(err, DeliveryError::Unreachable(_));
-                    let next = fallback::failed(conn, message, &families.public_url, &reason, unreachable).await?;
-                    Ok(next.is_some())
-                }
+        .transaction(async |conn| match &outcome {
+            Ok(provider_id) => {
+                outbox::mark_sent(conn, &message.id, Some(provider_id), &payload.scrubbed())
+                    .await?;
+                fallback::sent(conn, message).await?;
+                Ok::<_, ApiError>(false)
+            }
+            Err(DeliveryError::Transient(e)) if message.attempts + 1 < options.max_attempts => {
+                let at = next_attempt(options, message.attempts, now_micros());
+                outbox::retry_later(conn, &message.id, at, e).await?;
+                Ok(false)
+            }
+            Err(err) => {
+                let reason = match err {
+                    DeliveryError::Transient(e) => {
+                        format!("gave up after {} attempts: {e}", message.attempts + 1)
+                    }
+                    DeliveryError::Unreachable(e) | DeliveryError::ChannelOff(e) => e.clone(),
+                };
+                outbox::give_up(conn, &message.id, OutboxStatus::Failed, &reason).await?;
+                let unreachable = matches!(err, DeliveryError::Unreachable(_));
+                let next =
+                    fallback::failed(conn, message, &families.public_url, &reason, unreachable)
+                        .await?;
+                Ok(next.is_some())
             }
         })
         .await?;

@@ -253,8 +253,8 @@ impl FamilyQuery {
             return Ok(None);
         };
         let status = Invitation(p.invitation.clone());
-        let expired = !p.open
-            && homeroom_schema::store::invitations::OPEN.contains(&p.invitation.status);
+        let expired =
+            !p.open && homeroom_schema::store::invitations::OPEN.contains(&p.invitation.status);
         Ok(Some(InvitationPreview {
             district_name: p.district,
             guardian_given_name: p.guardian_given_name,
@@ -323,9 +323,14 @@ impl FamilyMutation {
     ) -> Result<InviteFamiliesPayload> {
         let r = req(ctx);
         let student = decode_as(NodeKind::Person, &student_id)?;
-        let outcome =
-            invite::invite_guardian(&r.store, &r.families, r.principal()?, &student, input.into())
-                .await?;
+        let outcome = invite::invite_guardian(
+            &r.store,
+            &r.families,
+            r.principal()?,
+            &student,
+            input.into(),
+        )
+        .await?;
         Ok(outcome.into())
     }
 
@@ -380,7 +385,9 @@ impl FamilyMutation {
         } else {
             crate::graphql::types::contact::Access::Masked
         };
-        Ok(crate::graphql::types::contact::ContactPoint::view(cp, access))
+        Ok(crate::graphql::types::contact::ContactPoint::view(
+            cp, access,
+        ))
     }
 
     /// Accepts an invitation (no authentication: the link's token is the credential). Returns a

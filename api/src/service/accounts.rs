@@ -1,7 +1,7 @@
 //! Guardians claiming their account from an invitation, and signing in.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use homeroom_schema::enums::{
     ContactKind, ContactSource, InvitationStatus, PrincipalKind, Reachability, RecordSource, Role,
     TokenRole,
@@ -56,7 +56,8 @@ pub async fn preview(store: &Store, public_url: &str, raw: &str) -> ApiResult<Op
         return Ok(None);
     };
     let (ctx, guardian, students) =
-        crate::service::invitations::fallback::context_for(&mut conn, &invitation, public_url).await?;
+        crate::service::invitations::fallback::context_for(&mut conn, &invitation, public_url)
+            .await?;
     Ok(Some(Preview {
         open: state::is_open(&invitation, now_micros()),
         invitation,
@@ -101,8 +102,11 @@ fn hash_password(password: &str) -> ApiResult<String> {
 }
 
 fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 fn password_problem(password: &str) -> Option<UserError> {
@@ -115,7 +119,11 @@ fn password_problem(password: &str) -> Option<UserError> {
         ));
     }
     if chars.iter().all(|c| *c == chars[0]) {
-        return Some(UserError::new(Some("password"), "WEAK_PASSWORD", "use more than one character"));
+        return Some(UserError::new(
+            Some("password"),
+            "WEAK_PASSWORD",
+            "use more than one character",
+        ));
     }
     None
 }
@@ -159,7 +167,11 @@ pub async fn accept(
         return Ok(Err(vec![problem]));
     }
     if profile.given_name.trim().is_empty() || profile.family_name.trim().is_empty() {
-        return Ok(refused("NAME_REQUIRED", Some("profile"), "give your given and family names"));
+        return Ok(refused(
+            "NAME_REQUIRED",
+            Some("profile"),
+            "give your given and family names",
+        ));
     }
     // Hash outside the transaction: argon2 is slow on purpose.
     let password_hash = {
@@ -171,18 +183,34 @@ pub async fn accept(
     store
         .transaction(async |conn| {
             let Some(mut inv) = by_token(conn, raw_token).await? else {
-                return Ok(refused("INVALID_TOKEN", Some("token"), "this invitation link is not valid"));
+                return Ok(refused(
+                    "INVALID_TOKEN",
+                    Some("token"),
+                    "this invitation link is not valid",
+                ));
             };
             let now = now_micros();
             match inv.status {
                 InvitationStatus::Accepted => {
-                    return Ok(refused("ALREADY_USED", Some("token"), "this invitation was already accepted; sign in instead"));
+                    return Ok(refused(
+                        "ALREADY_USED",
+                        Some("token"),
+                        "this invitation was already accepted; sign in instead",
+                    ));
                 }
                 InvitationStatus::Revoked => {
-                    return Ok(refused("REVOKED", Some("token"), "this invitation was withdrawn; ask the school for a new one"));
+                    return Ok(refused(
+                        "REVOKED",
+                        Some("token"),
+                        "this invitation was withdrawn; ask the school for a new one",
+                    ));
                 }
                 _ if !state::is_open(&inv, now) => {
-                    return Ok(refused("EXPIRED", Some("token"), "this invitation expired; ask the school to send it again"));
+                    return Ok(refused(
+                        "EXPIRED",
+                        Some("token"),
+                        "this invitation expired; ask the school to send it again",
+                    ));
                 }
                 _ => {}
             }
@@ -194,7 +222,12 @@ pub async fn accept(
                 .ok_or_else(|| ApiError::NotFound("guardian".into()))?;
             // The phone, if given, must be valid and not another adult's.
             let mut new_phone = None;
-            if let Some(raw) = profile.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+            if let Some(raw) = profile
+                .phone
+                .as_deref()
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+            {
                 let region = district
                     .settings()
                     .default_country
@@ -202,11 +235,22 @@ pub async fn accept(
                     .unwrap_or_default();
                 let value = match homeroom_connector_core::normalize_phone(raw, region) {
                     Ok(v) => v,
-                    Err(e) => return Ok(refused("INVALID_PHONE", Some("profile.phone"), &e.to_string())),
+                    Err(e) => {
+                        return Ok(refused(
+                            "INVALID_PHONE",
+                            Some("profile.phone"),
+                            &e.to_string(),
+                        ));
+                    }
                 };
-                match contacts::adult_holder(conn, &district.id, ContactKind::Phone, &value).await? {
+                match contacts::adult_holder(conn, &district.id, ContactKind::Phone, &value).await?
+                {
                     Some(cp) if cp.person_id != person.id => {
-                        return Ok(refused("PHONE_TAKEN", Some("profile.phone"), "that phone number belongs to another account"));
+                        return Ok(refused(
+                            "PHONE_TAKEN",
+                            Some("profile.phone"),
+                            "that phone number belongs to another account",
+                        ));
                     }
                     Some(_) => {}
                     None => new_phone = Some((value, raw.to_owned())),
@@ -269,7 +313,10 @@ pub async fn accept(
             let person = people::get(conn, &district.id, &person.id)
                 .await?
                 .ok_or_else(|| ApiError::NotFound("guardian".into()))?;
-            Ok(Ok(Session { token: secret, person }))
+            Ok(Ok(Session {
+                token: secret,
+                person,
+            }))
         })
         .await
 }
@@ -311,13 +358,21 @@ pub async fn login(
     password: &str,
     role: Option<TokenRole>,
 ) -> ApiResult<Result<Session, Vec<UserError>>> {
-    let bad = || refused("INVALID_CREDENTIALS", None, "wrong email address or password");
+    let bad = || {
+        refused(
+            "INVALID_CREDENTIALS",
+            None,
+            "wrong email address or password",
+        )
+    };
     let Ok(email) = homeroom_connector_core::normalize_email(email) else {
         return Ok(bad());
     };
     let mut conn = store.conn().await?;
     let now = now_micros();
-    if families::login_failures_since(&mut conn, &email, now - LOGIN_WINDOW_MICROS).await? >= LOGIN_ATTEMPTS {
+    if families::login_failures_since(&mut conn, &email, now - LOGIN_WINDOW_MICROS).await?
+        >= LOGIN_ATTEMPTS
+    {
         return Ok(refused(
             "RATE_LIMITED",
             None,
@@ -329,7 +384,9 @@ pub async fn login(
     let holders = contacts::claimed_adults_with_email(&mut conn, &email).await?;
     let mut found = None;
     for person in holders {
-        let Some(hash) = person.password_hash.clone() else { continue };
+        let Some(hash) = person.password_hash.clone() else {
+            continue;
+        };
         let password = password.to_owned();
         let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
             .await
@@ -349,10 +406,17 @@ pub async fn login(
         .map(|r| r.role)
         .collect();
     let Some(role) = session_role(&roles, role) else {
-        return Ok(refused("ROLE_NOT_HELD", Some("role"), "you do not hold that role"));
+        return Ok(refused(
+            "ROLE_NOT_HELD",
+            Some("role"),
+            "you do not hold that role",
+        ));
     };
     families::clear_login_failures(&mut conn, &email).await?;
     let (row, secret) = session_row(&person.district_id, &person.id, role);
     tokens::insert(&mut conn, &row).await?;
-    Ok(Ok(Session { token: secret, person }))
+    Ok(Ok(Session {
+        token: secret,
+        person,
+    }))
 }

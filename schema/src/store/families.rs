@@ -209,7 +209,11 @@ pub async fn set_reachability(
 }
 
 /// Sets whether the student lives with the guardian on a link.
-pub async fn set_lives_with(conn: &mut Conn, relationship_id: &str, lives: bool) -> StoreResult<()> {
+pub async fn set_lives_with(
+    conn: &mut Conn,
+    relationship_id: &str,
+    lives: bool,
+) -> StoreResult<()> {
     let now = now_micros();
     with_conn!(conn, |c| {
         diesel::update(relationships::table.filter(relationships::id.eq(relationship_id)))

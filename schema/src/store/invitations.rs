@@ -222,7 +222,11 @@ pub async fn list(
 }
 
 /// How many invitations match.
-pub async fn count(conn: &mut Conn, district_id: &str, filter: &InvitationFilter) -> StoreResult<i64> {
+pub async fn count(
+    conn: &mut Conn,
+    district_id: &str,
+    filter: &InvitationFilter,
+) -> StoreResult<i64> {
     Ok(with_conn!(conn, |c| {
         filtered_invitations!(district_id, filter)
             .count()

@@ -168,7 +168,9 @@ pub async fn cancel_for_invitation(conn: &mut Conn, invitation_id: &str) -> Stor
         diesel::update(
             outbox_messages::table
                 .filter(outbox_messages::invitation_id.eq(invitation_id))
-                .filter(outbox_messages::status.eq_any([OutboxStatus::Pending, OutboxStatus::Sending])),
+                .filter(
+                    outbox_messages::status.eq_any([OutboxStatus::Pending, OutboxStatus::Sending]),
+                ),
         )
         .set((
             outbox_messages::status.eq(OutboxStatus::Dead),
@@ -197,7 +199,10 @@ pub async fn by_provider_id(
 }
 
 /// Messages of an invitation, oldest first.
-pub async fn of_invitation(conn: &mut Conn, invitation_id: &str) -> StoreResult<Vec<OutboxMessage>> {
+pub async fn of_invitation(
+    conn: &mut Conn,
+    invitation_id: &str,
+) -> StoreResult<Vec<OutboxMessage>> {
     Ok(with_conn!(conn, |c| {
         outbox_messages::table
             .filter(outbox_messages::invitation_id.eq(invitation_id))

@@ -174,7 +174,11 @@ impl FamilyInviteRow {
 
     /// The guardian's contact points, masked unless the caller may see them in full.
     async fn contact_points(&self) -> Vec<ContactPoint> {
-        let access = if self.full { Access::Full } else { Access::Masked };
+        let access = if self.full {
+            Access::Full
+        } else {
+            Access::Masked
+        };
         self.row
             .contacts
             .iter()

@@ -5,7 +5,10 @@ use homeroom_schema::Conn;
 use homeroom_schema::enums::{Channel, InvitationStatus, Reachability};
 use homeroom_schema::ids::now_micros;
 use homeroom_schema::models::{Invitation, OutboxMessage};
-use homeroom_schema::store::{classes as store_classes, contacts, districts, families, invitations, outbox, people, relationships};
+use homeroom_schema::store::{
+    classes as store_classes, contacts, districts, families, invitations, outbox, people,
+    relationships,
+};
 
 use super::compose::{self, Context};
 use super::state;
@@ -22,7 +25,9 @@ pub async fn context_for(
         .await?
         .ok_or_else(|| ApiError::NotFound("district".into()))?;
     let inviter = match &invitation.invited_by {
-        Some(id) => people::get(conn, &district.id, id).await?.map(|p| p.display_name()),
+        Some(id) => people::get(conn, &district.id, id)
+            .await?
+            .map(|p| p.display_name()),
         None => None,
     };
     let class_title = match &invitation.class_id {
@@ -75,7 +80,9 @@ pub async fn requeue(
     invitations::add_token(conn, &invitation.id, &token_hash).await?;
     invitation.channel = channel;
     invitation.contact_point_id = Some(contact.id.clone());
-    let message = compose::message(&ctx, invitation, &guardian, &students, channel, contact, &token);
+    let message = compose::message(
+        &ctx, invitation, &guardian, &students, channel, contact, &token,
+    );
     outbox::enqueue(conn, std::slice::from_ref(&message)).await?;
     Ok(Some(message))
 }
@@ -92,7 +99,10 @@ pub async fn sent(conn: &mut Conn, message: &OutboxMessage) -> ApiResult<()> {
     let Some(mut inv) = invitation_of(conn, message).await? else {
         return Ok(());
     };
-    if matches!(inv.status, InvitationStatus::Pending | InvitationStatus::Failed) {
+    if matches!(
+        inv.status,
+        InvitationStatus::Pending | InvitationStatus::Failed
+    ) {
         inv.status = InvitationStatus::Sent;
         inv.sent_at = Some(now_micros());
         inv.last_error = None;
@@ -155,10 +165,16 @@ pub async fn failed(
     let Some(mut inv) = invitation_of(conn, message).await? else {
         return Ok(None);
     };
-    if !state::is_open(&inv, now_micros()) || inv.status == InvitationStatus::Delivered && !unreachable {
+    if !state::is_open(&inv, now_micros())
+        || inv.status == InvitationStatus::Delivered && !unreachable
+    {
         return Ok(None);
     }
-    let failed_channel = if message.channel == "sms" { Channel::Sms } else { Channel::Email };
+    let failed_channel = if message.channel == "sms" {
+        Channel::Sms
+    } else {
+        Channel::Email
+    };
     let next = requeue(
         conn,
         &mut inv,
@@ -168,7 +184,10 @@ pub async fn failed(
     )
     .await?;
     inv.attempts += 1;
-    inv.last_error = Some(format!("{} delivery failed: {reason}", failed_channel.as_str()));
+    inv.last_error = Some(format!(
+        "{} delivery failed: {reason}",
+        failed_channel.as_str()
+    ));
     inv.status = if next.is_some() {
         InvitationStatus::Pending
     } else {

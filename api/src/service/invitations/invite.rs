@@ -8,7 +8,9 @@ use homeroom_schema::enums::{
     RelationshipKind, RelationshipSource, RelationshipStatus, Role, Status, TokenRole,
 };
 use homeroom_schema::ids::{new_id, now_micros};
-use homeroom_schema::models::{ContactPoint, District, Invitation, OutboxMessage, Person, Relationship};
+use homeroom_schema::models::{
+    ContactPoint, District, Invitation, OutboxMessage, Person, Relationship,
+};
 use homeroom_schema::store::audit::{self, NewEvent};
 use homeroom_schema::store::{
     classes as store_classes, contacts, districts, families, invitations, outbox, people,
@@ -17,11 +19,11 @@ use homeroom_schema::store::{
 use homeroom_schema::{Conn, Store};
 use serde_json::json;
 
+use super::Families;
 use super::compose::{self, Context};
 use super::manager::{self, ManagerRow};
 use super::permissions::{administers, managed_class};
 use super::state::InviteState;
-use super::Families;
 use crate::auth::Principal;
 use crate::delivery::channels;
 use crate::error::{ApiError, ApiResult};
@@ -79,7 +81,8 @@ fn build(
     contacts: &[ContactPoint],
     now: i64,
 ) -> Option<(Invitation, OutboxMessage)> {
-    let (channel, contact) = channels::choose(district.settings().preferred_channel, contacts, &[])?;
+    let (channel, contact) =
+        channels::choose(district.settings().preferred_channel, contacts, &[])?;
     let (token, token_hash) = compose::new_link();
     let invitation = Invitation {
         id: new_id(),
@@ -169,7 +172,9 @@ fn pick<'a>(
                     None => errors.push(UserError::new(
                         Some("relationshipIds"),
                         "NOT_IN_CLASS",
-                        format!("relationship {id} is not a family of an active student in this class"),
+                        format!(
+                            "relationship {id} is not a family of an active student in this class"
+                        ),
                     )),
                     Some(r) if r.state != InviteState::NotInvited => errors.push(UserError::new(
                         Some("relationshipIds"),
@@ -212,7 +217,9 @@ pub async fn invite_families(
             // Students of each guardian in this class, named in the message.
             let mut students_of: BTreeMap<&str, Vec<String>> = BTreeMap::new();
             for r in &rows {
-                let names = students_of.entry(r.family.guardian.id.as_str()).or_default();
+                let names = students_of
+                    .entry(r.family.guardian.id.as_str())
+                    .or_default();
                 if !names.contains(&r.family.student.given_name) {
                     names.push(r.family.student.given_name.clone());
                 }
@@ -225,7 +232,10 @@ pub async fn invite_families(
                 if !seen.insert(guardian.id.as_str()) {
                     continue; // one invitation per guardian, even for siblings in one class
                 }
-                let students = students_of.get(guardian.id.as_str()).cloned().unwrap_or_default();
+                let students = students_of
+                    .get(guardian.id.as_str())
+                    .cloned()
+                    .unwrap_or_default();
                 match build(
                     &ctx,
                     &district,
@@ -282,8 +292,7 @@ async fn may_invite_for(conn: &mut Conn, principal: &Principal, student_id: &str
     if principal.role == TokenRole::DistrictAdmin {
         return Ok(());
     }
-    let enrollments =
-        store_classes::enrollments_of_people(conn, &[student_id.to_owned()]).await?;
+    let enrollments = store_classes::enrollments_of_people(conn, &[student_id.to_owned()]).await?;
     let class_ids: Vec<String> = enrollments
         .iter()
         .filter(|e| e.status == Status::Active)
@@ -314,19 +323,44 @@ async fn guardian_for(
     input: &GuardianInput,
     source: RelationshipSource,
 ) -> ApiResult<Result<(Person, Relationship, Vec<ContactPoint>), UserError>> {
-    let region = district.settings().default_country.parse::<homeroom_connector_core::PhoneRegion>()
+    let region = district
+        .settings()
+        .default_country
+        .parse::<homeroom_connector_core::PhoneRegion>()
         .unwrap_or_default();
-    let email = match input.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+    let email = match input
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+    {
         Some(raw) => match homeroom_connector_core::normalize_email(raw) {
             Ok(v) => Some((v, raw.to_owned())),
-            Err(e) => return Ok(Err(UserError::new(Some("email"), "INVALID_EMAIL", e.to_string()))),
+            Err(e) => {
+                return Ok(Err(UserError::new(
+                    Some("email"),
+                    "INVALID_EMAIL",
+                    e.to_string(),
+                )));
+            }
         },
         None => None,
     };
-    let phone = match input.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+    let phone = match input
+        .phone
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
         Some(raw) => match homeroom_connector_core::normalize_phone(raw, region) {
             Ok(v) => Some((v, raw.to_owned())),
-            Err(e) => return Ok(Err(UserError::new(Some("phone"), "INVALID_PHONE", e.to_string()))),
+            Err(e) => {
+                return Ok(Err(UserError::new(
+                    Some("phone"),
+                    "INVALID_PHONE",
+                    e.to_string(),
+                )));
+            }
         },
         None => None,
     };
@@ -347,16 +381,22 @@ async fn guardian_for(
     // The same adult: by email, or by phone together with the same names.
     let mut existing: Option<String> = None;
     if let Some((value, _)) = &email
-        && let Some(cp) = contacts::adult_holder(conn, &district.id, ContactKind::Email, value).await?
+        && let Some(cp) =
+            contacts::adult_holder(conn, &district.id, ContactKind::Email, value).await?
     {
         existing = Some(cp.person_id);
     }
     if existing.is_none()
         && let Some((value, _)) = &phone
-        && let Some(cp) = contacts::adult_holder(conn, &district.id, ContactKind::Phone, value).await?
+        && let Some(cp) =
+            contacts::adult_holder(conn, &district.id, ContactKind::Phone, value).await?
         && let Some(holder) = people::get(conn, &district.id, &cp.person_id).await?
-        && holder.given_name.eq_ignore_ascii_case(input.given_name.trim())
-        && holder.family_name.eq_ignore_ascii_case(input.family_name.trim())
+        && holder
+            .given_name
+            .eq_ignore_ascii_case(input.given_name.trim())
+        && holder
+            .family_name
+            .eq_ignore_ascii_case(input.family_name.trim())
     {
         existing = Some(holder.id);
     }
@@ -366,13 +406,19 @@ async fn guardian_for(
             .await?
             .ok_or_else(|| ApiError::Internal("contact point without a person".into()))?,
         None => {
-            let person = people::new_person(&district.id, input.given_name.trim(), input.family_name.trim());
+            let person = people::new_person(
+                &district.id,
+                input.given_name.trim(),
+                input.family_name.trim(),
+            );
             people::insert(conn, &person).await?;
             let mut new_contacts = Vec::new();
             for (kind, pair) in [(ContactKind::Email, &email), (ContactKind::Phone, &phone)] {
                 if let Some((value, display)) = pair {
                     if kind == ContactKind::Phone
-                        && contacts::adult_holder(conn, &district.id, kind, value).await?.is_some()
+                        && contacts::adult_holder(conn, &district.id, kind, value)
+                            .await?
+                            .is_some()
                     {
                         continue; // a shared home phone stays with its holder
                     }
@@ -414,7 +460,11 @@ async fn guardian_for(
     .await?;
     if let Some(link) = existing_link.first() {
         let message = if link.status == RelationshipStatus::Active {
-            format!("{} is already a guardian of {}", guardian.display_name(), student.display_name())
+            format!(
+                "{} is already a guardian of {}",
+                guardian.display_name(),
+                student.display_name()
+            )
         } else {
             format!(
                 "{} was removed as a guardian of {}; restore the link instead",
@@ -422,7 +472,11 @@ async fn guardian_for(
                 student.display_name()
             )
         };
-        return Ok(Err(UserError::new(Some("email"), "ALREADY_GUARDIAN", message)));
+        return Ok(Err(UserError::new(
+            Some("email"),
+            "ALREADY_GUARDIAN",
+            message,
+        )));
     }
     let link = Relationship {
         id: new_id(),

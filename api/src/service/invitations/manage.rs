@@ -4,7 +4,9 @@ use homeroom_schema::enums::{AccountState, InvitationStatus, Reachability, Token
 use homeroom_schema::ids::now_micros;
 use homeroom_schema::models::{ContactPoint, Invitation};
 use homeroom_schema::store::audit::{self, NewEvent};
-use homeroom_schema::store::{classes as store_classes, districts, families, invitations, outbox, people};
+use homeroom_schema::store::{
+    classes as store_classes, districts, families, invitations, outbox, people,
+};
 use homeroom_schema::{Conn, Store};
 use serde_json::json;
 
@@ -57,7 +59,12 @@ async fn load(conn: &mut Conn, principal: &Principal, id: &str) -> ApiResult<Inv
     Ok(inv)
 }
 
-fn audit_event<'a>(principal: &'a Principal, actor: &'a str, action: &'a str, inv: &'a Invitation) -> NewEvent<'a> {
+fn audit_event<'a>(
+    principal: &'a Principal,
+    actor: &'a str,
+    action: &'a str,
+    inv: &'a Invitation,
+) -> NewEvent<'a> {
     NewEvent {
         district_id: &principal.district_id,
         actor_kind: principal.actor().0,
@@ -66,7 +73,9 @@ fn audit_event<'a>(principal: &'a Principal, actor: &'a str, action: &'a str, in
         target_kind: "invitation",
         target_id: &inv.id,
         before: None,
-        after: Some(json!({"status": inv.status, "channel": inv.channel, "expires_at": inv.expires_at})),
+        after: Some(
+            json!({"status": inv.status, "channel": inv.channel, "expires_at": inv.expires_at}),
+        ),
     }
 }
 
@@ -144,7 +153,11 @@ pub async fn resend(
             inv.last_resent_at = Some(now);
             invitations::save(conn, &inv).await?;
             let (_, actor) = principal.actor();
-            audit::record(conn, audit_event(principal, &actor, "invitation.resend", &inv)).await?;
+            audit::record(
+                conn,
+                audit_event(principal, &actor, "invitation.resend", &inv),
+            )
+            .await?;
             Ok::<_, ApiError>(Ok(inv))
         })
         .await?;
@@ -175,7 +188,8 @@ pub async fn revoke(
                 inv.revoked_at = Some(now_micros());
                 invitations::save(conn, &inv).await?;
                 outbox::cancel_for_invitation(conn, &inv.id).await?;
-                let others = invitations::of_people(conn, std::slice::from_ref(&inv.person_id)).await?;
+                let others =
+                    invitations::of_people(conn, std::slice::from_ref(&inv.person_id)).await?;
                 let still_open = others
                     .iter()
                     .any(|o| o.id != inv.id && invitations::OPEN.contains(&o.status));
@@ -184,7 +198,11 @@ pub async fn revoke(
                     families::set_account_state(conn, &inv.person_id, AccountState::None).await?;
                 }
                 let (_, actor) = principal.actor();
-                audit::record(conn, audit_event(principal, &actor, "invitation.revoke", &inv)).await?;
+                audit::record(
+                    conn,
+                    audit_event(principal, &actor, "invitation.revoke", &inv),
+                )
+                .await?;
             }
             Ok::<_, ApiError>(Ok(inv))
         })
@@ -203,7 +221,9 @@ pub async fn set_reachable(
         principal.role,
         TokenRole::DistrictAdmin | TokenRole::SchoolAdmin | TokenRole::Teacher | TokenRole::Aide
     ) {
-        return Err(ApiError::Forbidden("only staff reset contact points".into()));
+        return Err(ApiError::Forbidden(
+            "only staff reset contact points".into(),
+        ));
     }
     store
         .transaction(async |conn| {
@@ -222,7 +242,9 @@ pub async fn set_reachable(
                     action: "contact_point.reset",
                     target_kind: "contact_point",
                     target_id: &cp.id,
-                    before: Some(json!({"reachability": cp.reachability, "reason": cp.unreachable_reason})),
+                    before: Some(
+                        json!({"reachability": cp.reachability, "reason": cp.unreachable_reason}),
+                    ),
                     after: Some(json!({"reachability": Reachability::Ok})),
                 },
             )

@@ -32,20 +32,23 @@ pub struct ManagerRow {
 /// caller pages through them).
 pub async fn rows(conn: &mut Conn, class: &Class) -> ApiResult<Vec<ManagerRow>> {
     let family_rows = families::rows_for_class(conn, &class.id).await?;
-    let mut guardian_ids: Vec<String> = family_rows
-        .iter()
-        .map(|r| r.guardian.id.clone())
-        .collect();
+    let mut guardian_ids: Vec<String> = family_rows.iter().map(|r| r.guardian.id.clone()).collect();
     guardian_ids.sort();
     guardian_ids.dedup();
     let mut contacts_of: HashMap<String, Vec<ContactPoint>> = HashMap::new();
     for cp in contacts::of_people(conn, &guardian_ids).await? {
-        contacts_of.entry(cp.person_id.clone()).or_default().push(cp);
+        contacts_of
+            .entry(cp.person_id.clone())
+            .or_default()
+            .push(cp);
     }
     let all_invitations = invitations::of_people(conn, &guardian_ids).await?;
     let mut invitations_of: HashMap<&str, Vec<&Invitation>> = HashMap::new();
     for inv in &all_invitations {
-        invitations_of.entry(inv.person_id.as_str()).or_default().push(inv);
+        invitations_of
+            .entry(inv.person_id.as_str())
+            .or_default()
+            .push(inv);
     }
     let now = now_micros();
     Ok(family_rows
@@ -58,7 +61,10 @@ pub async fn rows(conn: &mut Conn, class: &Class) -> ApiResult<Vec<ManagerRow>> 
             ManagerRow {
                 state: state::of_guardian(&family.guardian, &invs, now),
                 invitation: state::latest(&invs).cloned(),
-                contacts: contacts_of.get(&family.guardian.id).cloned().unwrap_or_default(),
+                contacts: contacts_of
+                    .get(&family.guardian.id)
+                    .cloned()
+                    .unwrap_or_default(),
                 family,
             }
         })

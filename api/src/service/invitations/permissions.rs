@@ -23,7 +23,11 @@ pub async fn administers(conn: &mut Conn, principal: &Principal, class: &Class) 
 
 /// Loads a class the caller may manage families of: a teacher or aide of the class, or an
 /// admin of it. Others get `NOT_FOUND` when they cannot see it, `FORBIDDEN` when they can.
-pub async fn managed_class(conn: &mut Conn, principal: &Principal, class_id: &str) -> ApiResult<Class> {
+pub async fn managed_class(
+    conn: &mut Conn,
+    principal: &Principal,
+    class_id: &str,
+) -> ApiResult<Class> {
     let class = store_classes::get(conn, &principal.district_id, class_id)
         .await?
         .ok_or_else(|| ApiError::NotFound("class".into()))?;
