@@ -2,6 +2,7 @@
 
 mod binary;
 mod claiming;
+mod connector_classlink;
 mod graphql_authz;
 mod pagination;
 mod store_basics;
