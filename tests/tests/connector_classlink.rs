@@ -89,7 +89,12 @@ async fn csv_reference(
     let csv_db = TestDb::new(db.backend()).await?;
     let id = csv_connector(&csv_db.store, dir).await?;
     let by_csv = run(&csv_db.store, &id, SyncMode::Full, false).await?;
-    assert_eq!(by_csv.outcome, RunOutcome::Succeeded, "{:?}", by_csv.run.error);
+    assert_eq!(
+        by_csv.outcome,
+        RunOutcome::Succeeded,
+        "{:?}",
+        by_csv.run.error
+    );
     Ok((
         census(&csv_db.store).await?,
         linked(&csv_db.store, &id, "person", dir, "users.csv").await?,
@@ -98,7 +103,12 @@ async fn csv_reference(
 }
 
 fn succeeded(f: &Finished, what: &str) {
-    assert_eq!(f.outcome, RunOutcome::Succeeded, "{what}: {:?}", f.run.error);
+    assert_eq!(
+        f.outcome,
+        RunOutcome::Succeeded,
+        "{what}: {:?}",
+        f.run.error
+    );
     assert!(f.errors().is_empty(), "{what}: {:?}", f.errors());
 }
 
@@ -153,10 +163,7 @@ both_backends!(classlink_proxy_imports_like_csv, |db| async move {
     full_sync_matches_csv(db, FakeAccess::proxy(TOKEN), 52).await
 });
 
-async fn stored_connector(
-    store: &Store,
-    id: &str,
-) -> Result<homeroom_schema::models::Connector> {
+async fn stored_connector(store: &Store, id: &str) -> Result<homeroom_schema::models::Connector> {
     let mut conn = store.conn().await?;
     let district = districts::get_default(&mut conn)
         .await?

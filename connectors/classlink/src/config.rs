@@ -100,7 +100,8 @@ impl ClassLinkConfig {
     /// [`ConnectorError::Config`] saying which field is wrong and why.
     pub fn from_json(value: Value) -> Result<Self, ConnectorError> {
         let raw: RawConfig = serde_json::from_value(value).map_err(config_error)?;
-        let direct = raw.base_url.is_some() || raw.client_id.is_some() || raw.client_secret.is_some();
+        let direct =
+            raw.base_url.is_some() || raw.client_id.is_some() || raw.client_secret.is_some();
         let proxy = raw.proxy_url.is_some() || raw.bearer_token.is_some() || raw.tenant.is_some();
         let access = match (direct, proxy) {
             (true, true) => {
@@ -108,9 +109,12 @@ impl ClassLinkConfig {
                     "direct and proxy settings are mixed; {SHAPES}"
                 )));
             }
-            (false, false) => return Err(config_error(format!("no server is configured; {SHAPES}"))),
+            (false, false) => {
+                return Err(config_error(format!("no server is configured; {SHAPES}")));
+            }
             (true, false) => {
-                let missing = |field: &str| config_error(format!("missing field `{field}` ({SHAPES})"));
+                let missing =
+                    |field: &str| config_error(format!("missing field `{field}` ({SHAPES})"));
                 let base_url = raw.base_url.ok_or_else(|| missing("base_url"))?;
                 let client_id = raw.client_id.ok_or_else(|| missing("client_id"))?;
                 let client_secret = raw.client_secret.ok_or_else(|| missing("client_secret"))?;
@@ -127,7 +131,8 @@ impl ClassLinkConfig {
                 }
             }
             (false, true) => {
-                let missing = |field: &str| config_error(format!("missing field `{field}` ({SHAPES})"));
+                let missing =
+                    |field: &str| config_error(format!("missing field `{field}` ({SHAPES})"));
                 let proxy_text = raw.proxy_url.ok_or_else(|| missing("proxy_url"))?;
                 let bearer_token = raw.bearer_token.ok_or_else(|| missing("bearer_token"))?;
                 if bearer_token.expose().trim().is_empty() {
@@ -176,7 +181,10 @@ impl ClassLinkConfig {
     /// The OneRoster 1.1 REST configuration for the API at `base_url` (the OAuth 1.0a
     /// credentials when direct; the proxy's token is sent as a bearer token instead, so its
     /// consumer key is a placeholder).
-    pub(crate) fn rest_config(&self, base_url: &str) -> Result<OneRosterRestConfig, ConnectorError> {
+    pub(crate) fn rest_config(
+        &self,
+        base_url: &str,
+    ) -> Result<OneRosterRestConfig, ConnectorError> {
         let (client_id, client_secret) = match &self.access {
             Access::Direct {
                 client_id,
@@ -299,7 +307,10 @@ mod tests {
                 json!({"base_url": "https://h", "client_id": "k"}),
                 "missing field `client_secret`",
             ),
-            (json!({"proxy_url": "https://p"}), "missing field `bearer_token`"),
+            (
+                json!({"proxy_url": "https://p"}),
+                "missing field `bearer_token`",
+            ),
             (
                 json!({"base_url": "https://h", "client_id": "k", "client_secret": ""}),
                 "`client_secret` is empty",

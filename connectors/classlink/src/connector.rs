@@ -19,7 +19,7 @@ use crate::discovery::discover_tenant;
 /// * direct: every request signed with OAuth 1.0a HMAC-SHA256 as ClassLink's libraries sign
 ///   (see the crate documentation);
 /// * proxy: `Authorization: Bearer <token>` to ClassLink's OneRoster proxy, its application
-///   path configured or found by tenant ([`crate::discovery`]) before the first request;
+///   path configured or found by tenant (`GET /applications`) before the first request;
 /// * `userIds` of type `FED` become the person's `sis_id`; `enabledUser` as the string
 ///   `"true"`/`"false"` (or a boolean) is read by the OneRoster client.
 ///
@@ -46,9 +46,10 @@ impl ClassLink {
         http: HttpConfig,
     ) -> Result<Self, ConnectorError> {
         let (rest, discovery) = match &config.access {
-            Access::Direct { base_url, .. } => {
-                (OnceCell::new_with(Some(build(&config, &http, base_url)?)), None)
-            }
+            Access::Direct { base_url, .. } => (
+                OnceCell::new_with(Some(build(&config, &http, base_url)?)),
+                None,
+            ),
             Access::Proxy {
                 proxy_url,
                 tenant: None,

@@ -16,7 +16,7 @@
 //!   the base string; or `{"proxy_url", "bearer_token"}` — ClassLink's OneRoster proxy with the
 //!   application's bearer token.
 //! * **Tenant discovery** (proxy only, when `"tenant"` is configured): `GET
-//!   <proxy_url>/applications` finds the district's application ([`discovery`](crate)); its
+//!   <proxy_url>/applications` finds the district's application before the first request; its
 //!   data is then read under `<proxy_url>/<oneroster_application_id>/ims/oneroster/v1p1/`.
 //! * **Payload quirks:** `enabledUser` as the string `"true"`/`"false"` and empty strings for
 //!   absent values are read by the OneRoster client (which accepts both types); `userIds`

@@ -54,7 +54,10 @@ mod tests {
             .build(ConnectorKind::ClassLink, json!({"client_id": "k"}))
             .err()
             .unwrap();
-        assert!(err.to_string().contains("missing field `base_url`"), "{err}");
+        assert!(
+            err.to_string().contains("missing field `base_url`"),
+            "{err}"
+        );
         assert!(try_register(&mut registry).is_err());
     }
 }

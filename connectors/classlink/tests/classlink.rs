@@ -7,8 +7,8 @@ use futures::StreamExt;
 use homeroom_classlink::fake::{FakeAccess, FakeClassLink, FakeDataset, dataset_from_district};
 use homeroom_classlink::{ClassLink, ClassLinkConfig, register};
 use homeroom_connector_core::{
-    Connector, ConnectorError, ConnectorKind, HttpClient, HttpConfig, Person, Record,
-    RecordStatus, Registry, RequestAuth, RetryPolicy, Secret, SyncStream,
+    Connector, ConnectorError, ConnectorKind, HttpClient, HttpConfig, Person, Record, RecordStatus,
+    Registry, RequestAuth, RetryPolicy, Secret, SyncStream,
 };
 use homeroom_district_gen::{District, GenerateOptions, OneRosterCsvOptions, write_oneroster_csv};
 use homeroom_oneroster::{CsvConfig, OneRosterCsv};
@@ -144,7 +144,10 @@ async fn direct_oauth1_snapshot_reads_what_the_csv_import_reads() {
     let fake = FakeClassLink::from_district(&d, FakeAccess::direct(KEY, SECRET))
         .await
         .unwrap();
-    let cl = connector(merged(fake.connector_config(), &json!({"request_limit": 25})));
+    let cl = connector(merged(
+        fake.connector_config(),
+        &json!({"request_limit": 25}),
+    ));
     assert_eq!(cl.kind(), ConnectorKind::ClassLink);
     cl.test_credentials().await.unwrap();
     let read = drain(cl.full_snapshot()).await.ok();
@@ -165,9 +168,16 @@ async fn direct_oauth1_snapshot_reads_what_the_csv_import_reads() {
 
     // Paged with the configured limit, every request signed and accepted.
     let requests = fake.requests();
-    let users = requests.iter().filter(|r| r.path.ends_with("/users")).count();
+    let users = requests
+        .iter()
+        .filter(|r| r.path.ends_with("/users"))
+        .count();
     assert_eq!(users, summary.users.div_ceil(25));
-    assert_eq!(requests[0].param("limit"), Some("1"), "the credentials test");
+    assert_eq!(
+        requests[0].param("limit"),
+        Some("1"),
+        "the credentials test"
+    );
     assert!(requests[1..].iter().all(|r| r.param("limit") == Some("25")));
     assert!(
         requests
@@ -191,10 +201,17 @@ async fn wrong_credentials_are_auth_errors() {
     assert!(matches!(err, ConnectorError::Auth(_)), "{err:?}");
     assert!(err.to_string().contains("invalid signature"), "{err}");
     let read = drain(cl.full_snapshot()).await;
-    assert!(matches!(read.err(), ConnectorError::Auth(_)), "{:?}", read.error);
+    assert!(
+        matches!(read.err(), ConnectorError::Auth(_)),
+        "{:?}",
+        read.error
+    );
     assert!(read.cursor.is_none());
 
-    let cl = connector(merged(fake.connector_config(), &json!({"client_id": "someone"})));
+    let cl = connector(merged(
+        fake.connector_config(),
+        &json!({"client_id": "someone"}),
+    ));
     let err = cl.test_credentials().await.unwrap_err();
     assert!(err.to_string().contains("unknown consumer key"), "{err}");
     fake.shutdown().await;
@@ -202,7 +219,10 @@ async fn wrong_credentials_are_auth_errors() {
     let proxy = FakeClassLink::from_district(&district(10, 42), FakeAccess::proxy(TOKEN))
         .await
         .unwrap();
-    let cl = connector(merged(proxy.connector_config(), &json!({"bearer_token": "stale"})));
+    let cl = connector(merged(
+        proxy.connector_config(),
+        &json!({"bearer_token": "stale"}),
+    ));
     let err = cl.test_credentials().await.unwrap_err();
     assert!(matches!(err, ConnectorError::Auth(_)), "{err:?}");
     assert!(err.to_string().contains("invalid bearer token"), "{err}");
@@ -255,7 +275,11 @@ async fn tenant_discovery_finds_the_application_once() {
     for tenant in ["ClassLink Demo", "classlink demo", "2"] {
         let before = fake.applications_requests();
         let cl = connector(fake.discovery_config(tenant));
-        assert_eq!(cl.request_count(), 0, "nothing is sent before the first use");
+        assert_eq!(
+            cl.request_count(),
+            0,
+            "nothing is sent before the first use"
+        );
         let first = drain(cl.full_snapshot()).await.ok();
         assert_eq!(first.people().len(), d.summary().users);
         assert!(first.cursor.is_some(), "the cursor crosses discovery");
@@ -274,7 +298,10 @@ async fn tenant_discovery_finds_the_application_once() {
     let text = err.to_string();
     assert!(text.contains("no tenant `Springfield`"), "{text}");
     assert!(text.contains("ClassLink Demo (tenant_id 2)"), "{text}");
-    assert!(text.contains("Other Unified School District (tenant_id 77)"), "{text}");
+    assert!(
+        text.contains("Other Unified School District (tenant_id 77)"),
+        "{text}"
+    );
     let read = drain(cl.full_snapshot()).await;
     assert!(matches!(read.err(), ConnectorError::Config(_)));
     let cl = connector(merged(
@@ -338,7 +365,10 @@ async fn classlink_payload_quirks_are_read() {
     assert_eq!(person("stu-1").state_id.as_deref(), Some("CA-991"));
     assert_eq!(person("gua-1").status, RecordStatus::ToBeDeleted);
     let report = cl.last_report().unwrap();
-    assert!(!report.issues.is_empty(), "the fixture's bad rows are reported");
+    assert!(
+        !report.issues.is_empty(),
+        "the fixture's bad rows are reported"
+    );
     fake.shutdown().await;
 }
 
@@ -348,9 +378,10 @@ async fn delta_asks_for_changes_since_the_cursor_and_reads_soft_deletes() {
     let day1 = dataset_from_district(&d).unwrap();
     let churn = d.advance_day(10.0, 45);
     assert!(churn.breakdown.students_left > 0, "{churn:?}");
-    let day2 = dataset_from_district(&d)
-        .unwrap()
-        .with_tombstones(&day1, &format!("{}T06:00:00.000Z", District::date_of_day(2)));
+    let day2 = dataset_from_district(&d).unwrap().with_tombstones(
+        &day1,
+        &format!("{}T06:00:00.000Z", District::date_of_day(2)),
+    );
     let fake = FakeClassLink::start(day2, FakeAccess::direct(KEY, SECRET))
         .await
         .unwrap();
@@ -378,12 +409,13 @@ async fn delta_asks_for_changes_since_the_cursor_and_reads_soft_deletes() {
         .iter()
         .filter(|p| p.status == RecordStatus::ToBeDeleted)
         .count();
-    assert!(deleted >= churn.breakdown.students_left, "{deleted} {churn:?}");
+    assert!(
+        deleted >= churn.breakdown.students_left,
+        "{deleted} {churn:?}"
+    );
     assert!(people.len() < d.summary().users, "a delta, not a snapshot");
     assert!(
-        people
-            .iter()
-            .any(|p| p.status == RecordStatus::Active),
+        people.iter().any(|p| p.status == RecordStatus::Active),
         "new and changed people"
     );
     // No cursor: a configuration error, nothing requested.

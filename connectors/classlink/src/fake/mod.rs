@@ -6,7 +6,7 @@
 //! 429 + `Retry-After`, 500, delays, truncated and malformed pages, an empty roster), with
 //! ClassLink's differences:
 //!
-//! * OAuth 1.0a signatures checked by ClassLink's rules ([`signature`](self#signatures)):
+//! * OAuth 1.0a signatures checked by ClassLink's rules (see [Signatures](#signatures)):
 //!   exactly the five `oauth_*` parameters ClassLink's libraries send, query parameters and
 //!   the `filter` value signed their way, fresh timestamps, no reused nonce;
 //! * or the proxy: a bearer token, data under `/<oneroster_application_id>/ims/oneroster/v1p1/`
@@ -18,8 +18,11 @@
 //!
 //! # Signatures
 //!
-//! See the `signature` module source: the base string is rebuilt from the raw query as the
-//! reference libraries build it, and accepted under RFC 3986, Python `quote` or Node
+//! Exactly `oauth_consumer_key`, `oauth_signature_method` (`HMAC-SHA256`), `oauth_timestamp`
+//! (within five minutes) and `oauth_nonce` (alphanumeric, never reused) plus
+//! `oauth_signature`; the base string is rebuilt from the raw query as the reference libraries
+//! build it (pieces decoded, then split on `=`, a piece with several `=` being the `filter`),
+//! and the signature accepted when it matches under RFC 3986, Python `quote` or Node
 //! `encodeURIComponent` encoding.
 
 mod proxy;

@@ -64,7 +64,10 @@ pub struct FakeClassLink;
 impl FakeClassLink {
     /// Serves `dataset` as OneRoster 1.1 (every user given a `FED` id) on
     /// `127.0.0.1:<ephemeral port>`.
-    pub async fn start(dataset: FakeDataset, access: FakeAccess) -> std::io::Result<ClassLinkHandle> {
+    pub async fn start(
+        dataset: FakeDataset,
+        access: FakeAccess,
+    ) -> std::io::Result<ClassLinkHandle> {
         let dataset = dataset
             .with_version(OneRosterVersion::V1p1)
             .with_user_id_type(FED_USER_ID_TYPE);

@@ -22,7 +22,9 @@ use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use homeroom_connector_core::Url;
-use homeroom_connector_core::oauth::{SIGNATURE_METHOD, parse_authorization_header, sign_base_string};
+use homeroom_connector_core::oauth::{
+    SIGNATURE_METHOD, parse_authorization_header, sign_base_string,
+};
 
 /// Largest accepted distance between `oauth_timestamp` and the fake's clock.
 const MAX_CLOCK_SKEW_SECS: u64 = 300;
@@ -107,7 +109,11 @@ fn decode(piece: &str) -> Result<String, String> {
 /// The query parameters as ClassLink's libraries read them (the `filter` special case).
 pub(crate) fn query_params(query: Option<&str>) -> Result<BTreeMap<String, String>, String> {
     let mut params = BTreeMap::new();
-    for piece in query.unwrap_or_default().split('&').filter(|p| !p.is_empty()) {
+    for piece in query
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
         let decoded = decode(piece)?;
         let parts: Vec<&str> = decoded.split('=').collect();
         match parts.as_slice() {
@@ -263,7 +269,10 @@ mod tests {
         .unwrap();
         assert_eq!(p["filter"], "dateLastModified>='2024-01-01'");
         assert_eq!(p["limit"], "100");
-        let p = query_params(Some("filter=status%3D%27active%27+AND+role%3D%27student%27")).unwrap();
+        let p = query_params(Some(
+            "filter=status%3D%27active%27+AND+role%3D%27student%27",
+        ))
+        .unwrap();
         assert_eq!(p["filter"], "status='active' AND role='student'");
         assert!(query_params(Some("sort=a=b")).is_err());
     }
@@ -307,7 +316,9 @@ mod tests {
     #[test]
     fn accepts_the_core_signer_and_refuses_what_classlink_would_not_send() {
         let checks = ClassLinkSignatures::new("ck", "cs");
-        let u = url("http://127.0.0.1:9/ims/oneroster/v1p1/users?limit=100&offset=0&filter=dateLastModified%3E%272026-01-01T00%3A00%3A00Z%27");
+        let u = url(
+            "http://127.0.0.1:9/ims/oneroster/v1p1/users?limit=100&offset=0&filter=dateLastModified%3E%272026-01-01T00%3A00%3A00Z%27",
+        );
         let signer = OAuth1Signer::new("ck", "cs");
         let header = signer.authorization_header("GET", &u);
         assert_eq!(checks.check(&u, Some(&header)), Ok(()));
@@ -318,7 +329,10 @@ mod tests {
         );
 
         let wrong = OAuth1Signer::new("ck", "other").authorization_header("GET", &u);
-        assert_eq!(checks.check(&u, Some(&wrong)), Err("invalid signature".to_owned()));
+        assert_eq!(
+            checks.check(&u, Some(&wrong)),
+            Err("invalid signature".to_owned())
+        );
         let tampered = url(u.as_str().replace("limit=100", "limit=101").as_str());
         let header = signer.authorization_header("GET", &u);
         assert_eq!(
@@ -334,8 +348,15 @@ mod tests {
             .replace("OAuth ", "OAuth oauth_version=\"1.0\",");
         let err = checks.check(&u, Some(&with_version)).unwrap_err();
         assert!(err.contains("unexpected `oauth_version`"), "{err}");
-        let stale = signer.sign("GET", &u, now() - 3_600, "Qq1Ww2Ee3R").authorization;
-        assert!(checks.check(&u, Some(&stale)).unwrap_err().contains("from now"));
+        let stale = signer
+            .sign("GET", &u, now() - 3_600, "Qq1Ww2Ee3R")
+            .authorization;
+        assert!(
+            checks
+                .check(&u, Some(&stale))
+                .unwrap_err()
+                .contains("from now")
+        );
         assert!(checks.check(&u, None).is_err());
         assert!(checks.check(&u, Some("Bearer x")).is_err());
     }

@@ -128,11 +128,21 @@ impl FakeDataset {
         }
         let date = date_last_modified;
         add(&mut self.orgs, &previous.orgs, |o| &mut o.meta, date);
-        add(&mut self.sessions, &previous.sessions, |o| &mut o.meta, date);
+        add(
+            &mut self.sessions,
+            &previous.sessions,
+            |o| &mut o.meta,
+            date,
+        );
         add(&mut self.courses, &previous.courses, |o| &mut o.meta, date);
         add(&mut self.classes, &previous.classes, |o| &mut o.meta, date);
         add(&mut self.users, &previous.users, |o| &mut o.meta, date);
-        add(&mut self.enrollments, &previous.enrollments, |o| &mut o.meta, date);
+        add(
+            &mut self.enrollments,
+            &previous.enrollments,
+            |o| &mut o.meta,
+            date,
+        );
         self
     }
 
