@@ -7,7 +7,8 @@
 //!     [--seed N] [--request-limit N] [--proxy] [--compare-csv]
 //! ```
 //!
-//! `--compare-csv` also streams the same district's OneRoster CSV export through the
+//! `--raw` also fetches every page once more without parsing it (signed `GET`s only): the
+//! floor the fake and HTTP set. `--compare-csv` also streams the same district's OneRoster CSV export through the
 //! OneRoster CSV connector (the reference the connector brief compares against).
 //!
 //! The fake runs in the same process and holds the whole district rendered as JSON, so the
@@ -19,7 +20,9 @@ use std::time::Instant;
 use futures::StreamExt;
 use homeroom_classlink::fake::{FakeAccess, FakeClassLink};
 use homeroom_classlink::{ClassLink, ClassLinkConfig};
-use homeroom_connector_core::{Connector, Record, SyncStream};
+use homeroom_connector_core::{
+    Connector, HttpClient, HttpConfig, OAuth1Signer, Record, RequestAuth, SyncStream,
+};
 use homeroom_district_gen::{District, GenerateOptions, OneRosterCsvOptions, write_oneroster_csv};
 use homeroom_oneroster::{CsvConfig, OneRosterCsv};
 
@@ -29,6 +32,7 @@ struct Args {
     request_limit: u32,
     proxy: bool,
     compare_csv: bool,
+    raw: bool,
 }
 
 fn args() -> Result<Args, String> {
@@ -38,6 +42,7 @@ fn args() -> Result<Args, String> {
         request_limit: 1_000,
         proxy: false,
         compare_csv: false,
+        raw: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -60,6 +65,7 @@ fn args() -> Result<Args, String> {
             }
             "--proxy" => parsed.proxy = true,
             "--compare-csv" => parsed.compare_csv = true,
+            "--raw" => parsed.raw = true,
             // `cargo bench` passes `--bench`.
             "--bench" => {}
             other => return Err(format!("unknown argument `{other}`")),
@@ -74,6 +80,17 @@ fn proc_status_mib(field: &str) -> Option<f64> {
     let line = status.lines().find(|l| l.starts_with(field))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024.0)
+}
+
+/// User + system CPU time of this process so far, in seconds (Linux `/proc/self/stat`,
+/// assuming the usual 100 clock ticks per second). The fake runs in this process too.
+fn cpu_secs() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after_name = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    // Fields 14 and 15 of the whole line (utime, stime) are 11 and 12 after the name.
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
 }
 
 fn mib(value: Option<f64>) -> String {
@@ -117,9 +134,11 @@ async fn bench(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let connector = ClassLink::new(ClassLinkConfig::from_json(config)?)?;
     let rss_before = proc_status_mib("VmRSS:");
 
+    let cpu_before = cpu_secs();
     let read_started = Instant::now();
     let counts = count(connector.full_snapshot()).await?;
     let wall = read_started.elapsed();
+    let cpu = cpu_before.zip(cpu_secs()).map(|(a, b)| b - a);
     let Counts {
         records,
         people,
@@ -137,6 +156,10 @@ async fn bench(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     );
     println!("  generate district      {generated:.2?}; serve (CSV → fake) {served:.2?}");
     println!("  wall time (stream)     {wall:.2?}");
+    println!(
+        "  CPU time (stream)      {} (connector and fake, user + system)",
+        cpu.map_or_else(|| "n/a".to_owned(), |c| format!("{c:.2}s"))
+    );
     println!(
         "  requests               {} (fake saw {})",
         connector.request_count(),
@@ -157,19 +180,71 @@ async fn bench(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         "  peak RSS (VmHWM)       {}",
         mib(proc_status_mib("VmHWM:"))
     );
+    if args.raw && !args.proxy {
+        let started = Instant::now();
+        let (requests, bytes) = fetch_raw(&fake.api_base(), args.request_limit).await?;
+        println!(
+            "  raw signed GETs        {:.2?} for {requests} pages, {:.0} MiB (no parsing)",
+            started.elapsed(),
+            bytes as f64 / 1_048_576.0
+        );
+    }
     fake.shutdown().await;
     if let Some(dir) = csv_dir {
         let csv = OneRosterCsv::new(CsvConfig::new(dir.path()));
+        let cpu_before = cpu_secs();
         let started = Instant::now();
         let by_csv = count(csv.full_snapshot()).await?;
         let csv_wall = started.elapsed();
+        let csv_cpu = cpu_before.zip(cpu_secs()).map(|(a, b)| b - a);
         println!(
-            "  OneRoster CSV stream   {csv_wall:.2?} for {} records (ClassLink/CSV = {:.2}x)",
+            "  OneRoster CSV stream   {csv_wall:.2?} for {} records (ClassLink/CSV = {:.2}x wall)",
             by_csv.records,
             wall.as_secs_f64() / csv_wall.as_secs_f64().max(f64::EPSILON)
         );
+        if let (Some(cpu), Some(csv_cpu)) = (cpu, csv_cpu) {
+            println!(
+                "  CSV CPU time           {csv_cpu:.2}s (ClassLink/CSV = {:.2}x CPU)",
+                cpu / csv_cpu.max(0.01)
+            );
+        }
     }
     Ok(())
+}
+
+/// Fetches every page of the collections the connector reads, without parsing them.
+async fn fetch_raw(
+    api_base: &homeroom_connector_core::Url,
+    limit: u32,
+) -> Result<(u64, usize), Box<dyn std::error::Error>> {
+    let client = HttpClient::new(HttpConfig::default())?;
+    let auth = RequestAuth::OAuth1(OAuth1Signer::new("bench-key", "bench-secret"));
+    let (mut requests, mut bytes) = (0u64, 0usize);
+    for collection in [
+        "orgs",
+        "academicSessions",
+        "courses",
+        "classes",
+        "users",
+        "enrollments",
+    ] {
+        let mut offset = 0u64;
+        loop {
+            let url = api_base.join(&format!("{collection}?limit={limit}&offset={offset}"))?;
+            let response = client.get(url, &auth).await?;
+            requests += 1;
+            bytes += response.body.len();
+            let total: u64 = response
+                .header("x-total-count")
+                .and_then(|t| t.parse().ok())
+                .unwrap_or(0);
+            offset += u64::from(limit);
+            if offset >= total {
+                break;
+            }
+        }
+    }
+    Ok((requests, bytes))
 }
 
 #[derive(Default)]
