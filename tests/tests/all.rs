@@ -3,6 +3,7 @@
 mod binary;
 mod claiming;
 mod families;
+mod connector_classlink;
 mod graphql_authz;
 mod pagination;
 mod store_basics;

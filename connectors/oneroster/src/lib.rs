@@ -63,7 +63,7 @@ pub use crate::register::{register, try_register};
 pub use crate::report::{CsvReport, ImportReport, Issue, IssueCode, MAX_STORED_ISSUES, Severity};
 pub use crate::rest::{
     DEFAULT_DELTA_OVERLAP, DEFAULT_REQUEST_LIMIT, DEFAULT_SCOPE_V1P2, OneRosterRest,
-    OneRosterRestConfig,
+    OneRosterRestConfig, RestCustomization,
 };
 pub use crate::stage::RecordStage;
 pub use crate::version::OneRosterVersion;

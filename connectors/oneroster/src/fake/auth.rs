@@ -1,7 +1,7 @@
 //! How the fake checks credentials.
 
 use std::collections::HashSet;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
@@ -34,7 +34,53 @@ pub enum FakeAuth {
         /// A scope the token request must include, if any.
         required_scope: Option<String>,
     },
+    /// Checks of another provider's making (ClassLink's signature rules, a proxy's bearer
+    /// token): every data request goes through [`CustomAuth::check`].
+    Custom(CustomAuth),
 }
+
+/// The check of a data request: its full URL and `Authorization` header → `Ok` or the
+/// reason for a 401.
+pub type CustomCheck = dyn Fn(&Url, Option<&str>) -> Result<(), String> + Send + Sync;
+
+/// A named [`CustomCheck`] (equal when it is the same check).
+#[derive(Clone)]
+pub struct CustomAuth {
+    name: String,
+    check: Arc<CustomCheck>,
+}
+
+impl CustomAuth {
+    /// A check called `name` (shown in `Debug`).
+    pub fn new(
+        name: impl Into<String>,
+        check: impl Fn(&Url, Option<&str>) -> Result<(), String> + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            check: Arc::new(check),
+        }
+    }
+
+    /// Runs the check.
+    pub fn check(&self, url: &Url, authorization: Option<&str>) -> Result<(), String> {
+        (self.check)(url, authorization)
+    }
+}
+
+impl std::fmt::Debug for CustomAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CustomAuth({})", self.name)
+    }
+}
+
+impl PartialEq for CustomAuth {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name && Arc::ptr_eq(&self.check, &other.check)
+    }
+}
+
+impl Eq for CustomAuth {}
 
 impl FakeAuth {
     /// OAuth 1.0a with these credentials.
@@ -57,7 +103,7 @@ impl FakeAuth {
     /// The client id and secret, if any.
     pub fn credentials(&self) -> Option<(&str, &str)> {
         match self {
-            FakeAuth::None => None,
+            FakeAuth::None | FakeAuth::Custom(_) => None,
             FakeAuth::OAuth1 {
                 client_id,
                 client_secret,
@@ -102,6 +148,7 @@ pub(crate) fn check_request(
 ) -> Result<(), String> {
     match auth {
         FakeAuth::None => Ok(()),
+        FakeAuth::Custom(custom) => custom.check(url, authorization),
         FakeAuth::OAuth1 {
             client_id,
             client_secret,

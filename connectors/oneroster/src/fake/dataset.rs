@@ -82,6 +82,70 @@ impl FakeDataset {
         self
     }
 
+    /// Gives every user a `userIds` entry `{"type": id_type, "identifier": <its sourcedId>}`
+    /// unless it has one of that type already (ClassLink's `FED` ids, for one).
+    pub fn with_user_id_type(mut self, id_type: &str) -> Self {
+        for user in &mut self.users {
+            if !user
+                .user_ids
+                .iter()
+                .any(|id| id.id_type.eq_ignore_ascii_case(id_type))
+            {
+                let identifier = user.meta.sourced_id.clone();
+                user.user_ids.push(crate::values::UserId {
+                    id_type: id_type.to_owned(),
+                    identifier,
+                });
+            }
+        }
+        self
+    }
+
+    /// Adds, as `tobedeleted` objects last modified at `date_last_modified`, every object of
+    /// `previous` this dataset no longer has (matched by `sourcedId` per collection): the soft
+    /// deletes a provider serves to a `dateLastModified` delta after a day of churn.
+    pub fn with_tombstones(mut self, previous: &FakeDataset, date_last_modified: &str) -> Self {
+        fn add<T: Clone>(
+            now: &mut Vec<T>,
+            before: &[T],
+            meta: fn(&mut T) -> &mut crate::model::ObjectMeta,
+            date: &str,
+        ) {
+            let mut present = std::collections::HashSet::new();
+            for object in now.iter_mut() {
+                present.insert(meta(object).sourced_id.clone());
+            }
+            for object in before {
+                let mut gone = object.clone();
+                let m = meta(&mut gone);
+                if present.contains(&m.sourced_id) {
+                    continue;
+                }
+                m.status = Some("tobedeleted".to_owned());
+                m.date_last_modified = Some(date.to_owned());
+                now.push(gone);
+            }
+        }
+        let date = date_last_modified;
+        add(&mut self.orgs, &previous.orgs, |o| &mut o.meta, date);
+        add(
+            &mut self.sessions,
+            &previous.sessions,
+            |o| &mut o.meta,
+            date,
+        );
+        add(&mut self.courses, &previous.courses, |o| &mut o.meta, date);
+        add(&mut self.classes, &previous.classes, |o| &mut o.meta, date);
+        add(&mut self.users, &previous.users, |o| &mut o.meta, date);
+        add(
+            &mut self.enrollments,
+            &previous.enrollments,
+            |o| &mut o.meta,
+            date,
+        );
+        self
+    }
+
     /// The version served.
     pub fn version(&self) -> OneRosterVersion {
         self.version.unwrap_or(OneRosterVersion::V1p1)

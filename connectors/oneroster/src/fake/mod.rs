@@ -15,7 +15,10 @@
 //! * faults switchable at run time through [`Faults`]: 429 with `Retry-After`, 500, slow
 //!   responses, a connection cut mid-page, malformed JSON, an empty roster that claims
 //!   success, no `Link` / `X-Total-Count` headers, a capped `limit`, missing collections;
-//! * counters and a log of the requests received.
+//! * counters and a log of the requests received;
+//! * for providers built on it ([`FakeOptions`], [`FakeAuth::Custom`],
+//!   [`FakeDataset::with_user_id_type`]): another API path, extra routes, their own request
+//!   checks and `userIds`.
 
 mod auth;
 mod dataset;
@@ -23,7 +26,7 @@ mod filter;
 mod render;
 mod server;
 
-pub use auth::FakeAuth;
+pub use auth::{CustomAuth, CustomCheck, FakeAuth};
 pub use dataset::FakeDataset;
 pub use homeroom_connector_core::fake::Faults;
-pub use server::{FakeHandle, FakeOneRoster, RecordedRequest};
+pub use server::{FakeHandle, FakeOneRoster, FakeOptions, RecordedRequest};

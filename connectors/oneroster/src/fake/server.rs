@@ -65,24 +65,51 @@ struct ServerState {
 #[derive(Debug)]
 pub struct FakeOneRoster;
 
+/// How a provider built on the fake differs from a plain OneRoster one.
+#[derive(Debug, Default)]
+pub struct FakeOptions {
+    /// A path put before the version's base path (`/APP-1` serves
+    /// `/APP-1/ims/oneroster/v1p1/`), as proxies do.
+    pub path_prefix: Option<String>,
+    /// Routes answered before the OneRoster ones (they must not set a fallback). Their
+    /// requests are neither counted nor logged, and faults do not apply to them.
+    pub extra_routes: Option<Router>,
+}
+
 impl FakeOneRoster {
     /// Serves `dataset` on `127.0.0.1:<ephemeral port>` under the base path of its version
     /// (`/ims/oneroster/v1p1/` or `/ims/oneroster/rostering/v1p2/`), with `POST /token` when
     /// `auth` is [`FakeAuth::OAuth2`].
     pub async fn start(dataset: FakeDataset, auth: FakeAuth) -> std::io::Result<FakeHandle> {
+        Self::start_with(dataset, auth, FakeOptions::default()).await
+    }
+
+    /// [`FakeOneRoster::start`] with [`FakeOptions`].
+    pub async fn start_with(
+        dataset: FakeDataset,
+        auth: FakeAuth,
+        options: FakeOptions,
+    ) -> std::io::Result<FakeHandle> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let address = listener.local_addr()?;
         let base = Url::parse(&format!("http://{address}/")).map_err(std::io::Error::other)?;
         let version = dataset.version();
-        let api_path = match version {
-            OneRosterVersion::V1p1 => "/ims/oneroster/v1p1/",
-            OneRosterVersion::V1p2 => "/ims/oneroster/rostering/v1p2/",
+        let version_path = match version {
+            OneRosterVersion::V1p1 => "ims/oneroster/v1p1/",
+            OneRosterVersion::V1p2 => "ims/oneroster/rostering/v1p2/",
         };
-        let api_base = base.join(api_path).map_err(std::io::Error::other)?;
+        let prefix = options
+            .path_prefix
+            .as_deref()
+            .map(|p| p.trim_matches('/'))
+            .filter(|p| !p.is_empty())
+            .map_or_else(String::new, |p| format!("/{p}"));
+        let api_path = format!("{prefix}/{version_path}");
+        let api_base = base.join(&api_path).map_err(std::io::Error::other)?;
         let state = Arc::new(ServerState {
             data: Rendered::new(&dataset, &api_base),
             base: base.clone(),
-            api_path: api_path.to_owned(),
+            api_path,
             version,
             auth,
             tokens: TokenStore::default(),
@@ -91,7 +118,10 @@ impl FakeOneRoster {
             token_requests: AtomicU64::new(0),
             log: Mutex::new(Vec::new()),
         });
-        let router = Router::new().fallback(handle).with_state(state.clone());
+        let mut router = Router::new().fallback(handle).with_state(state.clone());
+        if let Some(extra) = options.extra_routes {
+            router = router.merge(extra);
+        }
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let served = axum::serve(listener, router)

@@ -25,11 +25,29 @@ pub(crate) struct Api {
 impl Api {
     /// 1.1: every request signed with OAuth 1.0a HMAC-SHA256 (client id = consumer key).
     /// 1.2: a client-credentials bearer token from `token_url`, cached and refreshed.
+    /// `auth`, when given, replaces both.
     pub(crate) fn new(
         config: &OneRosterRestConfig,
         http: HttpConfig,
+        auth: Option<RequestAuth>,
     ) -> Result<Self, ConnectorError> {
-        let auth = match config.version {
+        let auth = match (auth, config.version) {
+            (Some(auth), _) => auth,
+            (None, version) => Self::version_auth(config, version)?,
+        };
+        Ok(Self {
+            client: HttpClient::new(http)?,
+            auth,
+            base: config.api_base.clone(),
+            request_limit: config.request_limit,
+        })
+    }
+
+    fn version_auth(
+        config: &OneRosterRestConfig,
+        version: OneRosterVersion,
+    ) -> Result<RequestAuth, ConnectorError> {
+        Ok(match version {
             OneRosterVersion::V1p1 => RequestAuth::OAuth1(OAuth1Signer::new(
                 config.client_id.clone(),
                 config.client_secret.clone(),
@@ -49,12 +67,6 @@ impl Api {
                 .with_scopes(config.scopes.iter().cloned());
                 RequestAuth::OAuth2(Arc::new(ClientCredentialsTokens::new(credentials)))
             }
-        };
-        Ok(Self {
-            client: HttpClient::new(http)?,
-            auth,
-            base: config.api_base.clone(),
-            request_limit: config.request_limit,
         })
     }
 

@@ -7,6 +7,7 @@ use homeroom_connector_core::{
 
 use super::api::Api;
 use super::config::OneRosterRestConfig;
+use super::custom::RestCustomization;
 use super::endpoints::Collection;
 use super::run::{RestPurpose, RestRun};
 use crate::report::{ImportReport, LatestReport};
@@ -38,6 +39,7 @@ use crate::values::{format_timestamp, parse_timestamp};
 pub struct OneRosterRest {
     config: OneRosterRestConfig,
     api: Api,
+    sis_id_user_id_type: Option<String>,
     latest: LatestReport,
 }
 
@@ -52,10 +54,21 @@ impl OneRosterRest {
         config: OneRosterRestConfig,
         http: HttpConfig,
     ) -> Result<Self, ConnectorError> {
-        let api = Api::new(&config, http)?;
+        Self::customized(config, http, RestCustomization::default())
+    }
+
+    /// A connector with custom HTTP settings and a provider's conventions
+    /// ([`RestCustomization`]).
+    pub fn customized(
+        config: OneRosterRestConfig,
+        http: HttpConfig,
+        custom: RestCustomization,
+    ) -> Result<Self, ConnectorError> {
+        let api = Api::new(&config, http, custom.auth)?;
         Ok(Self {
             config,
             api,
+            sis_id_user_id_type: custom.sis_id_user_id_type,
             latest: LatestReport::default(),
         })
     }
@@ -89,6 +102,7 @@ impl OneRosterRest {
             self.config.page_size,
             cursor.clone(),
             self.config.delta_overlap,
+            self.sis_id_user_id_type.clone(),
         );
         let pages = futures::stream::unfold(run, |mut run| async move {
             run.next_page().await.map(|item| (item, run))

@@ -8,6 +8,7 @@
 mod api;
 mod config;
 mod connector;
+mod custom;
 mod endpoints;
 mod imsx;
 mod pager;
@@ -19,6 +20,7 @@ pub use config::{
     DEFAULT_DELTA_OVERLAP, DEFAULT_REQUEST_LIMIT, DEFAULT_SCOPE_V1P2, OneRosterRestConfig,
 };
 pub use connector::OneRosterRest;
+pub use custom::RestCustomization;
 
 #[cfg(feature = "fake")]
 pub(crate) use imsx::imsx_body;

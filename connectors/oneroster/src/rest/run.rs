@@ -69,6 +69,8 @@ pub(crate) struct RestRun<'a> {
     cursor: CursorSlot,
     overlap: chrono::Duration,
     next_cursor: Option<String>,
+    /// See [`super::RestCustomization::sis_id_user_id_type`].
+    sis_id_user_id_type: Option<String>,
 }
 
 impl<'a> RestRun<'a> {
@@ -81,6 +83,7 @@ impl<'a> RestRun<'a> {
         page_size: usize,
         cursor: CursorSlot,
         overlap: std::time::Duration,
+        sis_id_user_id_type: Option<String>,
     ) -> Self {
         let orgs = Pager::new(api, Collection::Orgs, None);
         Self {
@@ -99,6 +102,7 @@ impl<'a> RestRun<'a> {
             cursor,
             overlap: chrono::Duration::from_std(overlap).unwrap_or(chrono::Duration::zero()),
             next_cursor: None,
+            sis_id_user_id_type,
         }
     }
 
@@ -272,10 +276,18 @@ impl<'a> RestRun<'a> {
         user: &OrUser,
         warnings: &mut Vec<Problem>,
     ) -> Result<Option<Problem>, ConnectorError> {
-        let mapped = match map_person(user, &self.context(), warnings) {
+        let mut mapped = match map_person(user, &self.context(), warnings) {
             Ok(mapped) => mapped,
             Err(problem) => return Ok(Some(problem)),
         };
+        if let Some(wanted) = &self.sis_id_user_id_type
+            && let Some(id) = user
+                .user_ids
+                .iter()
+                .find(|id| id.id_type.eq_ignore_ascii_case(wanted))
+        {
+            mapped.person.sis_id = Some(id.identifier.clone());
+        }
         let found = relationships(user, mapped.guardian_kind, mapped.person.status, warnings);
         self.push(mapped.person.into());
         if !found.is_empty() {
