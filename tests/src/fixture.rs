@@ -38,7 +38,8 @@ impl Fixture {
     }
 }
 
-fn org(district: &str, name: &str, kind: OrgType) -> Org {
+/// An org row.
+pub fn org(district: &str, name: &str, kind: OrgType) -> Org {
     let now = now_micros();
     Org {
         id: new_id(),
@@ -53,7 +54,8 @@ fn org(district: &str, name: &str, kind: OrgType) -> Org {
     }
 }
 
-fn class(district: &str, school: &str, title: &str) -> Class {
+/// A class row.
+pub fn class(district: &str, school: &str, title: &str) -> Class {
     let now = now_micros();
     Class {
         id: new_id(),
@@ -73,7 +75,8 @@ fn class(district: &str, school: &str, title: &str) -> Class {
     }
 }
 
-fn enrollment(district: &str, class: &str, person: &str, role: EnrollmentRole) -> Enrollment {
+/// An enrollment row.
+pub fn enrollment(district: &str, class: &str, person: &str, role: EnrollmentRole) -> Enrollment {
     let now = now_micros();
     Enrollment {
         id: new_id(),
