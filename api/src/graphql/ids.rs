@@ -27,6 +27,8 @@ pub enum NodeKind {
     Connector,
     /// A sync run.
     SyncRun,
+    /// An audit event.
+    AuditEvent,
 }
 
 impl NodeKind {
@@ -41,6 +43,7 @@ impl NodeKind {
             NodeKind::Term => "Term",
             NodeKind::Connector => "Connector",
             NodeKind::SyncRun => "SyncRun",
+            NodeKind::AuditEvent => "AuditEvent",
         }
     }
 
@@ -55,6 +58,7 @@ impl NodeKind {
             "Term" => NodeKind::Term,
             "Connector" => NodeKind::Connector,
             "SyncRun" => NodeKind::SyncRun,
+            "AuditEvent" => NodeKind::AuditEvent,
             _ => return None,
         })
     }

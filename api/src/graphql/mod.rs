@@ -1,10 +1,13 @@
 //! The GraphQL API: schema, per-request context, loaders, types and roots.
 
+pub mod audit_api;
+pub mod class_admin;
 pub mod connection;
 pub mod context;
 pub mod ids;
 pub mod loaders;
 pub mod mutation;
+pub mod people_admin;
 pub mod query;
 pub mod subscription;
 pub mod sync_api;
@@ -19,11 +22,22 @@ pub const MAX_COMPLEXITY: usize = 50_000;
 
 /// The query root.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct Query(query::RosterQuery, sync_api::SyncQuery);
+pub struct Query(
+    query::RosterQuery,
+    sync_api::SyncQuery,
+    people_admin::PeopleAdminQuery,
+    audit_api::AuditQuery,
+);
 
 /// The mutation root.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct Mutation(mutation::ClassMutation, sync_api::SyncMutation);
+pub struct Mutation(
+    mutation::ClassMutation,
+    sync_api::SyncMutation,
+    class_admin::ClassAdminMutation,
+    people_admin::PeopleAdminMutation,
+    audit_api::SettingsMutation,
+);
 
 /// The Homeroom schema type.
 pub type HomeroomSchema = Schema<Query, Mutation, subscription::Subscription>;

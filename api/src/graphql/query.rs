@@ -222,7 +222,7 @@ impl RosterQuery {
                         .map(|run| Node::SyncRun(crate::graphql::types::sync::SyncRun(run)))
                 }
             }
-            NodeKind::District => None,
+            NodeKind::District | NodeKind::AuditEvent => None,
         })
     }
 

@@ -1,8 +1,13 @@
 //! Use cases, called by thin GraphQL resolvers and the CLI. Each checks who is asking, then talks
 //! to the store.
 
+pub mod archive;
+pub mod audit_log;
 pub mod classes;
 pub mod connectors;
+pub mod merges;
+pub mod participants;
+pub mod settings;
 pub mod sync;
 pub mod tokens;
 

@@ -79,3 +79,22 @@ pub async fn rename(conn: &mut Conn, id: &str, name: &str) -> StoreResult<()> {
     });
     Ok(())
 }
+
+/// Replaces a district's settings.
+pub async fn set_settings(
+    conn: &mut Conn,
+    id: &str,
+    settings: &DistrictSettings,
+) -> StoreResult<()> {
+    let json = serde_json::to_string(settings)?;
+    with_conn!(conn, |c| {
+        diesel::update(districts::table.find(id))
+            .set((
+                districts::settings.eq(json),
+                districts::updated_at.eq(now_micros()),
+            ))
+            .execute(c)
+            .await?
+    });
+    Ok(())
+}

@@ -11,10 +11,12 @@ pub mod connectors;
 pub mod contacts;
 pub mod districts;
 pub mod links;
+pub mod merges;
 pub mod orgs;
 pub mod people;
 pub mod relationships;
 pub mod status;
+pub mod suggestions;
 pub mod sync_runs;
 pub mod tokens;
 

@@ -1,8 +1,10 @@
 //! GraphQL object types: thin wrappers over row models, with nested lists through DataLoaders.
 
+pub mod audit;
 pub mod class;
 pub mod contact;
 pub mod enums;
+pub mod merge;
 pub mod node;
 pub mod org;
 pub mod person;
