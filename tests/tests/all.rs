@@ -9,3 +9,5 @@ mod sync_api;
 mod sync_csv;
 mod sync_identity;
 mod sync_rest;
+mod admin_merge;
+mod admin_support;
