@@ -9,5 +9,6 @@ mod sync_api;
 mod sync_csv;
 mod sync_identity;
 mod sync_rest;
+mod admin_classes;
 mod admin_merge;
 mod admin_support;

@@ -114,7 +114,7 @@ impl ClassAdminMutation {
         class_id: ID,
         person_id: Option<ID>,
         new_student: Option<NewStudentInput>,
-        #[graphql(default_with = "EnrollmentRole::Student")] role: EnrollmentRole,
+        #[graphql(desc = "Role in the class (default STUDENT).")] role: Option<EnrollmentRole>,
     ) -> Result<ParticipantPayload> {
         let r = req(ctx);
         let class = decode_as(NodeKind::Class, &class_id)?;
@@ -134,7 +134,13 @@ impl ClassAdminMutation {
             }
         };
         Ok(
-            service::participants::add(&r.store, r.principal()?, &class, who, role.into())
+            service::participants::add(
+                &r.store,
+                r.principal()?,
+                &class,
+                who,
+                role.unwrap_or(EnrollmentRole::Student).into(),
+            )
                 .await?
                 .into(),
         )
