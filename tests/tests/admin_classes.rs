@@ -135,7 +135,10 @@ both_backends!(local_fields_and_manual_enrollments_survive_full_resync, |db| asy
     assert_eq!(names(&resp), vec!["Sam Kid", "Sky Kid", "Nia New"]);
 
     // Clearing the local title shows the SIS title again.
-    let resp = execute(s, Some(&admin), UPDATE, json!({ "id": class, "t": null })).await;
+    // (A declared variable left unset is null, so this operation names only the title.)
+    const CLEAR_TITLE: &str = "mutation($id: ID!) { updateClass(id: $id, title: null) {
+      class { title joinCode } userErrors { code } } }";
+    let resp = execute(s, Some(&admin), CLEAR_TITLE, json!({ "id": class })).await;
     assert_eq!(resp["data"]["updateClass"]["class"]["title"], "Math 5 - B", "{resp}");
     assert_eq!(resp["data"]["updateClass"]["class"]["joinCode"], "MATH12", "kept");
     Ok(())

@@ -78,7 +78,8 @@ pub struct ClassAdminMutation;
 #[Object]
 impl ClassAdminMutation {
     /// Sets local fields sync never overwrites: `title` (shown instead of the SIS title) and
-    /// `joinCode`. Omit a field to keep it; null clears it. A teacher of the class or an admin.
+    /// `joinCode`. Omit an argument to keep the field; null clears it (a declared variable left
+    /// unset counts as null). A teacher of the class or an admin.
     async fn update_class(
         &self,
         ctx: &Context<'_>,
