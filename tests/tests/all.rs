@@ -9,6 +9,7 @@ mod sync_api;
 mod sync_csv;
 mod sync_identity;
 mod sync_rest;
+mod admin_archive;
 mod admin_classes;
 mod admin_merge;
 mod admin_support;
