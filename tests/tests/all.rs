@@ -10,6 +10,7 @@ mod sync_csv;
 mod sync_identity;
 mod sync_rest;
 mod admin_archive;
+mod admin_audit;
 mod admin_classes;
 mod admin_merge;
 mod admin_support;
