@@ -12,7 +12,8 @@ use serde_json::{Value, json};
 
 use crate::admin_support::{cid, pid};
 
-const ARCHIVE: &str = "mutation($ids: [ID!]!, $o: Boolean) { archivePeople(ids: $ids, override: $o) {
+const ARCHIVE: &str =
+    "mutation($ids: [ID!]!, $o: Boolean) { archivePeople(ids: $ids, override: $o) {
   people { id status } userErrors { field code } } }";
 const RESTORE: &str = "mutation($ids: [ID!]!) { restorePeople(ids: $ids) {
   people { status } userErrors { code } } }";
@@ -54,12 +55,23 @@ both_backends!(archived_students_leave_default_lists, |db| async move {
         json!({ "ids": [pid(fx.id("S1")), pid(fx.id("S3"))] }),
     )
     .await;
-    assert_eq!(resp["data"]["archivePeople"]["userErrors"], json!([]), "{resp}");
-    assert_eq!(resp["data"]["archivePeople"]["people"][0]["status"], "ARCHIVED");
+    assert_eq!(
+        resp["data"]["archivePeople"]["userErrors"],
+        json!([]),
+        "{resp}"
+    );
+    assert_eq!(
+        resp["data"]["archivePeople"]["people"][0]["status"],
+        "ARCHIVED"
+    );
     assert_eq!(people_count().await, before.map(|n| n - 2));
     let resp = execute(s, Some(&ta), CLASS, json!({ "id": cid(fx.id("A1")) })).await;
     assert_eq!(names(&resp, "students"), vec!["Sia One"], "{resp}");
-    assert_eq!(names(&resp, "guardians"), vec!["Gina One"], "S2's guardian stays");
+    assert_eq!(
+        names(&resp, "guardians"),
+        vec!["Gina One"],
+        "S2's guardian stays"
+    );
     let resp = execute(s, Some(&tb), CLASS, json!({ "id": cid(fx.id("A2")) })).await;
     assert_eq!(names(&resp, "students"), Vec::<String>::new(), "{resp}");
     assert_eq!(
@@ -84,8 +96,15 @@ both_backends!(archived_students_leave_default_lists, |db| async move {
         json!({ "ids": [pid(fx.id("S1")), pid("no-such-person")] }),
     )
     .await;
-    assert_eq!(resp["data"]["restorePeople"]["userErrors"][0]["code"], "NOT_FOUND");
-    assert_eq!(people_count().await, before.map(|n| n - 2), "nothing restored");
+    assert_eq!(
+        resp["data"]["restorePeople"]["userErrors"][0]["code"],
+        "NOT_FOUND"
+    );
+    assert_eq!(
+        people_count().await,
+        before.map(|n| n - 2),
+        "nothing restored"
+    );
     let resp = execute(
         s,
         Some(&admin),
@@ -93,48 +112,68 @@ both_backends!(archived_students_leave_default_lists, |db| async move {
         json!({ "ids": [pid(fx.id("S1")), pid(fx.id("S3"))] }),
     )
     .await;
-    assert_eq!(resp["data"]["restorePeople"]["people"][1]["status"], "ACTIVE", "{resp}");
+    assert_eq!(
+        resp["data"]["restorePeople"]["people"][1]["status"], "ACTIVE",
+        "{resp}"
+    );
     assert_eq!(people_count().await, before);
     let resp = execute(s, Some(&tb), CLASS, json!({ "id": cid(fx.id("A2")) })).await;
     assert_eq!(names(&resp, "guardians"), vec!["Gus Three"]);
     Ok(())
 });
 
-both_backends!(sis_managed_people_are_archived_only_with_override, |db| async move {
-    let s = &db.store;
-    let dir = TempDir::new("archive-sis")?;
-    let u = |id, role, given| User {
-        id,
-        role,
-        given,
-        family: "Kid",
-        identifier: id,
-        email: "",
-        phone: "",
-        agents: "",
-    };
-    write(
-        &dir.0,
-        &[u("t1", "teacher", "Tara"), u("s1", "student", "Sam"), u("s2", "student", "Sky")],
-    )?;
-    let connector = csv_connector(s, &dir.0).await?;
-    run(s, &connector, SyncMode::Full, false).await?;
-    let mut c = s.conn().await?;
-    let d = districts::get_default(&mut c).await?.expect("district");
-    let sam = people::students_by_number(&mut c, &d.id, &["s1".into()]).await?[0]
-        .id
-        .clone();
-    let admin = token(s, TokenRole::DistrictAdmin, None).await?;
-    let resp = execute(s, Some(&admin), ARCHIVE, json!({ "ids": [pid(&sam)] })).await;
-    let errors = &resp["data"]["archivePeople"]["userErrors"];
-    assert_eq!(errors[0]["code"], "SIS_MANAGED", "{resp}");
-    assert_eq!(errors[0]["field"], json!(["ids", "0"]));
-    assert_eq!(census(s).await?.archived_people, 0);
-    let resp = execute(s, Some(&admin), ARCHIVE, json!({ "ids": [pid(&sam)], "o": true })).await;
-    assert_eq!(resp["data"]["archivePeople"]["userErrors"], json!([]), "{resp}");
-    assert_eq!(census(s).await?.archived_people, 1);
-    Ok(())
-});
+both_backends!(
+    sis_managed_people_are_archived_only_with_override,
+    |db| async move {
+        let s = &db.store;
+        let dir = TempDir::new("archive-sis")?;
+        let u = |id, role, given| User {
+            id,
+            role,
+            given,
+            family: "Kid",
+            identifier: id,
+            email: "",
+            phone: "",
+            agents: "",
+        };
+        write(
+            &dir.0,
+            &[
+                u("t1", "teacher", "Tara"),
+                u("s1", "student", "Sam"),
+                u("s2", "student", "Sky"),
+            ],
+        )?;
+        let connector = csv_connector(s, &dir.0).await?;
+        run(s, &connector, SyncMode::Full, false).await?;
+        let mut c = s.conn().await?;
+        let d = districts::get_default(&mut c).await?.expect("district");
+        let sam = people::students_by_number(&mut c, &d.id, &["s1".into()]).await?[0]
+            .id
+            .clone();
+        let admin = token(s, TokenRole::DistrictAdmin, None).await?;
+        let resp = execute(s, Some(&admin), ARCHIVE, json!({ "ids": [pid(&sam)] })).await;
+        let errors = &resp["data"]["archivePeople"]["userErrors"];
+        assert_eq!(errors[0]["code"], "SIS_MANAGED", "{resp}");
+        assert_eq!(errors[0]["field"], json!(["ids", "0"]));
+        assert_eq!(census(s).await?.archived_people, 0);
+        let resp = execute(
+            s,
+            Some(&admin),
+            ARCHIVE,
+            json!({ "ids": [pid(&sam)], "o": true }),
+        )
+        .await;
+        assert_eq!(
+            resp["data"]["archivePeople"]["userErrors"],
+            json!([]),
+            "{resp}"
+        );
+        assert_eq!(census(s).await?.archived_people, 1);
+        Ok(())
+    }
+);
 
 both_backends!(remove_guardians_of_students_in_bulk, |db| async move {
     let fx = fixture::load(&db.store).await?;
@@ -160,7 +199,11 @@ both_backends!(remove_guardians_of_students_in_bulk, |db| async move {
         json!({ "ids": [pid(fx.id("S1")), pid(fx.id("S3"))] }),
     )
     .await;
-    assert_eq!(resp["data"]["removeGuardians"]["userErrors"], json!([]), "{resp}");
+    assert_eq!(
+        resp["data"]["removeGuardians"]["userErrors"],
+        json!([]),
+        "{resp}"
+    );
     assert_eq!(links().await?, 2, "G1–S2 and G3–S4 remain");
     let resp = execute(
         s,
@@ -172,7 +215,13 @@ both_backends!(remove_guardians_of_students_in_bulk, |db| async move {
     .await;
     assert_eq!(resp["data"]["relationships"]["totalCount"], 1, "{resp}");
     let ta = token(s, TokenRole::Teacher, Some(fx.id("TA"))).await?;
-    let resp = execute(s, Some(&ta), REMOVE_GUARDIANS, json!({ "ids": [pid(fx.id("S2"))] })).await;
+    let resp = execute(
+        s,
+        Some(&ta),
+        REMOVE_GUARDIANS,
+        json!({ "ids": [pid(fx.id("S2"))] }),
+    )
+    .await;
     assert_eq!(error_codes(&resp), vec!["FORBIDDEN"]);
     Ok(())
 });

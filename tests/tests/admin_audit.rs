@@ -25,7 +25,10 @@ async fn one_more(
         events.len(),
         *before + 1,
         "{action}: {:?}",
-        events[*before..].iter().map(|e| &e.action).collect::<Vec<_>>()
+        events[*before..]
+            .iter()
+            .map(|e| &e.action)
+            .collect::<Vec<_>>()
     );
     assert_eq!(events[*before].action, action);
     *before += 1;
@@ -36,126 +39,174 @@ fn ok(resp: &Value, field: &str) {
     assert_eq!(resp["data"][field]["userErrors"], json!([]), "{resp}");
 }
 
-both_backends!(each_audited_action_leaves_exactly_one_event, |db| async move {
-    let fx = fixture::load(&db.store).await?;
-    let s = &db.store;
-    let mut c = s.conn().await?;
-    let mut n = audit_count(&mut c).await?;
-    assert_eq!(n, 0, "loading rows directly audits nothing");
+both_backends!(
+    each_audited_action_leaves_exactly_one_event,
+    |db| async move {
+        let fx = fixture::load(&db.store).await?;
+        let s = &db.store;
+        let mut c = s.conn().await?;
+        let mut n = audit_count(&mut c).await?;
+        assert_eq!(n, 0, "loading rows directly audits nothing");
 
-    let admin = token(s, TokenRole::DistrictAdmin, None).await?;
-    one_more(s, &mut n, "token.create").await?;
-    let ta = token(s, TokenRole::Teacher, Some(fx.id("TA"))).await?;
-    one_more(s, &mut n, "token.create").await?;
-    let s4 = token(s, TokenRole::Student, Some(fx.id("S4"))).await?;
-    one_more(s, &mut n, "token.create").await?;
+        let admin = token(s, TokenRole::DistrictAdmin, None).await?;
+        one_more(s, &mut n, "token.create").await?;
+        let ta = token(s, TokenRole::Teacher, Some(fx.id("TA"))).await?;
+        one_more(s, &mut n, "token.create").await?;
+        let s4 = token(s, TokenRole::Student, Some(fx.id("S4"))).await?;
+        one_more(s, &mut n, "token.create").await?;
 
-    let dir = TempDir::new("audit")?;
-    let connector = csv_connector(s, &dir.0).await?;
-    one_more(s, &mut n, "connector.create").await?;
-    let principal = tokens::authenticate(s, Some(&format!("Bearer {admin}"))).await?;
-    let row = store_connectors::get(&mut c, &fx.district_id, &connector)
-        .await?
-        .expect("connector");
-    connectors::update(
-        s,
-        &connectors::registry(),
-        Some(&test_key()),
-        &principal,
-        row,
-        ConnectorChanges {
-            enabled: Some(false),
-            ..Default::default()
-        },
-    )
-    .await?;
-    one_more(s, &mut n, "connector.update").await?;
-
-    let a1 = cid(fx.id("A1"));
-    const CLAIM: &str = "mutation($id: ID!) { claimClass(id: $id) { userErrors { code } } }";
-    ok(&execute(s, Some(&ta), CLAIM, json!({ "id": a1 })).await, "claimClass");
-    one_more(s, &mut n, "class.claim").await?;
-    ok(&execute(s, Some(&ta), CLAIM, json!({ "id": a1 })).await, "claimClass");
-    assert_eq!(audit_count(&mut c).await?, n, "claiming again changes nothing");
-
-    const UPDATE: &str = "mutation($id: ID!) { updateClass(id: $id, title: \"Homeroom A\") {
-      userErrors { code } } }";
-    ok(&execute(s, Some(&ta), UPDATE, json!({ "id": a1 })).await, "updateClass");
-    one_more(s, &mut n, "class.update").await?;
-    ok(&execute(s, Some(&ta), UPDATE, json!({ "id": a1 })).await, "updateClass");
-    assert_eq!(audit_count(&mut c).await?, n, "the same title again changes nothing");
-
-    const ADD: &str = "mutation($c: ID!, $p: ID!) { addParticipant(classId: $c, personId: $p) {
-      userErrors { code } } }";
-    const REMOVE: &str = "mutation($c: ID!, $p: ID!) {
-      removeParticipant(classId: $c, personId: $p) { userErrors { code } } }";
-    let s3 = json!({ "c": a1, "p": pid(fx.id("S3")) });
-    ok(&execute(s, Some(&ta), ADD, s3.clone()).await, "addParticipant");
-    one_more(s, &mut n, "enrollment.add").await?;
-    ok(&execute(s, Some(&ta), REMOVE, s3).await, "removeParticipant");
-    one_more(s, &mut n, "enrollment.remove").await?;
-    const JOIN: &str = "mutation { joinClass(joinCode: \"JOIN-A2\") { userErrors { code } } }";
-    ok(&execute(s, Some(&s4), JOIN, json!({})).await, "joinClass");
-    one_more(s, &mut n, "enrollment.join").await?;
-
-    const ARCHIVE: &str = "mutation($ids: [ID!]!) { archivePeople(ids: $ids) {
-      userErrors { code } } }";
-    const RESTORE: &str = "mutation($ids: [ID!]!) { restorePeople(ids: $ids) {
-      userErrors { code } } }";
-    let ids = json!({ "ids": [pid(fx.id("S1"))] });
-    ok(&execute(s, Some(&admin), ARCHIVE, ids.clone()).await, "archivePeople");
-    one_more(s, &mut n, "person.archive").await?;
-    ok(&execute(s, Some(&admin), RESTORE, ids).await, "restorePeople");
-    one_more(s, &mut n, "person.restore").await?;
-
-    // A merge and its undo.
-    let dup = people::new_person(&fx.district_id, "Gus", "Three");
-    people::insert(&mut c, &dup).await?;
-    relationships::insert(&mut c, &[fixture::link(&fx.district_id, &dup.id, fx.id("S4"))])
+        let dir = TempDir::new("audit")?;
+        let connector = csv_connector(s, &dir.0).await?;
+        one_more(s, &mut n, "connector.create").await?;
+        let principal = tokens::authenticate(s, Some(&format!("Bearer {admin}"))).await?;
+        let row = store_connectors::get(&mut c, &fx.district_id, &connector)
+            .await?
+            .expect("connector");
+        connectors::update(
+            s,
+            &connectors::registry(),
+            Some(&test_key()),
+            &principal,
+            row,
+            ConnectorChanges {
+                enabled: Some(false),
+                ..Default::default()
+            },
+        )
         .await?;
-    const MERGE: &str = "mutation($s: ID!, $d: ID!) { mergePeople(survivorId: $s, duplicateId: $d) {
-      auditEvent { id } userErrors { code } } }";
-    let resp = execute(
-        s,
-        Some(&admin),
-        MERGE,
-        json!({ "s": pid(fx.id("G2")), "d": pid(&dup.id) }),
-    )
-    .await;
-    ok(&resp, "mergePeople");
-    one_more(s, &mut n, "person.merge").await?;
-    let event = resp["data"]["mergePeople"]["auditEvent"]["id"].clone();
-    const UNMERGE: &str =
-        "mutation($e: ID!) { unmerge(auditEventId: $e) { userErrors { code } } }";
-    ok(&execute(s, Some(&admin), UNMERGE, json!({ "e": event })).await, "unmerge");
-    one_more(s, &mut n, "person.unmerge").await?;
+        one_more(s, &mut n, "connector.update").await?;
 
-    const REMOVE_GUARDIANS: &str = "mutation($ids: [ID!]!) { removeGuardians(studentIds: $ids) {
+        let a1 = cid(fx.id("A1"));
+        const CLAIM: &str = "mutation($id: ID!) { claimClass(id: $id) { userErrors { code } } }";
+        ok(
+            &execute(s, Some(&ta), CLAIM, json!({ "id": a1 })).await,
+            "claimClass",
+        );
+        one_more(s, &mut n, "class.claim").await?;
+        ok(
+            &execute(s, Some(&ta), CLAIM, json!({ "id": a1 })).await,
+            "claimClass",
+        );
+        assert_eq!(
+            audit_count(&mut c).await?,
+            n,
+            "claiming again changes nothing"
+        );
+
+        const UPDATE: &str = "mutation($id: ID!) { updateClass(id: $id, title: \"Homeroom A\") {
       userErrors { code } } }";
-    let s4_ids = json!({ "ids": [pid(fx.id("S4"))] });
-    ok(
-        &execute(s, Some(&admin), REMOVE_GUARDIANS, s4_ids.clone()).await,
-        "removeGuardians",
-    );
-    one_more(s, &mut n, "relationship.remove_guardians").await?;
-    ok(
-        &execute(s, Some(&admin), REMOVE_GUARDIANS, s4_ids).await,
-        "removeGuardians",
-    );
-    assert_eq!(audit_count(&mut c).await?, n, "no links left: nothing to record");
+        ok(
+            &execute(s, Some(&ta), UPDATE, json!({ "id": a1 })).await,
+            "updateClass",
+        );
+        one_more(s, &mut n, "class.update").await?;
+        ok(
+            &execute(s, Some(&ta), UPDATE, json!({ "id": a1 })).await,
+            "updateClass",
+        );
+        assert_eq!(
+            audit_count(&mut c).await?,
+            n,
+            "the same title again changes nothing"
+        );
 
-    const SET: &str = "mutation { setRosteringEnforcement(enabled: true) { rosteringEnforced } }";
-    execute(s, Some(&admin), SET, json!({})).await;
-    one_more(s, &mut n, "district.settings").await?;
-    execute(s, Some(&admin), SET, json!({})).await;
-    assert_eq!(audit_count(&mut c).await?, n, "already on");
+        const ADD: &str = "mutation($c: ID!, $p: ID!) { addParticipant(classId: $c, personId: $p) {
+      userErrors { code } } }";
+        const REMOVE: &str = "mutation($c: ID!, $p: ID!) {
+      removeParticipant(classId: $c, personId: $p) { userErrors { code } } }";
+        let s3 = json!({ "c": a1, "p": pid(fx.id("S3")) });
+        ok(
+            &execute(s, Some(&ta), ADD, s3.clone()).await,
+            "addParticipant",
+        );
+        one_more(s, &mut n, "enrollment.add").await?;
+        ok(
+            &execute(s, Some(&ta), REMOVE, s3).await,
+            "removeParticipant",
+        );
+        one_more(s, &mut n, "enrollment.remove").await?;
+        const JOIN: &str = "mutation { joinClass(joinCode: \"JOIN-A2\") { userErrors { code } } }";
+        ok(&execute(s, Some(&s4), JOIN, json!({})).await, "joinClass");
+        one_more(s, &mut n, "enrollment.join").await?;
 
-    // Refused actions record nothing.
-    let resp = execute(s, Some(&ta), ARCHIVE, json!({ "ids": [pid(fx.id("S2"))] })).await;
-    assert_eq!(error_codes(&resp), vec!["FORBIDDEN"]);
-    assert_eq!(audit_count(&mut c).await?, n);
-    Ok(())
-});
+        const ARCHIVE: &str = "mutation($ids: [ID!]!) { archivePeople(ids: $ids) {
+      userErrors { code } } }";
+        const RESTORE: &str = "mutation($ids: [ID!]!) { restorePeople(ids: $ids) {
+      userErrors { code } } }";
+        let ids = json!({ "ids": [pid(fx.id("S1"))] });
+        ok(
+            &execute(s, Some(&admin), ARCHIVE, ids.clone()).await,
+            "archivePeople",
+        );
+        one_more(s, &mut n, "person.archive").await?;
+        ok(
+            &execute(s, Some(&admin), RESTORE, ids).await,
+            "restorePeople",
+        );
+        one_more(s, &mut n, "person.restore").await?;
+
+        // A merge and its undo.
+        let dup = people::new_person(&fx.district_id, "Gus", "Three");
+        people::insert(&mut c, &dup).await?;
+        relationships::insert(
+            &mut c,
+            &[fixture::link(&fx.district_id, &dup.id, fx.id("S4"))],
+        )
+        .await?;
+        const MERGE: &str =
+            "mutation($s: ID!, $d: ID!) { mergePeople(survivorId: $s, duplicateId: $d) {
+      auditEvent { id } userErrors { code } } }";
+        let resp = execute(
+            s,
+            Some(&admin),
+            MERGE,
+            json!({ "s": pid(fx.id("G2")), "d": pid(&dup.id) }),
+        )
+        .await;
+        ok(&resp, "mergePeople");
+        one_more(s, &mut n, "person.merge").await?;
+        let event = resp["data"]["mergePeople"]["auditEvent"]["id"].clone();
+        const UNMERGE: &str =
+            "mutation($e: ID!) { unmerge(auditEventId: $e) { userErrors { code } } }";
+        ok(
+            &execute(s, Some(&admin), UNMERGE, json!({ "e": event })).await,
+            "unmerge",
+        );
+        one_more(s, &mut n, "person.unmerge").await?;
+
+        const REMOVE_GUARDIANS: &str =
+            "mutation($ids: [ID!]!) { removeGuardians(studentIds: $ids) {
+      userErrors { code } } }";
+        let s4_ids = json!({ "ids": [pid(fx.id("S4"))] });
+        ok(
+            &execute(s, Some(&admin), REMOVE_GUARDIANS, s4_ids.clone()).await,
+            "removeGuardians",
+        );
+        one_more(s, &mut n, "relationship.remove_guardians").await?;
+        ok(
+            &execute(s, Some(&admin), REMOVE_GUARDIANS, s4_ids).await,
+            "removeGuardians",
+        );
+        assert_eq!(
+            audit_count(&mut c).await?,
+            n,
+            "no links left: nothing to record"
+        );
+
+        const SET: &str =
+            "mutation { setRosteringEnforcement(enabled: true) { rosteringEnforced } }";
+        execute(s, Some(&admin), SET, json!({})).await;
+        one_more(s, &mut n, "district.settings").await?;
+        execute(s, Some(&admin), SET, json!({})).await;
+        assert_eq!(audit_count(&mut c).await?, n, "already on");
+
+        // Refused actions record nothing.
+        let resp = execute(s, Some(&ta), ARCHIVE, json!({ "ids": [pid(fx.id("S2"))] })).await;
+        assert_eq!(error_codes(&resp), vec!["FORBIDDEN"]);
+        assert_eq!(audit_count(&mut c).await?, n);
+        Ok(())
+    }
+);
 
 both_backends!(admins_read_the_audit_log_with_filters, |db| async move {
     let fx = fixture::load(&db.store).await?;
@@ -208,7 +259,10 @@ both_backends!(admins_read_the_audit_log_with_filters, |db| async move {
     let resp = log(json!({ "action": "class.update" }), 2, cursor).await;
     let rest = &resp["data"]["auditEvents"];
     assert_eq!(rest["pageInfo"]["hasNextPage"], false);
-    assert_eq!(rest["edges"][0]["node"]["after"]["local_title"], "Three", "{resp}");
+    assert_eq!(
+        rest["edges"][0]["node"]["after"]["local_title"], "Three",
+        "{resp}"
+    );
 
     let resp = log(json!({ "actor": pid(fx.id("TA")) }), 50, json!(null)).await;
     assert_eq!(resp["data"]["auditEvents"]["totalCount"], 3);

@@ -12,9 +12,7 @@ use homeroom_tests::oneroster_files::{User, write};
 use homeroom_tests::sync::{csv_connector, run};
 use serde_json::json;
 
-use crate::admin_support::{
-    audit_count, dump, insert_invitation, mark_claimed, pid,
-};
+use crate::admin_support::{audit_count, dump, insert_invitation, mark_claimed, pid};
 
 const MERGE: &str = "mutation($s: ID!, $d: ID!) { mergePeople(survivorId: $s, duplicateId: $d) {
   person { id displayName } auditEvent { id action } userErrors { field code message } } }";
@@ -136,7 +134,11 @@ both_backends!(merge_then_unmerge_restores_every_row, |db| async move {
     // Everything moved to G1; the colliding link collapsed into G1's own.
     let after = dump(&mut c).await?;
     let g1 = fx.id("G1");
-    let dup_row = after.people.iter().find(|(p, _)| p.id == dup.id).expect("dup");
+    let dup_row = after
+        .people
+        .iter()
+        .find(|(p, _)| p.id == dup.id)
+        .expect("dup");
     assert_eq!(dup_row.0.status, Status::Archived);
     assert!(after.roles.iter().all(|r| r.person_id != dup.id));
     assert_eq!(
@@ -161,11 +163,22 @@ both_backends!(merge_then_unmerge_restores_every_row, |db| async move {
     assert_eq!(inv.person_id, g1);
     assert_eq!(inv.relationship_id.as_deref(), Some(fx.id("G1-S1")));
     assert!(after.source_links.iter().any(|l| l.local_id == g1));
-    assert!(after.api_tokens.iter().any(|(t, _)| t.person_id.as_deref() == Some(g1)));
+    assert!(
+        after
+            .api_tokens
+            .iter()
+            .any(|(t, _)| t.person_id.as_deref() == Some(g1))
+    );
     let holder = after.people.iter().find(|(p, _)| p.id == g1).expect("g1");
     assert_eq!(holder.0.account_state, AccountState::Claimed);
     // The moved token now acts for G1.
-    let resp = execute(s, Some(&dup_token), "{ viewer { person { id } } }", json!({})).await;
+    let resp = execute(
+        s,
+        Some(&dup_token),
+        "{ viewer { person { id } } }",
+        json!({}),
+    )
+    .await;
     assert_eq!(resp["data"]["viewer"]["person"]["id"], pid(g1), "{resp}");
 
     // Undo: every row is back exactly as it was.
@@ -188,7 +201,11 @@ both_backends!(merge_then_unmerge_restores_every_row, |db| async move {
         json!({ "s": pid(fx.id("S1")), "d": pid(&s1dup.id) }),
     )
     .await;
-    assert_eq!(resp["data"]["mergePeople"]["userErrors"], json!([]), "{resp}");
+    assert_eq!(
+        resp["data"]["mergePeople"]["userErrors"],
+        json!([]),
+        "{resp}"
+    );
     let merged = dump(&mut c).await?;
     let s1_classes: Vec<&str> = merged
         .enrollments
@@ -249,7 +266,10 @@ both_backends!(refused_merges_change_nothing, |db| async move {
         json!({}),
     )
     .await;
-    assert_eq!(resp["data"]["setRosteringEnforcement"]["rosteringEnforced"], true);
+    assert_eq!(
+        resp["data"]["setRosteringEnforcement"]["rosteringEnforced"],
+        true
+    );
     let resp = execute(
         s,
         Some(&admin),
@@ -265,7 +285,11 @@ both_backends!(refused_merges_change_nothing, |db| async move {
     );
     // Only the district setting changed (not a merge table); nothing else moved.
     assert_eq!(dump(&mut c).await?, before);
-    assert_eq!(audit_count(&mut c).await?, events + 1, "only the settings change");
+    assert_eq!(
+        audit_count(&mut c).await?,
+        events + 1,
+        "only the settings change"
+    );
     Ok(())
 });
 
@@ -303,10 +327,21 @@ both_backends!(merge_suggestions_come_from_sync_alerts, |db| async move {
     mark_claimed(&mut c, &pat).await?;
 
     // The SIS now sends a second record with Pat's (unverified) email: kept apart, suggested.
-    users.push(user("p2", "guardian", "Patricia", "Parent", "pat@example.org"));
+    users.push(user(
+        "p2",
+        "guardian",
+        "Patricia",
+        "Parent",
+        "pat@example.org",
+    ));
     write(&dir.0, &users)?;
     let second = run(s, &connector, SyncMode::Full, false).await?;
-    assert_eq!(second.with_code("merge_suggestion").len(), 1, "{:?}", second.issues);
+    assert_eq!(
+        second.with_code("merge_suggestion").len(),
+        1,
+        "{:?}",
+        second.issues
+    );
 
     let admin = token(s, TokenRole::DistrictAdmin, None).await?;
     const SUGGESTIONS: &str = "{ mergeSuggestions(first: 10) { totalCount edges { node {
@@ -321,10 +356,11 @@ both_backends!(merge_suggestions_come_from_sync_alerts, |db| async move {
     assert_eq!(node["duplicate"]["givenName"], "Patricia");
 
     // Teachers do not see suggestions; merging the pair settles it.
-    let teacher_id = contacts::adult_holder(&mut c, &district.id, ContactKind::Email, "tara@example.org")
-        .await?
-        .expect("tara")
-        .person_id;
+    let teacher_id =
+        contacts::adult_holder(&mut c, &district.id, ContactKind::Email, "tara@example.org")
+            .await?
+            .expect("tara")
+            .person_id;
     let teacher = token(s, TokenRole::Teacher, Some(&teacher_id)).await?;
     let resp = execute(s, Some(&teacher), SUGGESTIONS, json!({})).await;
     assert_eq!(error_codes(&resp), vec!["FORBIDDEN"]);
@@ -335,7 +371,11 @@ both_backends!(merge_suggestions_come_from_sync_alerts, |db| async move {
         json!({ "s": node["survivor"]["id"], "d": node["duplicate"]["id"] }),
     )
     .await;
-    assert_eq!(resp["data"]["mergePeople"]["userErrors"], json!([]), "{resp}");
+    assert_eq!(
+        resp["data"]["mergePeople"]["userErrors"],
+        json!([]),
+        "{resp}"
+    );
     let resp = execute(s, Some(&admin), SUGGESTIONS, json!({})).await;
     assert_eq!(resp["data"]["mergeSuggestions"]["totalCount"], 0, "{resp}");
 

@@ -101,11 +101,8 @@ pub async fn dump(conn: &mut Conn) -> Result<Dump> {
 /// Inserts an invitation row.
 pub async fn insert_invitation(conn: &mut Conn, row: &Invitation) -> Result<()> {
     on_conn!(conn, |c| {
-        diesel_async::RunQueryDsl::execute(
-            diesel::insert_into(invitations::table).values(row),
-            c,
-        )
-        .await?
+        diesel_async::RunQueryDsl::execute(diesel::insert_into(invitations::table).values(row), c)
+            .await?
     });
     Ok(())
 }

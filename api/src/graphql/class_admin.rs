@@ -134,17 +134,15 @@ impl ClassAdminMutation {
                 .into());
             }
         };
-        Ok(
-            service::participants::add(
-                &r.store,
-                r.principal()?,
-                &class,
-                who,
-                role.unwrap_or(EnrollmentRole::Student).into(),
-            )
-                .await?
-                .into(),
+        Ok(service::participants::add(
+            &r.store,
+            r.principal()?,
+            &class,
+            who,
+            role.unwrap_or(EnrollmentRole::Student).into(),
         )
+        .await?
+        .into())
     }
 
     /// Removes a person from a class: an admin, a teacher of the class (for its students), or

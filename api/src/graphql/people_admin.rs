@@ -160,21 +160,22 @@ impl PeopleAdminMutation {
         &self,
         ctx: &Context<'_>,
         ids: Vec<ID>,
-        #[graphql(name = "override", desc = "Archive SIS-managed people too (default false).")]
+        #[graphql(
+            name = "override",
+            desc = "Archive SIS-managed people too (default false)."
+        )]
         override_sis: Option<bool>,
     ) -> Result<PeoplePayload> {
         let r = req(ctx);
         let ids = person_ids(&ids)?;
-        Ok(
-            service::archive::archive(
-                &r.store,
-                r.principal()?,
-                &ids,
-                override_sis.unwrap_or(false),
-            )
-                .await?
-                .into(),
+        Ok(service::archive::archive(
+            &r.store,
+            r.principal()?,
+            &ids,
+            override_sis.unwrap_or(false),
         )
+        .await?
+        .into())
     }
 
     /// Restores archived people.

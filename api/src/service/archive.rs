@@ -148,8 +148,7 @@ pub async fn remove_guardians(
     let (_, remover) = principal.actor();
     store
         .transaction(async |conn| {
-            let (found, mut errors) =
-                load_all(conn, &principal.district_id, student_ids).await?;
+            let (found, mut errors) = load_all(conn, &principal.district_id, student_ids).await?;
             for (i, id) in student_ids.iter().enumerate() {
                 if found.iter().any(|p| &p.id == id && !p.is_student) {
                     errors.push(id_error(i, "NOT_A_STUDENT", "the person is not a student"));

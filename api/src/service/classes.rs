@@ -14,7 +14,11 @@ use crate::error::{ApiError, ApiResult};
 use crate::service::UserError;
 
 /// Whether `principal` administers `class` (district admin, or school admin of its school).
-pub(crate) async fn administers(conn: &mut Conn, principal: &Principal, class: &Class) -> ApiResult<bool> {
+pub(crate) async fn administers(
+    conn: &mut Conn,
+    principal: &Principal,
+    class: &Class,
+) -> ApiResult<bool> {
     Ok(match principal.role {
         TokenRole::DistrictAdmin => true,
         TokenRole::SchoolAdmin => match (&principal.person_id, &class.school_id) {
@@ -25,7 +29,11 @@ pub(crate) async fn administers(conn: &mut Conn, principal: &Principal, class: &
     })
 }
 
-pub(crate) async fn load_class(conn: &mut Conn, principal: &Principal, id: &str) -> ApiResult<Class> {
+pub(crate) async fn load_class(
+    conn: &mut Conn,
+    principal: &Principal,
+    id: &str,
+) -> ApiResult<Class> {
     store_classes::get(conn, &principal.district_id, id)
         .await?
         .ok_or_else(|| ApiError::NotFound("class".into()))

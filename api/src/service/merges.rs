@@ -58,7 +58,9 @@ fn require_admin(principal: &Principal) -> ApiResult<()> {
     if principal.is_district_admin() {
         Ok(())
     } else {
-        Err(ApiError::Forbidden("only district admins merge people".into()))
+        Err(ApiError::Forbidden(
+            "only district admins merge people".into(),
+        ))
     }
 }
 
@@ -93,9 +95,10 @@ pub fn refusal(survivor: &Person, duplicate: &Person) -> Option<UserError> {
 
 fn linked_to_each_other(image: &MergeImage) -> bool {
     let pair = [image.survivor.id.as_str(), image.duplicate.id.as_str()];
-    image.relationships.iter().any(|r| {
-        pair.contains(&r.guardian_id.as_str()) && pair.contains(&r.student_id.as_str())
-    })
+    image
+        .relationships
+        .iter()
+        .any(|r| pair.contains(&r.guardian_id.as_str()) && pair.contains(&r.student_id.as_str()))
 }
 
 /// Merges `duplicate_id` into `survivor_id`; returns the survivor and the audit event that
@@ -109,28 +112,25 @@ pub async fn merge(
     require_admin(principal)?;
     let outcome = store
         .transaction(async |conn| {
-            let image = match merges::snapshot(
-                conn,
-                &principal.district_id,
-                survivor_id,
-                duplicate_id,
-            )
-            .await
-            {
-                Ok(image) => image,
-                Err(StoreError::NotFound) => {
-                    return Err(Stop::Refused(UserError::new(
-                        None,
-                        "NOT_FOUND",
-                        "no such person",
-                    )));
-                }
-                Err(e) => return Err(e.into()),
-            };
+            let image =
+                match merges::snapshot(conn, &principal.district_id, survivor_id, duplicate_id)
+                    .await
+                {
+                    Ok(image) => image,
+                    Err(StoreError::NotFound) => {
+                        return Err(Stop::Refused(UserError::new(
+                            None,
+                            "NOT_FOUND",
+                            "no such person",
+                        )));
+                    }
+                    Err(e) => return Err(e.into()),
+                };
             if let Some(refused) = refusal(&image.survivor, &image.duplicate) {
                 return Err(Stop::Refused(refused));
             }
-            if image.duplicate.status == Status::Archived || image.survivor.status == Status::Archived
+            if image.duplicate.status == Status::Archived
+                || image.survivor.status == Status::Archived
             {
                 return Err(Stop::Refused(UserError::new(
                     None,
@@ -173,7 +173,11 @@ pub async fn merge(
             let person = people::get(conn, &principal.district_id, survivor_id)
                 .await?
                 .ok_or(StoreError::NotFound)?;
-            tracing::info!(survivor = survivor_id, duplicate = duplicate_id, "people merged");
+            tracing::info!(
+                survivor = survivor_id,
+                duplicate = duplicate_id,
+                "people merged"
+            );
             Ok((person, event))
         })
         .await;
@@ -283,8 +287,12 @@ pub struct Suggestion {
 }
 
 fn same_names(a: &Person, b: &Person) -> bool {
-    a.given_name.trim().eq_ignore_ascii_case(b.given_name.trim())
-        && a.family_name.trim().eq_ignore_ascii_case(b.family_name.trim())
+    a.given_name
+        .trim()
+        .eq_ignore_ascii_case(b.given_name.trim())
+        && a.family_name
+            .trim()
+            .eq_ignore_ascii_case(b.family_name.trim())
 }
 
 /// Open merge suggestions of the caller's district: pairs named by sync alerts that are both
@@ -296,8 +304,8 @@ pub async fn suggestions(
 ) -> ApiResult<(Page<Suggestion>, i64)> {
     require_admin(principal)?;
     let mut conn = store.conn().await?;
-    let alerts = suggestions::person_alerts(&mut conn, &principal.district_id, SUGGESTING_CODES)
-        .await?;
+    let alerts =
+        suggestions::person_alerts(&mut conn, &principal.district_id, SUGGESTING_CODES).await?;
     let mut ids: Vec<String> = alerts
         .iter()
         .flat_map(|a| [a.person_id.clone(), a.related_id.clone()])
@@ -313,13 +321,10 @@ pub async fn suggestions(
     let mut seen = HashSet::new();
     let mut all = Vec::new();
     for alert in alerts {
-        let (Some(a), Some(b)) = (found.get(&alert.person_id), found.get(&alert.related_id))
-        else {
+        let (Some(a), Some(b)) = (found.get(&alert.person_id), found.get(&alert.related_id)) else {
             continue;
         };
-        if refusal(a, b).is_some()
-            || (alert.code == codes::SHARED_PHONE && !same_names(a, b))
-        {
+        if refusal(a, b).is_some() || (alert.code == codes::SHARED_PHONE && !same_names(a, b)) {
             continue;
         }
         let key = if a.id < b.id {

@@ -263,7 +263,8 @@ pub async fn remove(
             };
             let current = store_classes::active_enrollments_in(conn, &class.id, person_id).await?;
             let only_student = current.iter().all(|e| e.role == EnrollmentRole::Student);
-            if !is_admin && !is_self && !(is_teacher && only_student) {
+            let allowed = is_admin || is_self || (is_teacher && only_student);
+            if !allowed {
                 return Err(ApiError::Forbidden(
                     "only an admin, a teacher of the class (for its students) or the person \
                      themselves may remove someone from a class"

@@ -301,7 +301,10 @@ pub async fn merge(conn: &mut Conn, image: &MergeImage, now: i64) -> StoreResult
         } else {
             with_conn!(conn, |c| {
                 diesel::update(enrollments::table.find(&e.id))
-                    .set((enrollments::person_id.eq(s), enrollments::updated_at.eq(now)))
+                    .set((
+                        enrollments::person_id.eq(s),
+                        enrollments::updated_at.eq(now),
+                    ))
                     .execute(c)
                     .await?
             });
@@ -450,8 +453,7 @@ pub async fn merge(conn: &mut Conn, image: &MergeImage, now: i64) -> StoreResult
             .set((
                 people::status.eq(Status::Archived),
                 people::archived_at.eq(Some(now)),
-                people::student_number
-                    .eq(dup.student_number.clone().filter(|_| !takes_number)),
+                people::student_number.eq(dup.student_number.clone().filter(|_| !takes_number)),
                 people::updated_at.eq(now),
             ))
             .execute(c)

@@ -4,8 +4,8 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use crate::db::{Conn, with_conn};
-use crate::tables::{source_links, sync_issues, sync_runs};
 use crate::error::StoreResult;
+use crate::tables::{source_links, sync_issues, sync_runs};
 
 /// One alert about a person record and the other person it names, resolved to local ids.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,12 +57,14 @@ pub async fn person_alerts(
     });
     Ok(rows
         .into_iter()
-        .map(|(issue_id, code, message, person_id, related_id)| PersonAlert {
-            issue_id,
-            code,
-            message,
-            person_id,
-            related_id,
-        })
+        .map(
+            |(issue_id, code, message, person_id, related_id)| PersonAlert {
+                issue_id,
+                code,
+                message,
+                person_id,
+                related_id,
+            },
+        )
         .collect())
 }
