@@ -378,6 +378,13 @@ pub async fn merge(conn: &mut Conn, image: &MergeImage, now: i64) -> StoreResult
         let invited_by = inv.invited_by.as_deref().map(|x| swap(x, image));
         let relationship = remap(&inv.relationship_id);
         let contact = remap(&inv.contact_point_id);
+        if person == inv.person_id
+            && invited_by == inv.invited_by
+            && relationship == inv.relationship_id
+            && contact == inv.contact_point_id
+        {
+            continue;
+        }
         with_conn!(conn, |c| {
             diesel::update(invitations::table.find(&inv.id))
                 .set((
