@@ -10,9 +10,9 @@ use crate::tables::*;
 macro_rules! row {
     ($(#[$meta:meta])* $table:ident => $name:ident { $($(#[$fmeta:meta])* $field:ident : $ty:ty),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Identifiable, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Identifiable, AsChangeset, Serialize, Deserialize)]
         #[diesel(table_name = $table, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
-        #[diesel(treat_none_as_default_value = false)]
+        #[diesel(treat_none_as_default_value = false, treat_none_as_null = true)]
         pub struct $name {
             $($(#[$fmeta])* pub $field: $ty),+
         }
@@ -53,6 +53,9 @@ pub struct DistrictSettings {
     pub default_country: String,
     /// Least minutes between two sends of one invitation (resend rate limit).
     pub resend_interval_minutes: u32,
+    /// Rostering enforcement: SIS-linked people cannot leave classes or the district themselves;
+    /// only sync or an admin removes them.
+    pub rostering_enforced: bool,
 }
 
 impl Default for DistrictSettings {
@@ -63,6 +66,7 @@ impl Default for DistrictSettings {
             invitation_expiry_days: 14,
             default_country: "US".into(),
             resend_interval_minutes: 10,
+            rostering_enforced: false,
         }
     }
 }
@@ -223,6 +227,8 @@ row!(
         external_id: Option<String>,
         message: String,
         created_at: i64,
+        /// The other local record the issue is about (e.g. the person a merge suggestion names).
+        related_id: Option<String>,
     }
 );
 

@@ -131,6 +131,7 @@ diesel::table! {
         external_id -> Nullable<Text>,
         message -> Text,
         created_at -> BigInt,
+        related_id -> Nullable<Text>,
     }
 }
 

@@ -1,5 +1,10 @@
 //! Homeroom's integration tests: one binary, one module per area.
 
+mod admin_archive;
+mod admin_audit;
+mod admin_classes;
+mod admin_merge;
+mod admin_support;
 mod binary;
 mod claiming;
 mod families;

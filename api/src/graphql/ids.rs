@@ -29,6 +29,8 @@ pub enum NodeKind {
     SyncRun,
     /// An invitation.
     Invitation,
+    /// An audit event.
+    AuditEvent,
 }
 
 impl NodeKind {
@@ -44,6 +46,7 @@ impl NodeKind {
             NodeKind::Connector => "Connector",
             NodeKind::SyncRun => "SyncRun",
             NodeKind::Invitation => "Invitation",
+            NodeKind::AuditEvent => "AuditEvent",
         }
     }
 
@@ -59,6 +62,7 @@ impl NodeKind {
             "Connector" => NodeKind::Connector,
             "SyncRun" => NodeKind::SyncRun,
             "Invitation" => NodeKind::Invitation,
+            "AuditEvent" => NodeKind::AuditEvent,
             _ => return None,
         })
     }

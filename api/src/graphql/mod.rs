@@ -1,11 +1,14 @@
 //! The GraphQL API: schema, per-request context, loaders, types and roots.
 
+pub mod audit_api;
+pub mod class_admin;
 pub mod connection;
 pub mod context;
 pub mod families;
 pub mod ids;
 pub mod loaders;
 pub mod mutation;
+pub mod people_admin;
 pub mod query;
 pub mod subscription;
 pub mod sync_api;
@@ -24,6 +27,8 @@ pub struct Query(
     query::RosterQuery,
     sync_api::SyncQuery,
     families::FamilyQuery,
+    people_admin::PeopleAdminQuery,
+    audit_api::AuditQuery,
 );
 
 /// The mutation root.
@@ -32,6 +37,9 @@ pub struct Mutation(
     mutation::ClassMutation,
     sync_api::SyncMutation,
     families::FamilyMutation,
+    class_admin::ClassAdminMutation,
+    people_admin::PeopleAdminMutation,
+    audit_api::SettingsMutation,
 );
 
 /// The Homeroom schema type.

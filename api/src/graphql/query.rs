@@ -231,7 +231,7 @@ impl RosterQuery {
                 inv.filter(|i| visible.contains(&i.person_id))
                     .map(|i| Node::Invitation(crate::graphql::types::invitation::Invitation(i)))
             }
-            NodeKind::District => None,
+            NodeKind::District | NodeKind::AuditEvent => None,
         })
     }
 

@@ -1,4 +1,4 @@
-//! Claiming and releasing classes.
+//! Claiming, releasing and editing classes.
 
 use homeroom_schema::enums::TokenRole;
 use homeroom_schema::models::Class;
@@ -14,7 +14,11 @@ use crate::error::{ApiError, ApiResult};
 use crate::service::UserError;
 
 /// Whether `principal` administers `class` (district admin, or school admin of its school).
-async fn administers(conn: &mut Conn, principal: &Principal, class: &Class) -> ApiResult<bool> {
+pub(crate) async fn administers(
+    conn: &mut Conn,
+    principal: &Principal,
+    class: &Class,
+) -> ApiResult<bool> {
     Ok(match principal.role {
         TokenRole::DistrictAdmin => true,
         TokenRole::SchoolAdmin => match (&principal.person_id, &class.school_id) {
@@ -25,7 +29,11 @@ async fn administers(conn: &mut Conn, principal: &Principal, class: &Class) -> A
     })
 }
 
-async fn load_class(conn: &mut Conn, principal: &Principal, id: &str) -> ApiResult<Class> {
+pub(crate) async fn load_class(
+    conn: &mut Conn,
+    principal: &Principal,
+    id: &str,
+) -> ApiResult<Class> {
     store_classes::get(conn, &principal.district_id, id)
         .await?
         .ok_or_else(|| ApiError::NotFound("class".into()))
@@ -146,6 +154,130 @@ pub async fn release(
                 },
             )
             .await?;
+            Ok(Ok(after))
+        })
+        .await
+}
+
+/// Whether `principal` teaches `class` (an active teacher or aide enrollment) or holds its claim.
+pub(crate) async fn teaches_or_holds(
+    conn: &mut Conn,
+    principal: &Principal,
+    class: &Class,
+) -> ApiResult<bool> {
+    let Some(me) = principal.person_id.as_deref() else {
+        return Ok(false);
+    };
+    if !matches!(principal.role, TokenRole::Teacher | TokenRole::Aide) {
+        return Ok(false);
+    }
+    Ok(class.claimed_by.as_deref() == Some(me)
+        || store_classes::teaches(conn, &class.id, me).await?)
+}
+
+/// A change to a field that may be left alone, cleared, or set.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Edit {
+    /// Leave the field as it is.
+    #[default]
+    Keep,
+    /// Clear the field.
+    Clear,
+    /// Set the field.
+    Set(String),
+}
+
+/// Local changes to a class.
+#[derive(Debug, Clone, Default)]
+pub struct ClassChanges {
+    /// The local title (shown instead of the SIS title).
+    pub title: Edit,
+    /// The code students join with.
+    pub join_code: Edit,
+}
+
+/// Longest local title or join code accepted.
+const MAX_FIELD: usize = 200;
+
+fn check_field(field: &str, edit: &Edit) -> Result<(), UserError> {
+    match edit {
+        Edit::Set(v) if v.trim().is_empty() => Err(UserError::new(
+            Some(field),
+            "BLANK",
+            "use null to clear the field",
+        )),
+        Edit::Set(v) if v.chars().count() > MAX_FIELD => Err(UserError::new(
+            Some(field),
+            "TOO_LONG",
+            format!("at most {MAX_FIELD} characters"),
+        )),
+        Edit::Set(v) if field == "joinCode" && v.trim().chars().any(char::is_whitespace) => Err(
+            UserError::new(Some(field), "INVALID", "a join code has no spaces"),
+        ),
+        _ => Ok(()),
+    }
+}
+
+fn value(edit: &Edit) -> Option<&str> {
+    match edit {
+        Edit::Set(v) => Some(v.trim()),
+        _ => None,
+    }
+}
+
+/// Sets a class's local title and join code (fields sync never overwrites): a teacher of the
+/// class or an admin. One audit event per call that changes something.
+pub async fn update(
+    store: &Store,
+    principal: &Principal,
+    class_id: &str,
+    changes: ClassChanges,
+) -> ApiResult<Result<Class, UserError>> {
+    store
+        .transaction(async |conn| {
+            let class = load_class(conn, principal, class_id).await?;
+            if !administers(conn, principal, &class).await?
+                && !teaches_or_holds(conn, principal, &class).await?
+            {
+                return Err(ApiError::Forbidden(
+                    "only a teacher of the class or an admin may edit it".into(),
+                ));
+            }
+            for (field, edit) in [("title", &changes.title), ("joinCode", &changes.join_code)] {
+                if let Err(e) = check_field(field, edit) {
+                    return Ok(Err(e));
+                }
+            }
+            if changes.title != Edit::Keep {
+                store_classes::set_local_title(conn, &class.id, value(&changes.title)).await?;
+            }
+            if changes.join_code != Edit::Keep {
+                let code = value(&changes.join_code);
+                if let Some(code) = code
+                    && store_classes::by_join_code(conn, &principal.district_id, code)
+                        .await?
+                        .is_some_and(|other| other.id != class.id)
+                {
+                    return Ok(Err(UserError::new(
+                        Some("joinCode"),
+                        "JOIN_CODE_TAKEN",
+                        "another class uses this join code",
+                    )));
+                }
+                store_classes::set_join_code(conn, &class.id, code).await?;
+            }
+            let after = load_class(conn, principal, class_id).await?;
+            if after.local_title != class.local_title || after.join_code != class.join_code {
+                crate::service::audit_log::record(
+                    conn,
+                    principal,
+                    "class.update",
+                    ("class", &class.id),
+                    Some(json!({ "local_title": class.local_title, "join_code": class.join_code })),
+                    Some(json!({ "local_title": after.local_title, "join_code": after.join_code })),
+                )
+                .await?;
+            }
             Ok(Ok(after))
         })
         .await

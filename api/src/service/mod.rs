@@ -2,9 +2,14 @@
 //! to the store.
 
 pub mod accounts;
+pub mod archive;
+pub mod audit_log;
 pub mod classes;
 pub mod connectors;
 pub mod invitations;
+pub mod merges;
+pub mod participants;
+pub mod settings;
 pub mod sync;
 pub mod tokens;
 

@@ -185,6 +185,7 @@ impl SyncService {
             external_id: None,
             message: "hold discarded: nothing was removed".into(),
             created_at: homeroom_schema::ids::now_micros(),
+            related_id: None,
         };
         sync_runs::add_issues(&mut conn, &[note]).await?;
         Ok(sync_runs::get(&mut conn, run_id)

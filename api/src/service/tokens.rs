@@ -1,9 +1,10 @@
 //! Creating and checking API tokens.
 
 use homeroom_schema::Store;
-use homeroom_schema::enums::{PrincipalKind, TokenRole};
+use homeroom_schema::enums::{ActorKind, PrincipalKind, TokenRole};
 use homeroom_schema::ids::{new_id, now_micros};
 use homeroom_schema::models::ApiToken;
+use homeroom_schema::store::audit::{self, NewEvent};
 use homeroom_schema::store::{districts, people, tokens};
 
 use crate::auth::{Principal, token};
@@ -79,7 +80,32 @@ pub async fn create(store: &Store, input: NewToken) -> ApiResult<(ApiToken, Stri
         revoked_at: None,
         created_at: now_micros(),
     };
-    tokens::insert(&mut conn, &row).await?;
+    drop(conn);
+    let scopes = input.scopes;
+    store
+        .transaction(async |conn| {
+            tokens::insert(conn, &row).await?;
+            audit::record(
+                conn,
+                NewEvent {
+                    district_id: &row.district_id,
+                    actor_kind: ActorKind::System,
+                    actor_id: None,
+                    action: "token.create",
+                    target_kind: "api_token",
+                    target_id: &row.id,
+                    before: None,
+                    after: Some(serde_json::json!({
+                        "role": row.role, "person_id": row.person_id,
+                        "partner_name": row.partner_name, "scopes": scopes,
+                        "label": row.label,
+                    })),
+                },
+            )
+            .await?;
+            Ok::<_, ApiError>(())
+        })
+        .await?;
     Ok((row, secret))
 }
 

@@ -126,7 +126,28 @@ impl Report {
             external_id: external_id.map(str::to_owned),
             message: message.into(),
             created_at: now_micros(),
+            related_id: None,
         });
+    }
+
+    /// An alert about `(kind, external_id)` that names another local record (`related_id`),
+    /// e.g. the person a merge suggestion would join; raised at most once per (code, key).
+    pub fn alert_related(
+        &mut self,
+        run_id: &str,
+        code: &str,
+        kind: EntityKind,
+        external_id: &str,
+        related_id: &str,
+        message: impl Into<String>,
+    ) {
+        let before = self.pending.len();
+        self.alert_once(run_id, code, kind, external_id, message);
+        if self.pending.len() > before
+            && let Some(issue) = self.pending.last_mut()
+        {
+            issue.related_id = Some(related_id.to_owned());
+        }
     }
 
     /// An alert, raised at most once per (code, key) in a run.
@@ -221,6 +242,7 @@ impl Report {
                     "{n} issues with code {code}; the first {MAX_ISSUES_PER_CODE} are listed"
                 ),
                 created_at: now_micros(),
+                related_id: None,
             });
         }
     }

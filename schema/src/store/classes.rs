@@ -371,3 +371,103 @@ pub async fn set_local_title(conn: &mut Conn, id: &str, title: Option<&str>) -> 
     });
     Ok(())
 }
+
+/// Sets (or clears) a class's join code, which sync never overwrites. A code another class of
+/// the district already uses fails with `Conflict`.
+pub async fn set_join_code(conn: &mut Conn, id: &str, code: Option<&str>) -> StoreResult<()> {
+    with_conn!(conn, |c| {
+        diesel::update(classes::table.find(id))
+            .set((
+                classes::join_code.eq(code),
+                classes::updated_at.eq(now_micros()),
+            ))
+            .execute(c)
+            .await?
+    });
+    Ok(())
+}
+
+/// The class of a district with this join code, if any.
+pub async fn by_join_code(
+    conn: &mut Conn,
+    district_id: &str,
+    code: &str,
+) -> StoreResult<Option<Class>> {
+    Ok(with_conn!(conn, |c| {
+        classes::table
+            .filter(classes::district_id.eq(district_id))
+            .filter(classes::join_code.eq(code))
+            .select(Class::as_select())
+            .first(c)
+            .await
+            .optional()?
+    }))
+}
+
+/// A person's enrollment (any status) in a class with a role.
+pub async fn enrollment_of(
+    conn: &mut Conn,
+    class_id: &str,
+    person_id: &str,
+    role: EnrollmentRole,
+) -> StoreResult<Option<Enrollment>> {
+    Ok(with_conn!(conn, |c| {
+        enrollments::table
+            .filter(enrollments::class_id.eq(class_id))
+            .filter(enrollments::person_id.eq(person_id))
+            .filter(enrollments::role.eq(role))
+            .select(Enrollment::as_select())
+            .first(c)
+            .await
+            .optional()?
+    }))
+}
+
+/// Active enrollments (any role) of one person in one class.
+pub async fn active_enrollments_in(
+    conn: &mut Conn,
+    class_id: &str,
+    person_id: &str,
+) -> StoreResult<Vec<Enrollment>> {
+    Ok(with_conn!(conn, |c| {
+        enrollments::table
+            .filter(enrollments::class_id.eq(class_id))
+            .filter(enrollments::person_id.eq(person_id))
+            .filter(enrollments::status.eq(Status::Active))
+            .order(enrollments::id.asc())
+            .select(Enrollment::as_select())
+            .load(c)
+            .await?
+    }))
+}
+
+/// Makes an existing enrollment an active manual one (a person added by hand), which sync then
+/// leaves alone.
+pub async fn reactivate_manually(conn: &mut Conn, id: &str) -> StoreResult<()> {
+    with_conn!(conn, |c| {
+        diesel::update(enrollments::table.find(id))
+            .set((
+                enrollments::status.eq(Status::Active),
+                enrollments::source.eq(RecordSource::Manual),
+                enrollments::updated_at.eq(now_micros()),
+            ))
+            .execute(c)
+            .await?
+    });
+    Ok(())
+}
+
+/// Ends (archives) enrollments by id, whatever their source.
+pub async fn end_enrollments(conn: &mut Conn, ids: &[String]) -> StoreResult<usize> {
+    let now = now_micros();
+    Ok(with_conn!(conn, |c| {
+        diesel::update(enrollments::table.filter(enrollments::id.eq_any(ids)))
+            .filter(enrollments::status.eq(Status::Active))
+            .set((
+                enrollments::status.eq(Status::Archived),
+                enrollments::updated_at.eq(now),
+            ))
+            .execute(c)
+            .await?
+    }))
+}

@@ -84,10 +84,9 @@ pub async fn rename(conn: &mut Conn, id: &str, name: &str) -> StoreResult<()> {
 pub async fn set_settings(
     conn: &mut Conn,
     id: &str,
-    settings: &crate::models::DistrictSettings,
+    settings: &DistrictSettings,
 ) -> StoreResult<()> {
-    let json = serde_json::to_string(settings)
-        .map_err(|e| StoreError::Conflict(format!("settings do not serialize: {e}")))?;
+    let json = serde_json::to_string(settings)?;
     with_conn!(conn, |c| {
         diesel::update(districts::table.find(id))
             .set((

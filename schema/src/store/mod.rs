@@ -13,11 +13,13 @@ pub mod districts;
 pub mod families;
 pub mod invitations;
 pub mod links;
+pub mod merges;
 pub mod orgs;
 pub mod outbox;
 pub mod people;
 pub mod relationships;
 pub mod status;
+pub mod suggestions;
 pub mod sync_runs;
 pub mod tokens;
 

@@ -289,3 +289,41 @@ pub async fn tombstoned_among(
     }
     Ok(out)
 }
+
+/// Removes by hand every active link of the given students (tombstones sync respects), recording
+/// `removed_by`; returns the links as they were.
+pub async fn remove_all_of_students(
+    conn: &mut Conn,
+    student_ids: &[String],
+    removed_by: &str,
+) -> StoreResult<Vec<Relationship>> {
+    let mut before = Vec::new();
+    for chunk in student_ids.chunks(5_000) {
+        let rows: Vec<Relationship> = with_conn!(conn, |c| {
+            relationships::table
+                .filter(relationships::student_id.eq_any(chunk))
+                .filter(relationships::status.eq(RelationshipStatus::Active))
+                .order(relationships::id.asc())
+                .select(Relationship::as_select())
+                .load(c)
+                .await?
+        });
+        before.extend(rows);
+    }
+    let now = crate::ids::now_micros();
+    let ids: Vec<String> = before.iter().map(|r| r.id.clone()).collect();
+    for chunk in ids.chunks(5_000) {
+        with_conn!(conn, |c| {
+            diesel::update(relationships::table.filter(relationships::id.eq_any(chunk)))
+                .set((
+                    relationships::status.eq(RelationshipStatus::Removed),
+                    relationships::removed_by.eq(removed_by),
+                    relationships::removed_at.eq(now),
+                    relationships::updated_at.eq(now),
+                ))
+                .execute(c)
+                .await?
+        });
+    }
+    Ok(before)
+}

@@ -1,7 +1,7 @@
 //! Classes (sections).
 
 use async_graphql::{Context, ID, Object, Result};
-use homeroom_schema::enums::{EnrollmentRole, RelationshipStatus, TokenRole};
+use homeroom_schema::enums::{EnrollmentRole, RelationshipStatus, Status as DbStatus, TokenRole};
 use homeroom_schema::models;
 
 use crate::graphql::context::req;
@@ -32,7 +32,8 @@ impl Class {
         Ok(ids)
     }
 
-    /// Visible people among `ids`, sorted by family then given name.
+    /// Visible, active people among `ids` (archived people leave class lists), sorted by family
+    /// then given name.
     async fn people(&self, ctx: &Context<'_>, ids: Vec<String>) -> Result<Vec<Person>> {
         let r = req(ctx);
         let visible = r.visible_people().await?;
@@ -41,6 +42,7 @@ impl Class {
         let mut people: Vec<models::Person> = ids
             .into_iter()
             .filter_map(|id| loaded.get(&id).cloned())
+            .filter(|p| p.status == DbStatus::Active)
             .collect();
         people.sort_by(|a, b| {
             (a.family_name.to_lowercase(), a.given_name.to_lowercase())
@@ -148,7 +150,13 @@ impl Class {
     }
     /// Active guardians of the class's students that the caller may see.
     async fn guardians(&self, ctx: &Context<'_>) -> Result<Vec<Person>> {
-        let students = self.enrolled(ctx, &[EnrollmentRole::Student]).await?;
+        let enrolled = self.enrolled(ctx, &[EnrollmentRole::Student]).await?;
+        // Archived students' families are not the class's families any more.
+        let loaded = req(ctx).loaders.person.load_many(enrolled.clone()).await?;
+        let students: Vec<String> = enrolled
+            .into_iter()
+            .filter(|id| loaded.get(id).is_some_and(|p| p.status == DbStatus::Active))
+            .collect();
         let links = req(ctx)
             .loaders
             .relationships

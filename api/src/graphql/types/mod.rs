@@ -1,9 +1,11 @@
 //! GraphQL object types: thin wrappers over row models, with nested lists through DataLoaders.
 
+pub mod audit;
 pub mod class;
 pub mod contact;
 pub mod enums;
 pub mod invitation;
+pub mod merge;
 pub mod node;
 pub mod org;
 pub mod person;

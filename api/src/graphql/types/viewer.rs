@@ -61,6 +61,11 @@ impl District {
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// Whether rostering enforcement is on: SIS-linked people leave classes only through sync
+    /// or an admin.
+    async fn rostering_enforced(&self) -> bool {
+        self.0.settings().rostering_enforced
+    }
     /// The district's schools.
     async fn schools(&self, ctx: &Context<'_>) -> Result<Vec<Org>> {
         let mut conn = req(ctx).store.conn().await.map_err(ApiError::from)?;

@@ -352,11 +352,12 @@ pub async fn apply(conn: &mut Conn, ctx: &mut RunCtx, group: Vec<Record>) -> App
                 } else {
                     codes::CONTACT_POINT_TAKEN
                 };
-                ctx.report.alert_once(
+                ctx.report.alert_related(
                     &run,
                     code,
                     EntityKind::Person,
                     &ext,
+                    &holder.person_id,
                     format!(
                         "{} {value} is held by another person; left with them",
                         kind.as_str()
@@ -438,11 +439,12 @@ fn identify(
     let candidate = match (&by_email, &by_phone) {
         (Some(email), phone) => {
             if let Some(phone) = phone.as_ref().filter(|ph| ph.person_id != email.person_id) {
-                ctx.report.alert_once(
+                ctx.report.alert_related(
                     &run,
                     codes::CONTACT_CONFLICT,
                     EntityKind::Person,
                     ext,
+                    &phone.person_id,
                     format!(
                         "email matches person {} but phone matches person {}; linked by email",
                         email.person_id, phone.person_id
@@ -462,11 +464,12 @@ fn identify(
     };
     match candidate {
         Some(holder) if holder.claimed && !holder.verified => {
-            ctx.report.alert_once(
+            ctx.report.alert_related(
                 &run,
                 codes::MERGE_SUGGESTION,
                 EntityKind::Person,
                 ext,
+                &holder.person_id,
                 format!(
                     "matches the claimed account {} by a contact point it has not verified; \
                      kept apart until the account holder or an admin confirms",

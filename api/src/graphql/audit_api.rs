@@ -1,0 +1,111 @@
+//! The audit log (district admins) and the district settings admins change.
+
+use async_graphql::connection::{Connection, EmptyFields};
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use homeroom_schema::store::audit::AuditFilter as DbAuditFilter;
+
+use crate::error::ApiError;
+use crate::graphql::connection::{build, page_request};
+use crate::graphql::context::req;
+use crate::graphql::ids::{Cursor, decode};
+use crate::graphql::types::audit::AuditEvent;
+use crate::graphql::types::viewer::District;
+use crate::service;
+
+/// Filters of `auditEvents`.
+#[derive(InputObject, Default, Clone)]
+pub struct AuditEventFilter {
+    /// Events by this actor: a person's global id, or a token id.
+    pub actor: Option<ID>,
+    /// Events with this action, e.g. `person.merge`.
+    pub action: Option<String>,
+    /// Events about this record: a global id, or a raw id for records without one.
+    pub target: Option<ID>,
+    /// Events at or after this time (RFC 3339).
+    pub since: Option<String>,
+}
+
+/// A global id's row id, or the text itself when it is not a global id (token ids).
+fn row_id(id: &ID) -> String {
+    decode(id).map_or_else(|_| id.to_string(), |(_, row)| row)
+}
+
+fn audit_filter(f: Option<AuditEventFilter>) -> Result<DbAuditFilter, ApiError> {
+    let f = f.unwrap_or_default();
+    let since = f
+        .since
+        .as_deref()
+        .map(|s| {
+            chrono::DateTime::parse_from_rfc3339(s)
+                .map(|t| t.timestamp_micros())
+                .map_err(|e| ApiError::BadUserInput(format!("since: {e}")))
+        })
+        .transpose()?;
+    Ok(DbAuditFilter {
+        actor_id: f.actor.as_ref().map(row_id),
+        action: f.action,
+        target_id: f.target.as_ref().map(row_id),
+        since,
+    })
+}
+
+/// `totalCount` of the audit log.
+pub struct AuditCount(DbAuditFilter);
+
+#[Object]
+impl AuditCount {
+    /// Events matching the filter, over all pages.
+    async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
+        let r = req(ctx);
+        Ok(service::audit_log::count(&r.store, r.principal()?, &self.0).await?)
+    }
+}
+
+/// Audit log queries.
+#[derive(Default)]
+pub struct AuditQuery;
+
+#[Object]
+impl AuditQuery {
+    /// The district's audit log, oldest first (district admins only).
+    #[graphql(complexity = "first.unwrap_or(50).clamp(1, 500) as usize * child_complexity")]
+    async fn audit_events(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<AuditEventFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<Cursor, AuditEvent, AuditCount, EmptyFields>> {
+        let r = req(ctx);
+        let page = page_request(first, after.as_deref())?;
+        let filter = audit_filter(filter)?;
+        let rows = service::audit_log::list(&r.store, r.principal()?, &filter, &page).await?;
+        Ok(build(
+            rows,
+            page.after.is_some(),
+            AuditCount(filter),
+            |e| e.id.clone(),
+            AuditEvent,
+        ))
+    }
+}
+
+/// District settings mutations.
+#[derive(Default)]
+pub struct SettingsMutation;
+
+#[Object]
+impl SettingsMutation {
+    /// Turns rostering enforcement on or off (district admins): when on, SIS-linked people
+    /// cannot remove themselves (or be removed by teachers) from classes; sync or an admin does.
+    async fn set_rostering_enforcement(
+        &self,
+        ctx: &Context<'_>,
+        enabled: bool,
+    ) -> Result<District> {
+        let r = req(ctx);
+        let row =
+            service::settings::set_rostering_enforced(&r.store, r.principal()?, enabled).await?;
+        Ok(District(row))
+    }
+}
