@@ -41,6 +41,8 @@ fn invitation(district: &str, person: &str, rel: &str, cp: &str, by: &str) -> In
         revoked_at: None,
         created_at: now,
         updated_at: now,
+        resend_count: 0,
+        last_resent_at: None,
     }
 }
 
