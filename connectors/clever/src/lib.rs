@@ -33,9 +33,10 @@
 //!   unreadable JSON → `Malformed`; no schools or no students → `EmptyRoster` (the engine
 //!   holds the run); 429 waits for `X-RateLimit-Reset`, 5xx/timeouts/cut connections are
 //!   retried by the core client.
-//! * Rate limit: the registry's connectors pass every request through a client-side token
-//!   bucket of 1,200 requests per minute whose guarantee holds for Clever's fixed one-minute
-//!   windows ([`production_http_config`]).
+//! * Rate limit: the registry's connectors pass every request through the core's client-side
+//!   token bucket, set to 1,200 requests per 61.2 s ([`client_rate_limit`]: Clever's 1,200 per
+//!   minute with a 2 % margin for network jitter), whose guarantee holds for any window, so
+//!   for Clever's fixed one-minute windows too ([`production_http_config`]).
 //!
 //! ## Deltas (Events API)
 //!
@@ -85,7 +86,7 @@ mod snapshot;
 mod spool;
 mod wire;
 
-pub use crate::api::{CLEVER_REQUESTS_PER_MINUTE, production_http_config};
+pub use crate::api::{CLEVER_REQUESTS_PER_MINUTE, client_rate_limit, production_http_config};
 pub use crate::config::{CleverConfig, DEFAULT_BASE_URL, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 pub use crate::connector::Clever;
 pub use crate::delta::{EVENTS_WINDOW, WINDOW_MARGIN};
