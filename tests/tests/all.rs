@@ -9,3 +9,4 @@ mod sync_api;
 mod sync_csv;
 mod sync_identity;
 mod sync_rest;
+mod connector_clever;
