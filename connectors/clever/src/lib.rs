@@ -25,10 +25,11 @@
 //!   Sibling → relative; otherwise Parent/Guardian → guardian, Family → relative, anything
 //!   else → other). A contact's full name in `name.last` with a blank `name.first` is split
 //!   at its last space (family name = last word).
-//! * Lists are read with `limit` and `links[rel=next]` (`starting_after` cursors), one HTTP
-//!   page per emitted page; enrollments and relationships wait in a temporary file until
-//!   their turn in the record order (orgs, terms, courses, classes, people, relationships,
-//!   enrollments, deletions), so a district is never held in memory.
+//! * Lists are read with `limit` and `links[rel=next]` (`starting_after` cursors) and each
+//!   HTTP page is mapped and emitted before the next is asked for, so a district is never held
+//!   in memory. Records come in an order where every reference points backwards: orgs,
+//!   terms, courses, people (each contact page followed by its relationships), then each
+//!   sections page's classes followed by their enrollments (see the `snapshot` module).
 //! * Errors: 401/403 → [`ConnectorError::Auth`](homeroom_connector_core::ConnectorError);
 //!   unreadable JSON → `Malformed`; no schools or no students → `EmptyRoster` (the engine
 //!   holds the run); 429 waits for `X-RateLimit-Reset`, 5xx/timeouts/cut connections are
@@ -83,7 +84,6 @@ mod mapping;
 mod object_id;
 mod register;
 mod snapshot;
-mod spool;
 mod wire;
 
 pub use crate::api::{CLEVER_REQUESTS_PER_MINUTE, client_rate_limit, production_http_config};

@@ -1,4 +1,4 @@
-//! One full snapshot, as a stream of pages in the record order contract.
+//! One full snapshot, as a stream of pages whose references always point backwards.
 //!
 //! | step | request | emits |
 //! | --- | --- | --- |
@@ -7,18 +7,20 @@
 //! | 3 | `schools` | school orgs (none at all is an empty roster) |
 //! | 4 | `terms` | terms |
 //! | 5 | `courses` | courses |
-//! | 6 | `sections` | classes (their student/teacher lists go to a spool as enrollments) |
-//! | 7 | `users?role=student`, `teacher`, `staff`, `district_admin`, `contact` | people (contacts' links go to a spool; no students is an empty roster) |
-//! | 8 | — | relationships, replayed |
-//! | 9 | — | enrollments, replayed |
+//! | 6 | `users?role=student`, `teacher`, `staff`, `district_admin`, `contact` | people (no students is an empty roster); after each contact page, that page's relationships |
+//! | 7 | `sections` | classes, then their students/teachers as enrollments |
 //!
-//! Every list is read with `limit=<page_size>` and `links[rel=next]`; one HTTP page becomes
-//! one emitted page, so memory holds a page at a time.
+//! People come before classes here (the OneRoster connector puts classes first): neither
+//! refers to the other, and this way the relationships follow their contacts and the
+//! enrollments their sections without being held back, so nothing but the page in hand is
+//! kept. Every list is read with `limit=<page_size>` and `links[rel=next]`; what one HTTP
+//! page yields is emitted in pages of at most `page_size` records.
 
+use std::collections::VecDeque;
 use std::time::{Duration, SystemTime};
 
 use homeroom_connector_core::{
-    ConnectorError, CursorSlot, EntityKind, IssueSeverity, Page, PageBuffer, Record, SourceIssue,
+    ConnectorError, CursorSlot, EntityKind, IssueSeverity, Page, Record, Relationship, SourceIssue,
 };
 use serde::de::DeserializeOwned;
 
@@ -28,7 +30,6 @@ use crate::mapping::{
     map_user, section_enrollments,
 };
 use crate::object_id::ObjectId;
-use crate::spool::{Spool, SpoolReader};
 use crate::wire::{WireCourse, WireDistrict, WireId, WireSchool, WireSection, WireTerm, WireUser};
 
 /// How far before the snapshot's start a made-up cursor points when the event feed is empty,
@@ -41,10 +42,8 @@ enum Stage {
     Schools(Pager),
     Terms(Pager),
     Courses(Pager),
-    Sections(Pager),
     Users(usize, Pager),
-    Relationships(SpoolReader),
-    Enrollments(SpoolReader),
+    Sections(Pager),
     Done,
 }
 
@@ -53,24 +52,26 @@ pub(crate) struct Snapshot<'a> {
     api: &'a Api,
     cursor: CursorSlot,
     stage: Stage,
-    relationships: Option<Spool>,
-    enrollments: Option<Spool>,
+    ready: VecDeque<Page>,
+    /// Relationships of contacts that were read with an earlier role (a contact who is also a
+    /// student, say), emitted once every student has been.
+    deferred: Vec<Relationship>,
     issues: Vec<SourceIssue>,
-    replay_page: usize,
+    page_size: usize,
     schools: u64,
     students: u64,
 }
 
 impl<'a> Snapshot<'a> {
-    pub(crate) fn new(api: &'a Api, cursor: CursorSlot, replay_page: usize) -> Self {
+    pub(crate) fn new(api: &'a Api, cursor: CursorSlot, page_size: usize) -> Self {
         Self {
             api,
             cursor,
             stage: Stage::Seed,
-            relationships: None,
-            enrollments: None,
+            ready: VecDeque::new(),
+            deferred: Vec::new(),
             issues: Vec::new(),
-            replay_page: replay_page.max(1),
+            page_size: page_size.max(1),
             schools: 0,
             students: 0,
         }
@@ -78,15 +79,19 @@ impl<'a> Snapshot<'a> {
 
     /// The next page, an error (after which the stream ends), or `None` at the end.
     pub(crate) async fn next_page(&mut self) -> Option<Result<Page, ConnectorError>> {
-        match self.step().await {
-            Ok(Some(mut page)) => {
+        loop {
+            if let Some(mut page) = self.ready.pop_front() {
                 page.issues.append(&mut self.issues);
-                Some(Ok(page))
+                return Some(Ok(page));
             }
-            Ok(None) => None,
-            Err(e) => {
-                self.stage = Stage::Done;
-                Some(Err(e))
+            match self.step().await {
+                Ok(true) => {}
+                Ok(false) => return None,
+                Err(e) => {
+                    self.stage = Stage::Done;
+                    self.ready.clear();
+                    return Some(Err(e));
+                }
             }
         }
     }
@@ -106,79 +111,73 @@ impl<'a> Snapshot<'a> {
         )
     }
 
-    async fn step(&mut self) -> Result<Option<Page>, ConnectorError> {
-        loop {
-            match &mut self.stage {
-                Stage::Seed => {
-                    self.seed_cursor().await?;
-                    self.relationships = Some(Spool::new().await?);
-                    self.enrollments = Some(Spool::new().await?);
-                    self.stage = Stage::Districts(self.list("districts"));
-                }
-                Stage::Districts(pager) => match page::<WireDistrict>(pager, self.api).await? {
-                    Some(items) => return Ok(Some(records(items.iter().map(map_district)))),
-                    None => self.stage = Stage::Schools(self.list("schools")),
-                },
-                Stage::Schools(pager) => match page::<WireSchool>(pager, self.api).await? {
-                    Some(items) => {
-                        self.schools += items.len() as u64;
-                        return Ok(Some(records(items.iter().map(map_school))));
-                    }
-                    None if self.schools == 0 => {
-                        return Err(ConnectorError::EmptyRoster(
-                            "Clever listed no schools for this district".into(),
-                        ));
-                    }
-                    None => self.stage = Stage::Terms(self.list("terms")),
-                },
-                Stage::Terms(pager) => match page::<WireTerm>(pager, self.api).await? {
-                    Some(items) => return Ok(Some(records(items.iter().map(map_term)))),
-                    None => self.stage = Stage::Courses(self.list("courses")),
-                },
-                Stage::Courses(pager) => match page::<WireCourse>(pager, self.api).await? {
-                    Some(items) => return Ok(Some(records(items.iter().map(map_course)))),
-                    None => self.stage = Stage::Sections(self.list("sections")),
-                },
-                Stage::Sections(pager) => match page::<WireSection>(pager, self.api).await? {
-                    Some(items) => return self.sections(&items).await.map(Some),
-                    None => self.stage = self.users(0),
-                },
-                Stage::Users(index, pager) => {
-                    let index = *index;
-                    match page::<WireUser>(pager, self.api).await? {
-                        Some(items) => return self.users_page(index, &items).await.map(Some),
-                        None if UserRole::ORDER[index] == UserRole::Student
-                            && self.students == 0 =>
-                        {
-                            return Err(ConnectorError::EmptyRoster(
-                                "Clever listed no students for this district".into(),
-                            ));
-                        }
-                        None if index + 1 < UserRole::ORDER.len() => {
-                            self.stage = self.users(index + 1);
-                        }
-                        None => {
-                            let spool = self.relationships.take().ok_or_else(missing_spool)?;
-                            self.stage = Stage::Relationships(spool.into_reader().await?);
-                        }
-                    }
-                }
-                Stage::Relationships(reader) => match replay(reader, self.replay_page).await? {
-                    Some(page) => return Ok(Some(page)),
-                    None => {
-                        let spool = self.enrollments.take().ok_or_else(missing_spool)?;
-                        self.stage = Stage::Enrollments(spool.into_reader().await?);
-                    }
-                },
-                Stage::Enrollments(reader) => match replay(reader, self.replay_page).await? {
-                    Some(page) => return Ok(Some(page)),
-                    None => self.stage = Stage::Done,
-                },
-                Stage::Done => return Ok(None),
-            }
+    /// Queues `records` as pages of at most `page_size`.
+    fn emit(&mut self, records: Vec<Record>) {
+        let mut records = records.into_iter().peekable();
+        while records.peek().is_some() {
+            let page: Vec<Record> = records.by_ref().take(self.page_size).collect();
+            self.ready.push_back(Page::new(page));
         }
     }
 
+    /// Advances one request (or one stage change); `false` once the snapshot is done.
+    async fn step(&mut self) -> Result<bool, ConnectorError> {
+        match &mut self.stage {
+            Stage::Seed => {
+                self.seed_cursor().await?;
+                self.stage = Stage::Districts(self.list("districts"));
+            }
+            Stage::Districts(pager) => match page::<WireDistrict>(pager, self.api).await? {
+                Some(items) => self.emit(records(items.iter().map(map_district))),
+                None => self.stage = Stage::Schools(self.list("schools")),
+            },
+            Stage::Schools(pager) => match page::<WireSchool>(pager, self.api).await? {
+                Some(items) => {
+                    self.schools += items.len() as u64;
+                    self.emit(records(items.iter().map(map_school)));
+                }
+                None if self.schools == 0 => {
+                    return Err(ConnectorError::EmptyRoster(
+                        "Clever listed no schools for this district".into(),
+                    ));
+                }
+                None => self.stage = Stage::Terms(self.list("terms")),
+            },
+            Stage::Terms(pager) => match page::<WireTerm>(pager, self.api).await? {
+                Some(items) => self.emit(records(items.iter().map(map_term))),
+                None => self.stage = Stage::Courses(self.list("courses")),
+            },
+            Stage::Courses(pager) => match page::<WireCourse>(pager, self.api).await? {
+                Some(items) => self.emit(records(items.iter().map(map_course))),
+                None => self.stage = self.users(0),
+            },
+            Stage::Users(index, pager) => {
+                let index = *index;
+                match page::<WireUser>(pager, self.api).await? {
+                    Some(items) => self.users_page(index, &items),
+                    None if UserRole::ORDER[index] == UserRole::Student && self.students == 0 => {
+                        return Err(ConnectorError::EmptyRoster(
+                            "Clever listed no students for this district".into(),
+                        ));
+                    }
+                    None if index + 1 < UserRole::ORDER.len() => {
+                        self.stage = self.users(index + 1);
+                        if UserRole::ORDER[index + 1] == UserRole::Contact {
+                            let deferred = std::mem::take(&mut self.deferred);
+                            self.emit(deferred.into_iter().map(Record::from).collect());
+                        }
+                    }
+                    None => self.stage = Stage::Sections(self.list("sections")),
+                }
+            }
+            Stage::Sections(pager) => match page::<WireSection>(pager, self.api).await? {
+                Some(items) => self.sections(&items),
+                None => self.stage = Stage::Done,
+            },
+            Stage::Done => return Ok(false),
+        }
+        Ok(true)
+    }
     /// Records the delta cursor: the newest event's id, or (no events in the 30-day window) an
     /// id made from the snapshot's start time. Events switched off (403/404) leave no cursor,
     /// so the next sync is a full one again.
@@ -228,16 +227,14 @@ impl<'a> Snapshot<'a> {
         Ok(())
     }
 
-    async fn sections(&mut self, items: &[WireSection]) -> Result<Page, ConnectorError> {
-        let spool = self.enrollments.as_mut().ok_or_else(missing_spool)?;
-        let mut out = Vec::with_capacity(items.len());
+    fn sections(&mut self, items: &[WireSection]) {
+        let mut classes = Vec::with_capacity(items.len());
+        let mut enrollments = Vec::new();
         for section in items {
             match map_section(section) {
                 Some(class) => {
-                    out.push(Record::from(class));
-                    for e in section_enrollments(section) {
-                        spool.push(&e.into()).await?;
-                    }
+                    classes.push(Record::from(class));
+                    enrollments.extend(section_enrollments(section).into_iter().map(Record::from));
                 }
                 None => self.issues.push(SourceIssue {
                     severity: IssueSeverity::Error,
@@ -251,13 +248,14 @@ impl<'a> Snapshot<'a> {
                 }),
             }
         }
-        Ok(Page::new(out))
+        classes.append(&mut enrollments);
+        self.emit(classes);
     }
 
-    async fn users_page(&mut self, index: usize, items: &[WireUser]) -> Result<Page, ConnectorError> {
+    fn users_page(&mut self, index: usize, items: &[WireUser]) {
         let role = UserRole::ORDER[index];
-        let spool = self.relationships.as_mut().ok_or_else(missing_spool)?;
-        let mut out = Vec::with_capacity(items.len());
+        let mut people = Vec::with_capacity(items.len());
+        let mut links = Vec::new();
         for user in items {
             if role == UserRole::Student {
                 self.students += 1;
@@ -265,14 +263,18 @@ impl<'a> Snapshot<'a> {
             if role.already_read(user) {
                 continue;
             }
-            out.push(Record::from(map_user(user)));
+            people.push(Record::from(map_user(user)));
             if let Some(contact) = &user.roles.contact {
-                for r in map_relationships(&user.id, contact) {
-                    spool.push(&r.into()).await?;
+                let found = map_relationships(&user.id, contact);
+                if role == UserRole::Contact {
+                    links.extend(found.into_iter().map(Record::from));
+                } else {
+                    self.deferred.extend(found);
                 }
             }
         }
-        Ok(Page::new(out))
+        people.append(&mut links);
+        self.emit(people);
     }
 }
 
@@ -283,21 +285,7 @@ async fn page<T: DeserializeOwned>(
     pager.next_page::<T>(api).await
 }
 
-fn records<R: Into<Record>>(items: impl Iterator<Item = R>) -> Page {
-    Page::new(items.map(Into::into).collect())
+fn records<R: Into<Record>>(items: impl Iterator<Item = R>) -> Vec<Record> {
+    items.map(Into::into).collect()
 }
 
-/// Up to `size` spooled records.
-async fn replay(reader: &mut SpoolReader, size: usize) -> Result<Option<Page>, ConnectorError> {
-    let mut buffer = PageBuffer::new(size);
-    while let Some(record) = reader.next().await? {
-        if let Some(page) = buffer.push(record) {
-            return Ok(Some(page));
-        }
-    }
-    Ok(buffer.finish())
-}
-
-fn missing_spool() -> ConnectorError {
-    ConnectorError::Other("the Clever snapshot lost its temporary record file".into())
-}
