@@ -2,6 +2,7 @@
 
 mod binary;
 mod claiming;
+mod connector_clever;
 mod graphql_authz;
 mod pagination;
 mod store_basics;
@@ -9,4 +10,3 @@ mod sync_api;
 mod sync_csv;
 mod sync_identity;
 mod sync_rest;
-mod connector_clever;

@@ -45,7 +45,13 @@ fn expect(s: &DistrictSummary) -> Census {
 }
 
 async fn clever_connector(store: &Store, fake: &FakeHandle) -> Result<String> {
-    add_connector(store, ConnectorKind::Clever, "Clever", fake.connector_config()).await
+    add_connector(
+        store,
+        ConnectorKind::Clever,
+        "Clever",
+        fake.connector_config(),
+    )
+    .await
 }
 
 /// Imports `d` through the OneRoster CSV connector into a fresh database of the same backend.
@@ -60,7 +66,11 @@ async fn csv_census(db: &TestDb, days: &[&District]) -> Result<Census> {
             None => csv_connector(&other.store, &dir.0).await?,
         };
         let done = run(&other.store, &id, SyncMode::Full, false).await?;
-        anyhow::ensure!(done.outcome == RunOutcome::Succeeded, "{:?}", done.run.error);
+        anyhow::ensure!(
+            done.outcome == RunOutcome::Succeeded,
+            "{:?}",
+            done.run.error
+        );
         connector = Some(id);
     }
     census(&other.store).await
@@ -92,49 +102,68 @@ async fn linked(
     Ok(out)
 }
 
-both_backends!(full_sync_matches_the_oneroster_csv_import, |db| async move {
-    let d = district(300, 21);
-    let s = d.summary();
-    let fake = FakeClever::start(CleverDataset::from_district(&d), TOKEN).await?;
-    let id = clever_connector(&db.store, &fake).await?;
-    let done = run(&db.store, &id, SyncMode::Full, false).await?;
-    assert_eq!(done.outcome, RunOutcome::Succeeded, "{:?}", done.run.error);
-    assert!(done.errors().is_empty(), "{:?}", done.errors());
-    let clever = census(&db.store).await?;
-    assert_eq!(clever, expect(&s));
-    assert_eq!(clever, csv_census(&db, &[&d]).await?, "same as the OneRoster CSV import");
-    assert_eq!(done.of("person").merged, s.guardian_teachers as u64);
+both_backends!(
+    full_sync_matches_the_oneroster_csv_import,
+    |db| async move {
+        let d = district(300, 21);
+        let s = d.summary();
+        let fake = FakeClever::start(CleverDataset::from_district(&d), TOKEN).await?;
+        let id = clever_connector(&db.store, &fake).await?;
+        let done = run(&db.store, &id, SyncMode::Full, false).await?;
+        assert_eq!(done.outcome, RunOutcome::Succeeded, "{:?}", done.run.error);
+        assert!(done.errors().is_empty(), "{:?}", done.errors());
+        let clever = census(&db.store).await?;
+        assert_eq!(clever, expect(&s));
+        assert_eq!(
+            clever,
+            csv_census(&db, &[&d]).await?,
+            "same as the OneRoster CSV import"
+        );
+        assert_eq!(done.of("person").merged, s.guardian_teachers as u64);
 
-    // Every generated person and class is linked, by the ids the fake gave it.
-    let data = fake.dataset();
-    let people_links = linked(&db.store, &id, "person", &data, &["stu-", "stf-", "gdn-"]).await?;
-    assert_eq!(people_links.len(), s.users);
-    let distinct: BTreeSet<&String> = people_links.values().collect();
-    assert_eq!(distinct.len(), s.expected_people);
-    let classes = linked(&db.store, &id, "class", &data, &["cls-"]).await?;
-    assert_eq!(classes.len(), s.classes);
-    // Relationships: exactly the generated guardian–student pairs.
-    let rel_ids: Vec<String> = d
-        .relationships
-        .iter()
-        .map(|r| {
-            format!(
-                "{}|{}",
-                data.clever_id_of(&r.guardian.to_string()).unwrap_or_default(),
-                data.clever_id_of(&r.student.to_string()).unwrap_or_default()
-            )
-        })
-        .collect();
-    let rels = links::lookup(&mut db.store.conn().await?, &id, "relationship", &rel_ids).await?;
-    assert_eq!(rels.iter().filter(|l| l.removed_at.is_none()).count(), s.relationships);
+        // Every generated person and class is linked, by the ids the fake gave it.
+        let data = fake.dataset();
+        let people_links =
+            linked(&db.store, &id, "person", &data, &["stu-", "stf-", "gdn-"]).await?;
+        assert_eq!(people_links.len(), s.users);
+        let distinct: BTreeSet<&String> = people_links.values().collect();
+        assert_eq!(distinct.len(), s.expected_people);
+        let classes = linked(&db.store, &id, "class", &data, &["cls-"]).await?;
+        assert_eq!(classes.len(), s.classes);
+        // Relationships: exactly the generated guardian–student pairs.
+        let rel_ids: Vec<String> = d
+            .relationships
+            .iter()
+            .map(|r| {
+                format!(
+                    "{}|{}",
+                    data.clever_id_of(&r.guardian.to_string())
+                        .unwrap_or_default(),
+                    data.clever_id_of(&r.student.to_string())
+                        .unwrap_or_default()
+                )
+            })
+            .collect();
+        let rels =
+            links::lookup(&mut db.store.conn().await?, &id, "relationship", &rel_ids).await?;
+        assert_eq!(
+            rels.iter().filter(|l| l.removed_at.is_none()).count(),
+            s.relationships
+        );
 
-    // The delta cursor was stored.
-    let row = connectors::get(&mut db.store.conn().await?, &done.run.district_id, &id)
-        .await?
-        .context("connector")?;
-    assert!(row.delta_cursor.as_deref().and_then(ObjectId::parse).is_some());
-    Ok(())
-});
+        // The delta cursor was stored.
+        let row = connectors::get(&mut db.store.conn().await?, &done.run.district_id, &id)
+            .await?
+            .context("connector")?;
+        assert!(
+            row.delta_cursor
+                .as_deref()
+                .and_then(ObjectId::parse)
+                .is_some()
+        );
+        Ok(())
+    }
+);
 
 both_backends!(events_delta_converges_to_the_next_day, |db| async move {
     let d1 = district(300, 33);
@@ -142,14 +171,24 @@ both_backends!(events_delta_converges_to_the_next_day, |db| async move {
     let fake = FakeClever::start(CleverDataset::from_district(&d1), TOKEN).await?;
     let id = clever_connector(&db.store, &fake).await?;
     let first = run(&db.store, &id, SyncMode::Full, false).await?;
-    assert_eq!(first.outcome, RunOutcome::Succeeded, "{:?}", first.run.error);
+    assert_eq!(
+        first.outcome,
+        RunOutcome::Succeeded,
+        "{:?}",
+        first.run.error
+    );
     let day1 = fake.dataset();
     let before = linked(&db.store, &id, "person", &day1, &["gdn-"]).await?;
 
     assert!(fake.advance_to(&d2) > 0);
     let day2 = fake.dataset();
     let delta = run(&db.store, &id, SyncMode::Delta, false).await?;
-    assert_eq!(delta.outcome, RunOutcome::Succeeded, "{:?}", delta.run.error);
+    assert_eq!(
+        delta.outcome,
+        RunOutcome::Succeeded,
+        "{:?}",
+        delta.run.error
+    );
     assert!(delta.errors().is_empty(), "{:?}", delta.errors());
     let now = census(&db.store).await?;
     let mut want = expect(&d2.summary());
@@ -167,7 +206,9 @@ both_backends!(events_delta_converges_to_the_next_day, |db| async move {
         let (Some(old), Some(new)) = (day1.clever_id_of(&key), day2.clever_id_of(&key)) else {
             continue;
         };
-        let Some(g1) = d1.guardian(g2.id) else { continue };
+        let Some(g1) = d1.guardian(g2.id) else {
+            continue;
+        };
         let same_point = (g1.email.is_some() && g1.email == g2.email)
             || (g1.phone.is_some() && g1.phone == g2.phone);
         if old == new {
@@ -178,9 +219,14 @@ both_backends!(events_delta_converges_to_the_next_day, |db| async move {
             continue;
         }
         churned += 1;
-        assert_eq!(before.get(&key), after.get(&key), "{key}: one person across the id change");
+        assert_eq!(
+            before.get(&key),
+            after.get(&key),
+            "{key}: one person across the id change"
+        );
         let local = after.get(&key).context("linked")?;
-        let person = people::get_many(&mut db.store.conn().await?, &[local.clone()]).await?;
+        let person =
+            people::get_many(&mut db.store.conn().await?, std::slice::from_ref(local)).await?;
         assert_eq!(person[0].status, Status::Active, "{key} stays active");
     }
     assert!(churned > 0, "the churn re-created some sis-less contacts");
@@ -200,7 +246,12 @@ both_backends!(faults_leave_the_previous_data_intact, |db| async move {
     let fake = FakeClever::start(CleverDataset::from_district(&d), TOKEN).await?;
     let id = clever_connector(&db.store, &fake).await?;
     let first = run(&db.store, &id, SyncMode::Full, false).await?;
-    assert_eq!(first.outcome, RunOutcome::Succeeded, "{:?}", first.run.error);
+    assert_eq!(
+        first.outcome,
+        RunOutcome::Succeeded,
+        "{:?}",
+        first.run.error
+    );
     let good = census(&db.store).await?;
 
     fake.faults().malformed_next(1);
@@ -231,7 +282,12 @@ both_backends!(faults_leave_the_previous_data_intact, |db| async move {
     );
     connectors::record_success(&mut db.store.conn().await?, &id, Some(old.as_str())).await?;
     let fallback = run(&db.store, &id, SyncMode::Delta, false).await?;
-    assert_eq!(fallback.outcome, RunOutcome::Succeeded, "{:?}", fallback.run.error);
+    assert_eq!(
+        fallback.outcome,
+        RunOutcome::Succeeded,
+        "{:?}",
+        fallback.run.error
+    );
     assert_eq!(fallback.with_code("delta_fell_back_to_full").len(), 1);
     let now = census(&db.store).await?;
     let mut want = expect(&d2.summary());

@@ -103,19 +103,45 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let wall = t.elapsed();
     let requests = connector.request_count();
     let records: u64 = counts.values().sum();
-    let floor = Duration::from_secs_f64(requests as f64 * 60.0 / f64::from(CLEVER_REQUESTS_PER_MINUTE));
-    println!("clever full snapshot: {} students, page size {}, fake rate limit {}", a.students, a.page_size, if a.limit { "1200/min" } else { "off" });
+    let floor =
+        Duration::from_secs_f64(requests as f64 * 60.0 / f64::from(CLEVER_REQUESTS_PER_MINUTE));
+    println!(
+        "clever full snapshot: {} students, page size {}, fake rate limit {}",
+        a.students,
+        a.page_size,
+        if a.limit { "1200/min" } else { "off" }
+    );
     println!("  generate district      {:>10.2?}", generated);
     println!("  render Clever JSON     {:>10.2?}", rendered);
     println!("  wall time              {:>10.2?}", wall);
-    println!("  requests               {:>10} (fake saw {}, refused with 429: {})", requests, fake.request_count(), fake.throttled_count());
+    println!(
+        "  requests               {:>10} (fake saw {}, refused with 429: {})",
+        requests,
+        fake.request_count(),
+        fake.throttled_count()
+    );
     println!("  records                {:>10} {:?}", records, counts);
-    println!("  records / s            {:>10.0}", records as f64 / wall.as_secs_f64());
-    println!("  rate-limit floor       {:>10.2?} (requests / 1,200 per minute)", floor);
-    println!("  wall / floor           {:>10.2}", wall.as_secs_f64() / floor.as_secs_f64());
-    println!("  peak window requests   {:>10}", fake.peak_window_requests());
+    println!(
+        "  records / s            {:>10.0}",
+        records as f64 / wall.as_secs_f64()
+    );
+    println!(
+        "  rate-limit floor       {:>10.2?} (requests / 1,200 per minute)",
+        floor
+    );
+    println!(
+        "  wall / floor           {:>10.2}",
+        wall.as_secs_f64() / floor.as_secs_f64()
+    );
+    println!(
+        "  peak window requests   {:>10}",
+        fake.peak_window_requests()
+    );
     println!("  RSS before streaming   {:>10.1} MiB", rss_before);
-    println!("  peak RSS               {:>10.1} MiB", proc_mib("VmHWM:").unwrap_or(0.0));
+    println!(
+        "  peak RSS               {:>10.1} MiB",
+        proc_mib("VmHWM:").unwrap_or(0.0)
+    );
 
     if a.compare_csv {
         let dir = tempfile::tempdir()?;
@@ -128,8 +154,15 @@ async fn main() -> Result<(), Box<dyn Error>> {
         let csv_wall = t.elapsed();
         println!("oneroster csv full snapshot of the same district:");
         println!("  wall time              {:>10.2?}", csv_wall);
-        println!("  records                {:>10} {:?}", counts.values().sum::<u64>(), counts);
-        println!("  clever / csv           {:>10.2}", wall.as_secs_f64() / csv_wall.as_secs_f64());
+        println!(
+            "  records                {:>10} {:?}",
+            counts.values().sum::<u64>(),
+            counts
+        );
+        println!(
+            "  clever / csv           {:>10.2}",
+            wall.as_secs_f64() / csv_wall.as_secs_f64()
+        );
     }
     fake.shutdown().await;
     Ok(())

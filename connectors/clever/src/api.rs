@@ -2,8 +2,7 @@
 
 use homeroom_connector_core::http::set_query_pairs;
 use homeroom_connector_core::{
-    ConnectorError, HttpClient, HttpConfig, HttpRequest, HttpResponse, RateLimit, RequestAuth,
-    Url,
+    ConnectorError, HttpClient, HttpConfig, HttpRequest, HttpResponse, RateLimit, RequestAuth, Url,
 };
 use serde::de::DeserializeOwned;
 
@@ -18,7 +17,10 @@ pub const CLEVER_REQUESTS_PER_MINUTE: u32 = 1_200;
 /// `requests` *sends*; the margin absorbs the jitter between when requests leave and when the
 /// server counts them (a first request slowed by connection setup opens the server's window
 /// late), at a cost of 2 % of throughput.
-pub fn client_rate_limit(requests: u32, per: std::time::Duration) -> Result<RateLimit, ConnectorError> {
+pub fn client_rate_limit(
+    requests: u32,
+    per: std::time::Duration,
+) -> Result<RateLimit, ConnectorError> {
     RateLimit::new(requests, per + per / 50)
 }
 
@@ -68,7 +70,12 @@ impl Api {
     }
 
     /// `<base>/<path>?limit=<limit>&<extra>`.
-    pub(crate) fn list_url_with_limit(&self, path: &str, limit: u32, extra: &[(&str, &str)]) -> Url {
+    pub(crate) fn list_url_with_limit(
+        &self,
+        path: &str,
+        limit: u32,
+        extra: &[(&str, &str)],
+    ) -> Url {
         let mut url = self.base.join(path).unwrap_or_else(|_| self.base.clone());
         let limit = limit.to_string();
         let mut pairs = vec![("limit", limit.as_str())];

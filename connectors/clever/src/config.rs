@@ -90,8 +90,10 @@ fn api_base(text: &str) -> Result<Url, ConnectorError> {
     let path = url.path().trim_end_matches('/').to_owned();
     let full = if path.ends_with("/v3.0") || path.ends_with("/v3.1") {
         format!("{path}/")
-    } else if let Some(other) = path.rsplit('/').next().filter(|s| s.starts_with('v')
-        && s[1..].chars().next().is_some_and(|c| c.is_ascii_digit()))
+    } else if let Some(other) = path
+        .rsplit('/')
+        .next()
+        .filter(|s| s.starts_with('v') && s[1..].chars().next().is_some_and(|c| c.is_ascii_digit()))
     {
         return Err(config_error(format!(
             "`base_url` `{text}` names API version `{other}`; this connector speaks v3.0 and v3.1"
@@ -115,8 +117,10 @@ mod tests {
         assert_eq!(c.api_base.as_str(), "https://api.clever.com/v3.0/");
         assert_eq!(c.page_size, 10_000);
         assert_eq!(c.host_root().as_str(), "https://api.clever.com/");
-        let c = CleverConfig::from_json(json!({"token": "t", "base_url": "https://api.clever.com/v3.1/"}))
-            .unwrap();
+        let c = CleverConfig::from_json(
+            json!({"token": "t", "base_url": "https://api.clever.com/v3.1/"}),
+        )
+        .unwrap();
         assert_eq!(c.api_base.as_str(), "https://api.clever.com/v3.1/");
         let c = CleverConfig::from_json(
             json!({"token": "t", "base_url": "http://127.0.0.1:9000/v3.0", "page_size": 50}),
@@ -124,7 +128,8 @@ mod tests {
         .unwrap();
         assert_eq!(c.api_base.as_str(), "http://127.0.0.1:9000/v3.0/");
         assert_eq!(c.page_size, 50);
-        let c = CleverConfig::from_json(json!({"token": "t", "base_url": "http://h/proxy"})).unwrap();
+        let c =
+            CleverConfig::from_json(json!({"token": "t", "base_url": "http://h/proxy"})).unwrap();
         assert_eq!(c.api_base.as_str(), "http://h/proxy/v3.0/");
     }
 
@@ -133,11 +138,20 @@ mod tests {
         for (config, want) in [
             (json!({}), "missing field `token`"),
             (json!({"token": " "}), "`token` is empty"),
-            (json!({"token": "t", "page_size": 10001}), "between 1 and 10000"),
+            (
+                json!({"token": "t", "page_size": 10001}),
+                "between 1 and 10000",
+            ),
             (json!({"token": "t", "page_size": 0}), "between 1 and 10000"),
             (json!({"token": "t", "base_url": "ftp://x"}), "http(s) URL"),
-            (json!({"token": "t", "base_url": "https://api.clever.com/v2.1"}), "`v2.1`"),
-            (json!({"token": "t", "client_id": "x"}), "unknown field `client_id`"),
+            (
+                json!({"token": "t", "base_url": "https://api.clever.com/v2.1"}),
+                "`v2.1`",
+            ),
+            (
+                json!({"token": "t", "client_id": "x"}),
+                "unknown field `client_id`",
+            ),
         ] {
             let err = CleverConfig::from_json(config).unwrap_err();
             assert!(matches!(err, ConnectorError::Config(_)), "{err:?}");

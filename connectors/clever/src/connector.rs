@@ -30,7 +30,10 @@ impl Clever {
     }
 
     /// A connector with custom HTTP settings (timeouts, retries, client-side rate limit).
-    pub fn with_http_config(config: CleverConfig, http: HttpConfig) -> Result<Self, ConnectorError> {
+    pub fn with_http_config(
+        config: CleverConfig,
+        http: HttpConfig,
+    ) -> Result<Self, ConnectorError> {
         let api = Api::new(&config, http)?;
         Ok(Self { config, api })
     }

@@ -12,9 +12,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, SystemTime};
 
-use homeroom_connector_core::{
-    ConnectorError, CursorSlot, Deleted, EntityKind, Page, Record,
-};
+use homeroom_connector_core::{ConnectorError, CursorSlot, Deleted, EntityKind, Page, Record};
 
 use crate::api::{Api, parse_list};
 use crate::events::map_event;
@@ -38,7 +36,9 @@ pub(crate) fn check_cursor(cursor: &str, now: SystemTime) -> Result<ObjectId, Co
             "the Clever delta cursor `{cursor}` is not an event id; run a full sync"
         ))
     })?;
-    let age = now.duration_since(id.created_at()).unwrap_or(Duration::ZERO);
+    let age = now
+        .duration_since(id.created_at())
+        .unwrap_or(Duration::ZERO);
     if age > EVENTS_WINDOW.saturating_sub(WINDOW_MARGIN) {
         return Err(ConnectorError::CursorExpired(format!(
             "the last Clever event read is {} days old and Clever keeps events for 30 days",
@@ -90,7 +90,12 @@ pub(crate) struct Delta<'a> {
 
 impl<'a> Delta<'a> {
     /// A delta reading events after `after`.
-    pub(crate) fn new(api: &'a Api, cursor: CursorSlot, after: &ObjectId, replay_page: usize) -> Self {
+    pub(crate) fn new(
+        api: &'a Api,
+        cursor: CursorSlot,
+        after: &ObjectId,
+        replay_page: usize,
+    ) -> Self {
         cursor.set(after.as_str());
         Self {
             next: Some(api.list_url("events", &[("starting_after", after.as_str())])),
@@ -122,69 +127,79 @@ impl<'a> Delta<'a> {
         }
     }
 
+    /// One page of events as records (`None` once the feed is empty); deletions are held.
+    async fn events_page(
+        &mut self,
+        url: homeroom_connector_core::Url,
+    ) -> Result<Option<Page>, ConnectorError> {
+        let response = self.api.get_unchecked(url.clone()).await?;
+        match response.status.as_u16() {
+            200..=299 => {}
+            401 => {
+                return Err(ConnectorError::Auth(format!(
+                    "{url} rejected the Clever token (HTTP 401): {}",
+                    response.body_excerpt(200)
+                )));
+            }
+            403 | 404 => {
+                return Err(ConnectorError::CursorExpired(format!(
+                    "Clever answered HTTP {} for the events feed ({}); events may be switched off",
+                    response.status.as_u16(),
+                    response.body_excerpt(200)
+                )));
+            }
+            status => {
+                return Err(ConnectorError::Http {
+                    status,
+                    url: url.to_string(),
+                    body_excerpt: response.body_excerpt(300),
+                });
+            }
+        }
+        let list = parse_list::<WireEvent>(&response, "Clever events")?;
+        if list.data.is_empty() {
+            return Ok(None);
+        }
+        if let Some(link) = list.next_link() {
+            let next = self.api.resolve(link)?;
+            if next == url {
+                return Err(ConnectorError::malformed(
+                    "Clever events page",
+                    format!("the `next` link of {url} points at the same page"),
+                ));
+            }
+            self.next = Some(next);
+        }
+        let mut upserts: Vec<(u8, Record)> = Vec::new();
+        let mut last = None;
+        for item in &list.data {
+            let event = &item.data;
+            let effect = map_event(event)?;
+            for record in effect.upserts {
+                self.pending
+                    .remove(&(record.entity_kind(), record.external_id().into_owned()));
+                upserts.push((stage(&record), record));
+            }
+            for d in effect.deletes {
+                self.seq += 1;
+                self.pending.insert((d.kind, d.external_id), self.seq);
+            }
+            last = Some(event.id.clone());
+        }
+        if let Some(last) = last {
+            self.cursor.set(last);
+        }
+        upserts.sort_by_key(|(stage, _)| *stage);
+        Ok(Some(Page::new(
+            upserts.into_iter().map(|(_, r)| r).collect(),
+        )))
+    }
+
     async fn step(&mut self) -> Result<Option<Page>, ConnectorError> {
-        while let Some(url) = self.next.take() {
-            let response = self.api.get_unchecked(url.clone()).await?;
-            match response.status.as_u16() {
-                200..=299 => {}
-                401 => {
-                    return Err(ConnectorError::Auth(format!(
-                        "{url} rejected the Clever token (HTTP 401): {}",
-                        response.body_excerpt(200)
-                    )));
-                }
-                403 | 404 => {
-                    return Err(ConnectorError::CursorExpired(format!(
-                        "Clever answered HTTP {} for the events feed ({}); events may be switched off",
-                        response.status.as_u16(),
-                        response.body_excerpt(200)
-                    )));
-                }
-                status => {
-                    return Err(ConnectorError::Http {
-                        status,
-                        url: url.to_string(),
-                        body_excerpt: response.body_excerpt(300),
-                    });
-                }
-            }
-            let list = parse_list::<WireEvent>(&response, "Clever events")?;
-            if list.data.is_empty() {
-                break;
-            }
-            if let Some(link) = list.next_link() {
-                let next = self.api.resolve(link)?;
-                if next == url {
-                    return Err(ConnectorError::malformed(
-                        "Clever events page",
-                        format!("the `next` link of {url} points at the same page"),
-                    ));
-                }
-                self.next = Some(next);
-            }
-            let mut upserts: Vec<(u8, Record)> = Vec::new();
-            let mut last = None;
-            for item in &list.data {
-                let event = &item.data;
-                let effect = map_event(event)?;
-                for record in effect.upserts {
-                    self.pending
-                        .remove(&(record.entity_kind(), record.external_id().into_owned()));
-                    upserts.push((stage(&record), record));
-                }
-                for d in effect.deletes {
-                    self.seq += 1;
-                    self.pending.insert((d.kind, d.external_id), self.seq);
-                }
-                last = Some(event.id.clone());
-            }
-            if let Some(last) = last {
-                self.cursor.set(last);
-            }
-            upserts.sort_by_key(|(stage, _)| *stage);
-            return Ok(Some(Page::new(
-                upserts.into_iter().map(|(_, r)| r).collect(),
-            )));
+        if let Some(url) = self.next.take()
+            && let Some(page) = self.events_page(url).await?
+        {
+            return Ok(Some(page));
         }
         if !self.pending.is_empty() {
             let mut deletes: Vec<((EntityKind, String), u64)> = self.pending.drain().collect();
@@ -220,6 +235,9 @@ mod tests {
             check_cursor(old.as_str(), now),
             Err(ConnectorError::CursorExpired(m)) if m.contains("40 days")
         ));
-        assert!(matches!(check_cursor("nope", now), Err(ConnectorError::Config(_))));
+        assert!(matches!(
+            check_cursor("nope", now),
+            Err(ConnectorError::Config(_))
+        ));
     }
 }

@@ -9,9 +9,7 @@
 //! | `*.deleted` | `Deleted` for the object, and for a section its enrollments, for a contact its relationships |
 //! | anything else (`resources.*`) | nothing |
 
-use homeroom_connector_core::{
-    ConnectorError, Deleted, EntityKind, Record, Relationship,
-};
+use homeroom_connector_core::{ConnectorError, Deleted, EntityKind, Record, Relationship};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -19,7 +17,9 @@ use crate::mapping::{
     map_course, map_district, map_relationships, map_school, map_section, map_term, map_user,
     section_enrollments,
 };
-use crate::wire::{WireCourse, WireDistrict, WireEvent, WireSchool, WireSection, WireTerm, WireUser};
+use crate::wire::{
+    WireCourse, WireDistrict, WireEvent, WireSchool, WireSection, WireTerm, WireUser,
+};
 
 /// What one event means.
 #[derive(Debug, Default)]
@@ -176,7 +176,10 @@ mod tests {
         }}));
         let effect = map_event(&e).unwrap();
         assert_eq!(effect.upserts.len(), 4);
-        assert_eq!(effect.deletes, [Deleted::new(EntityKind::Enrollment, "s1|b|student")]);
+        assert_eq!(
+            effect.deletes,
+            [Deleted::new(EntityKind::Enrollment, "s1|b|student")]
+        );
     }
 
     #[test]
@@ -191,7 +194,10 @@ mod tests {
             "previous_attributes": {"roles": contact(&["s1", "s2"])}
         }}));
         let effect = map_event(&e).unwrap();
-        assert_eq!(effect.deletes, [Deleted::new(EntityKind::Relationship, "c1|s1")]);
+        assert_eq!(
+            effect.deletes,
+            [Deleted::new(EntityKind::Relationship, "c1|s1")]
+        );
         match &effect.upserts[1] {
             Record::Relationship(r) => assert_eq!(r.kind, RelationshipKind::Parent),
             other => panic!("{other:?}"),
@@ -207,8 +213,12 @@ mod tests {
                 Deleted::new(EntityKind::Person, "c1")
             ]
         );
-        let bad = event(json!({"id": "e4", "type": "users.created", "data": {"object": {"name": 3}}}));
-        assert!(matches!(map_event(&bad), Err(ConnectorError::Malformed { .. })));
+        let bad =
+            event(json!({"id": "e4", "type": "users.created", "data": {"object": {"name": 3}}}));
+        assert!(matches!(
+            map_event(&bad),
+            Err(ConnectorError::Malformed { .. })
+        ));
         let other = event(json!({"id": "e5", "type": "resources.created", "data": {"object": {}}}));
         assert!(map_event(&other).unwrap().upserts.is_empty());
     }

@@ -42,7 +42,10 @@ mod tests {
         assert_eq!(c.kind(), ConnectorKind::Clever);
         assert!(c.supports_delta());
         let err = registry
-            .build(ConnectorKind::Clever, json!({"base_url": "https://api.clever.com"}))
+            .build(
+                ConnectorKind::Clever,
+                json!({"base_url": "https://api.clever.com"}),
+            )
             .err()
             .unwrap();
         assert!(err.to_string().contains("missing field `token`"), "{err}");

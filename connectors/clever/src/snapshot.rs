@@ -197,10 +197,9 @@ impl<'a> Snapshot<'a> {
                             format!("event id `{}` is not an ObjectID", event.data.id),
                         )
                     })?,
-                    None => ObjectId::from_parts(
-                        started.checked_sub(CURSOR_SKEW).unwrap_or(started),
-                        0,
-                    ),
+                    None => {
+                        ObjectId::from_parts(started.checked_sub(CURSOR_SKEW).unwrap_or(started), 0)
+                    }
                 };
                 self.cursor.set(cursor.as_str());
             }
@@ -288,4 +287,3 @@ async fn page<T: DeserializeOwned>(
 fn records<R: Into<Record>>(items: impl Iterator<Item = R>) -> Vec<Record> {
     items.map(Into::into).collect()
 }
-

@@ -94,8 +94,13 @@ async fn full_snapshot_pages_through_every_list_with_backward_references() {
     for r in &records {
         let refs: Vec<&str> = match r {
             Record::Class(c) => vec![c.school_external_id.as_str()],
-            Record::Enrollment(e) => vec![e.class_external_id.as_str(), e.user_external_id.as_str()],
-            Record::Relationship(l) => vec![l.guardian_external_id.as_str(), l.student_external_id.as_str()],
+            Record::Enrollment(e) => {
+                vec![e.class_external_id.as_str(), e.user_external_id.as_str()]
+            }
+            Record::Relationship(l) => vec![
+                l.guardian_external_id.as_str(),
+                l.student_external_id.as_str(),
+            ],
             _ => vec![],
         };
         for id in refs {
@@ -105,7 +110,11 @@ async fn full_snapshot_pages_through_every_list_with_backward_references() {
     }
     // Full names from `name.last` split back; guardians keep their SIS id where they have one.
     let g = &d.guardians[1];
-    let id = fake.dataset().clever_id_of(&g.id.to_string()).unwrap().to_owned();
+    let id = fake
+        .dataset()
+        .clever_id_of(&g.id.to_string())
+        .unwrap()
+        .to_owned();
     let person = records
         .iter()
         .find_map(|r| match r {
@@ -125,14 +134,19 @@ async fn full_snapshot_pages_through_every_list_with_backward_references() {
     assert_eq!(students.len(), 300 / 40 + 1);
     assert!(students.iter().all(|r| r.param("limit") == Some("40")));
     assert!(students[1].param("starting_after").is_some());
-    assert!(requests
-        .iter()
-        .any(|r| r.path == "/v3.0/events" && r.param("ending_before") == Some("last")));
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.path == "/v3.0/events" && r.param("ending_before") == Some("last"))
+    );
     // No events yet: the cursor is made from the snapshot's start time.
     let cursor = stream.next_cursor().unwrap().unwrap();
     let at = ObjectId::parse(&cursor).unwrap().created_at();
     let age = SystemTime::now().duration_since(at).unwrap();
-    assert!(age >= Duration::from_secs(299) && age < Duration::from_secs(400), "{age:?}");
+    assert!(
+        age >= Duration::from_secs(299) && age < Duration::from_secs(400),
+        "{age:?}"
+    );
     assert_eq!(c.request_count(), fake.request_count());
 }
 
@@ -141,10 +155,14 @@ async fn wrong_token_is_an_auth_error() {
     let fake = FakeClever::start(CleverDataset::from_district(&district(50, 1)), TOKEN)
         .await
         .unwrap();
-    let config = CleverConfig::from_json(json!({"base_url": fake.base_url(), "token": "nope"})).unwrap();
+    let config =
+        CleverConfig::from_json(json!({"base_url": fake.base_url(), "token": "nope"})).unwrap();
     let c = Clever::with_http_config(config, fast_http()).unwrap();
     let err = c.test_credentials().await.unwrap_err();
-    assert!(matches!(&err, ConnectorError::Auth(m) if m.contains("401")), "{err}");
+    assert!(
+        matches!(&err, ConnectorError::Auth(m) if m.contains("401")),
+        "{err}"
+    );
     let err = read(&mut c.full_snapshot()).await.unwrap_err();
     assert!(matches!(err, ConnectorError::Auth(_)), "{err}");
     // The version may be in the base URL.
@@ -206,7 +224,10 @@ async fn transient_faults_are_retried_and_the_rest_fail_clearly() {
     // An empty answer is an empty roster, not "everyone left".
     fake.faults().set_empty_roster(true);
     let err = read(&mut c.full_snapshot()).await.unwrap_err();
-    assert!(matches!(&err, ConnectorError::EmptyRoster(m) if m.contains("no schools")), "{err}");
+    assert!(
+        matches!(&err, ConnectorError::EmptyRoster(m) if m.contains("no schools")),
+        "{err}"
+    );
     fake.faults().clear();
 
     // A missing list is an HTTP error naming it.
@@ -246,10 +267,19 @@ async fn events_delta_converges_and_replays_idempotently() {
         .iter()
         .position(|r| matches!(r, Record::Deleted(d) if d.kind == EntityKind::Person))
         .unwrap();
-    assert!(records[first_person_delete..]
-        .iter()
-        .all(|r| !matches!(r, Record::Deleted(d) if d.kind == EntityKind::Relationship)));
-    assert!(records.iter().rev().take_while(|r| matches!(r, Record::Deleted(_))).count() > 0);
+    assert!(
+        records[first_person_delete..]
+            .iter()
+            .all(|r| !matches!(r, Record::Deleted(d) if d.kind == EntityKind::Relationship))
+    );
+    assert!(
+        records
+            .iter()
+            .rev()
+            .take_while(|r| matches!(r, Record::Deleted(_)))
+            .count()
+            > 0
+    );
     // Contacts without an SIS id that changed: deleted under the old id, created under a new one.
     let ds1 = CleverDataset::from_district(&d1);
     let churned: Vec<&str> = d2
@@ -291,18 +321,32 @@ async fn old_cursors_and_events_switched_off_ask_for_a_full_sync() {
     let old = ObjectId::from_parts(SystemTime::now() - Duration::from_secs(31 * 86_400), 1);
     let before = fake.request_count();
     let err = read(&mut c.delta(Some(old.as_str()))).await.unwrap_err();
-    assert!(matches!(&err, ConnectorError::CursorExpired(m) if m.contains("31 days")), "{err}");
-    assert_eq!(fake.request_count(), before, "decided without asking Clever");
+    assert!(
+        matches!(&err, ConnectorError::CursorExpired(m) if m.contains("31 days")),
+        "{err}"
+    );
+    assert_eq!(
+        fake.request_count(),
+        before,
+        "decided without asking Clever"
+    );
     let err = read(&mut c.delta(None)).await.unwrap_err();
     assert!(matches!(err, ConnectorError::Config(_)), "{err}");
 
     fake.set_events_enabled(false);
     let mut snap = c.full_snapshot();
     assert!(!read(&mut snap).await.unwrap().is_empty());
-    assert_eq!(snap.next_cursor().unwrap(), None, "no cursor without events");
+    assert_eq!(
+        snap.next_cursor().unwrap(),
+        None,
+        "no cursor without events"
+    );
     let fresh = ObjectId::from_parts(SystemTime::now() - Duration::from_secs(60), 1);
     let err = read(&mut c.delta(Some(fresh.as_str()))).await.unwrap_err();
-    assert!(matches!(&err, ConnectorError::CursorExpired(m) if m.contains("403")), "{err}");
+    assert!(
+        matches!(&err, ConnectorError::CursorExpired(m) if m.contains("403")),
+        "{err}"
+    );
 }
 
 #[tokio::test]

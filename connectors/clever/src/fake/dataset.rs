@@ -11,6 +11,9 @@ use serde_json::{Value, json};
 
 use super::ids::{IdKind, churning_contact_id, clever_id};
 
+/// A section's students, teachers and primary teacher.
+type Roster = (Vec<String>, Vec<String>, Option<String>);
+
 /// Role bits of a user.
 pub(crate) mod role_bits {
     pub const STUDENT: u8 = 1;
@@ -109,18 +112,19 @@ impl CleverDataset {
         let created = timestamp(1);
         out.districts.push(object(
             &district_id,
-            json!({"id": district_id, "name": d.name, "nces_id": d.identifier, "state": "success",
+            &json!({"id": district_id, "name": d.name, "nces_id": d.identifier, "state": "success",
                 "sis_type": "homeroom-district-gen", "last_sync": created}),
             0,
         ));
-        let school_id = |id: homeroom_district_gen::SchoolId| clever_id(IdKind::School, u64::from(id.0));
+        let school_id =
+            |id: homeroom_district_gen::SchoolId| clever_id(IdKind::School, u64::from(id.0));
         for s in &d.schools {
             let id = school_id(s.id);
             out.ids.insert(s.id.to_string(), id.clone());
             let (lo, hi) = s.level.grade_range();
             out.schools.push(object(
                 &id,
-                json!({"id": id, "district": district_id, "name": s.name,
+                &json!({"id": id, "district": district_id, "name": s.name,
                     "school_number": s.identifier, "sis_id": s.id.to_string(),
                     "low_grade": clever_grade(lo), "high_grade": clever_grade(hi),
                     "created": created, "last_modified": created}),
@@ -132,7 +136,7 @@ impl CleverDataset {
             out.ids.insert(t.id.to_string(), id.clone());
             out.terms.push(object(
                 &id,
-                json!({"id": id, "district": district_id, "name": t.title,
+                &json!({"id": id, "district": district_id, "name": t.title,
                     "start_date": t.start.to_string(), "end_date": t.end.to_string()}),
                 0,
             ));
@@ -142,15 +146,14 @@ impl CleverDataset {
             out.ids.insert(c.id.to_string(), id.clone());
             out.courses.push(object(
                 &id,
-                json!({"id": id, "district": district_id, "name": c.title, "number": c.code}),
+                &json!({"id": id, "district": district_id, "name": c.title, "number": c.code}),
                 0,
             ));
         }
         let staff_id = |id: StaffId| clever_id(IdKind::Staff, u64::from(id.0));
         let student_id = |id: StudentId| clever_id(IdKind::Student, u64::from(id.0));
         // Class → (students, teachers, primary teacher).
-        let mut rosters: HashMap<ClassId, (Vec<String>, Vec<String>, Option<String>)> =
-            HashMap::new();
+        let mut rosters: HashMap<ClassId, Roster> = HashMap::new();
         for e in &d.enrollments {
             let entry = rosters.entry(e.class).or_default();
             match (e.user, e.role) {
@@ -172,7 +175,7 @@ impl CleverDataset {
             students.sort();
             out.sections.push(object(
                 &id,
-                json!({"id": id, "district": district_id, "school": school_id(c.school),
+                &json!({"id": id, "district": district_id, "school": school_id(c.school),
                     "course": clever_id(IdKind::Course, u64::from(c.course.0)),
                     "term_id": c.terms.first().map(|t| clever_id(IdKind::Term, u64::from(t.0))),
                     "name": c.title, "section_number": c.code, "sis_id": c.id.to_string(),
@@ -205,7 +208,7 @@ impl CleverDataset {
             };
             out.users.push(object(
                 &id,
-                json!({"id": id, "district": district_id, "email": s.email,
+                &json!({"id": id, "district": district_id, "email": s.email,
                     "name": {"first": s.given_name, "middle": s.middle_name, "last": s.family_name},
                     "created": created, "last_modified": timestamp(s.modified_day), "roles": roles}),
                 bits,
@@ -217,7 +220,7 @@ impl CleverDataset {
             let school = school_id(s.school);
             out.users.push(object(
                 &id,
-                json!({"id": id, "district": district_id, "email": s.email(),
+                &json!({"id": id, "district": district_id, "email": s.email(),
                     "name": {"first": s.given_name, "middle": s.middle_name, "last": s.family_name},
                     "created": created, "last_modified": timestamp(s.modified_day),
                     "roles": {"student": {"sis_id": s.id.to_string(),
@@ -265,7 +268,7 @@ impl CleverDataset {
                 fields.insert("last_modified".into(), json!(timestamp(g.modified_day)));
             }
             out.ids.insert(g.id.to_string(), id.clone());
-            out.users.push(object(&id, body, role_bits::CONTACT));
+            out.users.push(object(&id, &body, role_bits::CONTACT));
         }
         for list in [
             &mut out.schools,
@@ -311,7 +314,7 @@ impl CleverDataset {
     }
 }
 
-fn object(id: &str, json: Value, roles: u8) -> FakeObject {
+fn object(id: &str, json: &Value, roles: u8) -> FakeObject {
     FakeObject {
         id: id.to_owned(),
         json: json.to_string(),

@@ -21,6 +21,9 @@ pub(crate) struct FakeEvent {
     pub json: String,
 }
 
+/// Appends one event: collection, action, object JSON, previous attributes.
+type Push<'p> = dyn FnMut(Collection, Action, &str, Option<Value>) + 'p;
+
 enum Action {
     Created,
     Updated,
@@ -39,36 +42,44 @@ pub(crate) fn append_changes(
     let created = chrono::DateTime::<chrono::Utc>::from(now)
         .format("%Y-%m-%dT%H:%M:%S%.3fZ")
         .to_string();
-    let mut push = |collection: Collection, action: Action, object: &str, previous: Option<Value>| {
-        *seq += 1;
-        let id = ObjectId::from_parts(now, *seq);
-        let kind = match action {
-            Action::Created => "created",
-            Action::Updated => "updated",
-            Action::Deleted => "deleted",
-        };
-        let object: Value = serde_json::from_str(object).unwrap_or(Value::Null);
-        let mut data = json!({ "object": object });
-        if let Some(previous) = previous {
-            data["previous_attributes"] = previous;
-        }
-        events.push(FakeEvent {
-            id: id.as_str().to_owned(),
-            json: json!({"id": id.as_str(), "type": format!("{}.{kind}", collection.path()),
-                "created": created, "data": data})
-            .to_string(),
-        });
-    };
-    let upserts = |c: Collection, push: &mut dyn FnMut(Collection, Action, &str, Option<Value>)| {
-        diff(old.collection(c), new.collection(c), |change| match change {
-            Change::Added(o) => push(c, Action::Created, &o.json, None),
-            Change::Changed(before, after) => {
-                push(c, Action::Updated, &after.json, Some(previous_attributes(before, after)))
+    let mut push =
+        |collection: Collection, action: Action, object: &str, previous: Option<Value>| {
+            *seq += 1;
+            let id = ObjectId::from_parts(now, *seq);
+            let kind = match action {
+                Action::Created => "created",
+                Action::Updated => "updated",
+                Action::Deleted => "deleted",
+            };
+            let object: Value = serde_json::from_str(object).unwrap_or(Value::Null);
+            let mut data = json!({ "object": object });
+            if let Some(previous) = previous {
+                data["previous_attributes"] = previous;
             }
-            Change::Removed(_) => {}
-        });
+            events.push(FakeEvent {
+                id: id.as_str().to_owned(),
+                json: json!({"id": id.as_str(), "type": format!("{}.{kind}", collection.path()),
+                "created": created, "data": data})
+                .to_string(),
+            });
+        };
+    let upserts = |c: Collection, push: &mut Push<'_>| {
+        diff(
+            old.collection(c),
+            new.collection(c),
+            |change| match change {
+                Change::Added(o) => push(c, Action::Created, &o.json, None),
+                Change::Changed(before, after) => push(
+                    c,
+                    Action::Updated,
+                    &after.json,
+                    Some(previous_attributes(before, after)),
+                ),
+                Change::Removed(_) => {}
+            },
+        );
     };
-    let deletes = |c: Collection, push: &mut dyn FnMut(Collection, Action, &str, Option<Value>)| {
+    let deletes = |c: Collection, push: &mut Push<'_>| {
         diff(old.collection(c), new.collection(c), |change| {
             if let Change::Removed(o) = change {
                 push(c, Action::Deleted, &o.json, None);

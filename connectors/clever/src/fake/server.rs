@@ -187,7 +187,11 @@ impl FakeHandle {
 
     /// Events in the feed.
     pub fn event_count(&self) -> usize {
-        self.state.events.read().unwrap_or_else(|e| e.into_inner()).len()
+        self.state
+            .events
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .len()
     }
 
     /// Serves `next` from now on and appends the changes from the current data to the event
@@ -268,7 +272,10 @@ async fn handle(State(state): State<Arc<ServerState>>, request: Request) -> Resp
                 .filter(|p| !p.is_empty())
                 .map(|p| {
                     let (k, v) = p.split_once('=').unwrap_or((p, ""));
-                    (percent::decode(k).unwrap_or_default(), percent::decode(v).unwrap_or_default())
+                    (
+                        percent::decode(k).unwrap_or_default(),
+                        percent::decode(v).unwrap_or_default(),
+                    )
                 })
                 .collect()
         })
@@ -323,9 +330,13 @@ async fn handle(State(state): State<Arc<ServerState>>, request: Request) -> Resp
                 Ok(body.as_bytes()[..cut].to_vec()),
                 Err(std::io::Error::other("connection cut by the fake")),
             ];
-            json_response(200, String::new()).map(|_| Body::from_stream(futures::stream::iter(chunks)))
+            json_response(200, String::new())
+                .map(|_| Body::from_stream(futures::stream::iter(chunks)))
         }
-        Outcome::Malformed => json_response(200, format!("{}, \"data\": oops", &body[..body.len().saturating_sub(2)])),
+        Outcome::Malformed => json_response(
+            200,
+            format!("{}, \"data\": oops", &body[..body.len().saturating_sub(2)]),
+        ),
         _ => json_response(200, body),
     };
     if let Some(v) = verdict {
@@ -462,13 +473,17 @@ fn list(
         (None, None) => (0, limit.min(items.len())),
     };
     let page = &items[start..end];
-    let mut body = String::with_capacity(page.iter().map(|(_, j)| j.len() + 64).sum::<usize>() + 256);
+    let mut body =
+        String::with_capacity(page.iter().map(|(_, j)| j.len() + 64).sum::<usize>() + 256);
     body.push_str("{\"data\":[");
     for (i, (id, json)) in page.iter().enumerate() {
         if i > 0 {
             body.push(',');
         }
-        let _ = write!(body, "{{\"data\":{json},\"uri\":\"/{version}/{collection}/{id}\"}}");
+        let _ = write!(
+            body,
+            "{{\"data\":{json},\"uri\":\"/{version}/{collection}/{id}\"}}"
+        );
     }
     let query = |after: Option<&str>| {
         let mut q = format!("limit={limit}");

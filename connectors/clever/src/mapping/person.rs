@@ -114,21 +114,25 @@ pub(crate) fn map_user(user: &WireUser) -> Person {
         }
     }
     if roles.district_admin.is_some() {
-        add(Role::DistrictAdmin, district.clone());
+        add(Role::DistrictAdmin, district);
     }
     if roles.contact.is_some() {
         add(Role::Guardian, None);
     }
     person.roles = assignments;
     if let Some(email) = non_blank(user.email.as_deref()) {
-        person.contact_points.push(ContactPoint::email(email).primary());
+        person
+            .contact_points
+            .push(ContactPoint::email(email).primary());
     }
     if let Some(phone) = roles
         .contact
         .as_ref()
         .and_then(|c| non_blank(c.phone.as_deref()))
     {
-        person.contact_points.push(ContactPoint::phone(phone).primary());
+        person
+            .contact_points
+            .push(ContactPoint::phone(phone).primary());
     }
     person.sis_id = roles
         .student
@@ -200,9 +204,15 @@ mod tests {
                 "student_relationships": [{"student": "s1", "relationship": "Parent", "type": "Parent/Guardian"}]}}
         }));
         let p = map_user(&u);
-        assert_eq!((p.given_name.as_str(), p.family_name.as_str()), ("Maria Ann", "Doe"));
+        assert_eq!(
+            (p.given_name.as_str(), p.family_name.as_str()),
+            ("Maria Ann", "Doe")
+        );
         assert_eq!(p.roles, [RoleAssignment::without_org(Role::Guardian)]);
-        assert_eq!(p.contact_points_of(ContactKind::Phone)[0].value, "5555550100");
+        assert_eq!(
+            p.contact_points_of(ContactKind::Phone)[0].value,
+            "5555550100"
+        );
         assert_eq!(p.sis_id, None);
         assert!(UserRole::Contact.held_by(&u));
     }
@@ -235,8 +245,10 @@ mod tests {
         assert_eq!(p.sis_id.as_deref(), Some("stu-1"));
         assert!(!UserRole::Student.already_read(&u));
         assert!(UserRole::Contact.already_read(&u), "read with the students");
-        let admin = user(json!({"id": "a1", "district": "d1", "name": {"first": "Al", "last": "Bo"},
-            "roles": {"district_admin": {"title": "Superintendent"}, "staff": {"staff_id": "E1", "schools": []}}}));
+        let admin = user(
+            json!({"id": "a1", "district": "d1", "name": {"first": "Al", "last": "Bo"},
+            "roles": {"district_admin": {"title": "Superintendent"}, "staff": {"staff_id": "E1", "schools": []}}}),
+        );
         let p = map_user(&admin);
         assert_eq!(
             p.roles,

@@ -13,7 +13,10 @@ use crate::wire::WireContact;
 /// | Other, blank | Parent/Guardian | guardian |
 /// | Other, blank | Family | relative |
 /// | Self, Other, blank | anything else (Emergency, Primary, …) | other |
-pub(crate) fn relationship_kind(relationship: Option<&str>, kind: Option<&str>) -> RelationshipKind {
+pub(crate) fn relationship_kind(
+    relationship: Option<&str>,
+    kind: Option<&str>,
+) -> RelationshipKind {
     let relationship = relationship.unwrap_or_default().trim().to_ascii_lowercase();
     let kind = kind.unwrap_or_default().trim().to_ascii_lowercase();
     match relationship.as_str() {

@@ -86,7 +86,8 @@ mod tests {
             ]
         );
         assert_eq!(e[0].external_id, "sec1|a|student");
-        let no_school: WireSection = serde_json::from_value(serde_json::json!({"id": "x"})).unwrap();
+        let no_school: WireSection =
+            serde_json::from_value(serde_json::json!({"id": "x"})).unwrap();
         assert!(map_section(&no_school).is_none());
     }
 }
