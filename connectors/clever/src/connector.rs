@@ -53,7 +53,7 @@ impl Clever {
         self.api.request_count()
     }
 
-    fn replay_page(&self) -> usize {
+    fn page_size(&self) -> usize {
         self.config.page_size as usize
     }
 }
@@ -78,7 +78,7 @@ impl Connector for Clever {
 
     fn full_snapshot(&self) -> SyncStream<'_> {
         let cursor = CursorSlot::new();
-        let run = Snapshot::new(&self.api, cursor.clone(), self.replay_page());
+        let run = Snapshot::new(&self.api, cursor.clone(), self.page_size());
         let pages = futures::stream::unfold(run, |mut run| async move {
             run.next_page().await.map(|item| (item, run))
         });
@@ -105,7 +105,7 @@ impl Connector for Clever {
             Err(e) => return SyncStream::from_error(e),
         };
         let slot = CursorSlot::new();
-        let run = Delta::new(&self.api, slot.clone(), &after, self.replay_page());
+        let run = Delta::new(&self.api, slot.clone(), &after, self.page_size());
         let pages = futures::stream::unfold(run, |mut run| async move {
             run.next_page().await.map(|item| (item, run))
         });
