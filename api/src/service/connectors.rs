@@ -19,6 +19,7 @@ pub fn registry() -> Registry {
     let mut registry = Registry::new();
     homeroom_oneroster::register(&mut registry);
     homeroom_classlink::register(&mut registry);
+    homeroom_clever::register(&mut registry);
     registry
 }
 

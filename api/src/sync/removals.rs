@@ -131,6 +131,14 @@ pub async fn remove(
     let archived = match kind {
         EntityKind::Enrollment => classes::end_sis_enrollments(conn, &locals).await?,
         EntityKind::Relationship => {
+            // A link the SIS now names under another id (a Clever contact re-created with a new
+            // id points at the same guardian) still holds the relationship.
+            let gone_ids: Vec<String> = gone.iter().map(|l| l.id.clone()).collect();
+            let relinked = links::still_linked(conn, &locals, &gone_ids).await?;
+            let locals: Vec<String> = locals
+                .into_iter()
+                .filter(|l| !relinked.contains(l))
+                .collect();
             let kept = relationships::kept_by_families(conn, &locals).await?;
             let run = ctx.run_id.clone();
             for link in gone.iter().filter(|l| kept.contains(&l.local_id)) {

@@ -77,6 +77,8 @@ pub mod codes {
     pub const HELD: &str = "held";
     /// A connector that has not synced successfully for 90 days.
     pub const CONNECTOR_STALE: &str = "connector_stale";
+    /// A delta whose cursor the connector could no longer use ran as a full snapshot.
+    pub const DELTA_FELL_BACK_TO_FULL: &str = "delta_fell_back_to_full";
     /// Issues beyond the per-code cap.
     pub const TRUNCATED: &str = "issues_truncated";
 }

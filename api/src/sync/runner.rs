@@ -164,7 +164,8 @@ async fn drive(
     ctx: &mut RunCtx,
     mut dry: Option<&mut Conn>,
 ) -> Result<(RunOutcome, Option<String>), StoreError> {
-    let mut stream = match run.mode {
+    let mut mode = run.mode;
+    let mut stream = match mode {
         SyncMode::Full => connector.full_snapshot(),
         SyncMode::Delta => connector.delta(cursor.as_deref()),
     };
@@ -172,6 +173,23 @@ async fn drive(
     while let Some(item) = stream.next().await {
         let page = match item {
             Ok(page) => page,
+            // The change window has passed (or the feed is off) before anything was applied:
+            // read everything instead; the run then finishes like a full one.
+            Err(ConnectorError::CursorExpired(why)) if mode == SyncMode::Delta && records == 0 => {
+                tracing::warn!(reason = %why, "delta cursor unusable; running a full snapshot");
+                let run_id = ctx.run_id.clone();
+                ctx.report.issue(
+                    &run_id,
+                    homeroom_schema::enums::Severity::Alert,
+                    crate::sync::report::codes::DELTA_FELL_BACK_TO_FULL,
+                    None,
+                    None,
+                    format!("the delta cursor could not be used ({why}); a full snapshot was read instead"),
+                );
+                mode = SyncMode::Full;
+                stream = connector.full_snapshot();
+                continue;
+            }
             Err(ConnectorError::EmptyRoster(what)) => {
                 return Ok((
                     RunOutcome::Held(format!(
@@ -213,7 +231,7 @@ async fn drive(
         }
     }
     let next_cursor = stream.next_cursor().ok().flatten();
-    if run.mode == SyncMode::Delta {
+    if mode == SyncMode::Delta {
         return Ok((RunOutcome::Succeeded, next_cursor));
     }
     // A complete full snapshot: remove what it no longer holds, unless that is too much.

@@ -63,6 +63,11 @@ pub enum ConnectorError {
     /// this as a hold, never as "everyone left".
     #[error("the source returned an empty roster: {0}")]
     EmptyRoster(String),
+    /// A delta cannot start from the stored cursor: it is older than the SIS's change window
+    /// (Clever keeps 30 days of events) or the SIS's change feed is switched off. The sync
+    /// engine answers by running a full snapshot instead.
+    #[error("the delta cursor cannot be used: {0}; a full sync is needed")]
+    CursorExpired(String),
     /// The connector does not support the requested operation (e.g. delta sync).
     #[error("{0} is not supported by this connector")]
     Unsupported(String),
