@@ -8,7 +8,7 @@ use serde::Deserialize;
 /// Records per emitted page.
 pub const PAGE_SIZE: usize = 5_000;
 
-/// Students asked for per request (`StartingRecord`/`EndingRecord` window).
+/// Students asked for per request (`StartingRecord`/`EndingRecord` window) unless configured.
 pub const STUDENTS_PER_REQUEST: u32 = 2_000;
 
 /// Section rosters fetched concurrently.
@@ -19,7 +19,7 @@ pub const ROSTER_CONCURRENCY: usize = 4;
 /// ```json
 /// {"base_url": "https://district.example/aeries", "cert": "<32-char certificate>",
 ///  "database_year": 2025, "school_codes": [994, 995],
-///  "relationship_codes": {"10": "parent", "19": "guardian"}}
+///  "relationship_codes": {"10": "parent", "19": "guardian"}, "students_per_request": 2000}
 /// ```
 ///
 /// `base_url` is the Aeries site root; `/api/v5/` is added (a root already ending in
@@ -27,7 +27,8 @@ pub const ROSTER_CONCURRENCY: usize = 4;
 /// Aeries year database; without it the district's current year answers. `school_codes`
 /// limits the read to those schools (the district office, school 0, is always read when the
 /// district serves it). `relationship_codes` overrides the decoding of contact relationship
-/// codes (values: `parent`, `guardian`, `relative`, `aide`, `other`).
+/// codes (values: `parent`, `guardian`, `relative`, `aide`, `other`). `students_per_request`
+/// sizes the `StartingRecord`/`EndingRecord` window (default [`STUDENTS_PER_REQUEST`]).
 #[derive(Clone, Debug)]
 pub struct AeriesConfig {
     /// `…/api/v5/`, ending in `/`.
@@ -40,6 +41,8 @@ pub struct AeriesConfig {
     pub school_codes: Option<Vec<u32>>,
     /// Relationship code → kind overrides.
     pub relationship_codes: BTreeMap<String, RelationshipKind>,
+    /// Students per request.
+    pub students_per_request: u32,
 }
 
 #[derive(Deserialize)]
@@ -53,6 +56,8 @@ struct RawConfig {
     school_codes: Option<Vec<serde_json::Value>>,
     #[serde(default)]
     relationship_codes: BTreeMap<String, String>,
+    #[serde(default)]
+    students_per_request: Option<u32>,
 }
 
 fn config_error(message: impl std::fmt::Display) -> ConnectorError {
@@ -116,7 +121,12 @@ impl AeriesConfig {
             })?;
             relationship_codes.insert(code.trim().to_owned(), parsed);
         }
+        let students_per_request = raw.students_per_request.unwrap_or(STUDENTS_PER_REQUEST);
+        if students_per_request == 0 {
+            return Err(config_error("`students_per_request` must be at least 1"));
+        }
         Ok(Self {
+            students_per_request,
             api_base: api_base(&raw.base_url)?,
             cert: Secret::new(raw.cert.expose().trim()),
             database_year,

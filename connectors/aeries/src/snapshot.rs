@@ -8,7 +8,7 @@
 //! | 4 | `courses` | courses |
 //! | 5 | `schools/{sc}/sections` | classes |
 //! | 6 | `staff` | staff people |
-//! | 7 | `schools/{sc}/students?StartingRecord=…&EndingRecord=…` | students |
+//! | 7 | `schools/{sc}/students?StartingRecord=…&EndingRecord=…` (until a short window) | students |
 //! | 8 | `schools/{sc}/contacts` | contacts, then that school's relationships |
 //! | 9 | `schools/{sc}/sections/{sn}/students` (a few at a time) | enrollments |
 //!
@@ -22,7 +22,7 @@ use futures::StreamExt;
 use homeroom_connector_core::{ConnectorError, CursorSlot, EntityKind, IssueSeverity};
 
 use crate::api::Api;
-use crate::config::{AeriesConfig, ROSTER_CONCURRENCY, STUDENTS_PER_REQUEST};
+use crate::config::{AeriesConfig, ROSTER_CONCURRENCY};
 use crate::emit::{Emitter, Halt};
 use crate::mapping::{
     SectionInfo, is_active, map_contact, map_course, map_roster_row, map_section, map_staff,
@@ -159,9 +159,10 @@ impl Snapshot {
         for school in &site.schools {
             let sc = &school.school_code;
             let path = format!("schools/{sc}/students");
+            let window = u64::from(self.config.students_per_request);
             let mut start: u64 = 1;
             loop {
-                let end = start + u64::from(STUDENTS_PER_REQUEST) - 1;
+                let end = start + window - 1;
                 let (from, to) = (start.to_string(), end.to_string());
                 let batch: Vec<wire::Student> = self
                     .api
@@ -200,7 +201,7 @@ impl Snapshot {
                         },
                     }
                 }
-                if got < u64::from(STUDENTS_PER_REQUEST) {
+                if got < window {
                     break;
                 }
                 start = end + 1;
