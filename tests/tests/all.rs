@@ -2,6 +2,7 @@
 
 mod binary;
 mod claiming;
+mod connector_aeries;
 mod graphql_authz;
 mod pagination;
 mod store_basics;

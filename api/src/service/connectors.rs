@@ -18,6 +18,7 @@ use crate::secrets::{self, SecretKey};
 pub fn registry() -> Registry {
     let mut registry = Registry::new();
     homeroom_oneroster::register(&mut registry);
+    homeroom_aeries::register(&mut registry);
     registry
 }
 

@@ -6,7 +6,7 @@
 //! | `CourseDataChanges/{ts}` | `CourseID` | `courses/{id}` | course deleted |
 //! | `SectionDataChanges/{ts}` | `SchoolCode`, `SectionNumber` | `schools/{sc}/sections/{sn}` | class deleted |
 //! | `StaffDataChanges/{ts}` | `StaffID` | `staff/{id}` | person deleted |
-//! | `StudentDataChanges/student/{ts}` | `SchoolCode`, `StudentID` | `schools/{sc}/students/{id}` | person deleted |
+//! | `StudentDataChanges/student/{ts}` | `SchoolCode`, `StudentID` | `enrollment/{id}`, then `schools/{sc}/students/{id}` at each school named or enrolled | person deleted |
 //! | `StudentDataChanges/contact/{ts}` | `StudentID`, `SequenceNumber` | `schools/0/contacts/{id}` | reported; removed by the next full sync |
 //! | `SectionRosterDataChanges/{ts}` | `SchoolCode`, `SectionNumber`, `StudentID` | `schools/{sc}/sections/{sn}/students` | enrollment deleted |
 //!
@@ -127,11 +127,24 @@ impl Delta {
             }
         }
 
-        // Students: re-read at every school the feed names for them.
+        // Students: re-read at every school the feed names for them and every school their
+        // enrollment history lists (a student on several schools' lists is one person).
         let mut family_keys: HashMap<String, String> = HashMap::new();
-        for (id, schools) in &changes.students {
+        for (id, named) in &changes.students {
+            let mut schools = named.clone();
+            let history: Vec<wire::SchoolEnrollment> = self
+                .api
+                .list_or_missing(&format!("enrollment/{id}"), &[], "enrollment history")
+                .await?
+                .unwrap_or_default();
+            schools.extend(
+                history
+                    .into_iter()
+                    .map(|e| e.school_code)
+                    .filter(|sc| sc.parse::<u32>().is_ok_and(|code| code != 0 && self.config.reads_school(code))),
+            );
             let mut records: Vec<wire::Student> = Vec::new();
-            for sc in schools {
+            for sc in &schools {
                 records.extend(self.student(sc, id).await?);
             }
             if records.is_empty() {

@@ -93,6 +93,7 @@ mod mapping;
 mod register;
 mod site;
 mod snapshot;
+mod spool;
 mod values;
 mod wire;
 

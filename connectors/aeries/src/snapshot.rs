@@ -14,9 +14,10 @@
 //!
 //! Memory: besides a few pages, the read keeps one small entry per student (first school,
 //! FamilyKey, schools seen), the ids of contacts already emitted, the course titles and the
-//! section list — ids, never the district's records.
+//! section list — ids, never the district's records. Student records wait in a temporary
+//! file until every school's list has been read (see `students`).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use futures::StreamExt;
 use homeroom_connector_core::{ConnectorError, CursorSlot, EntityKind, IssueSeverity};
@@ -29,6 +30,7 @@ use crate::mapping::{
     map_student, map_term, teacher_enrollments,
 };
 use crate::site::{Site, server_time};
+use crate::spool::Spool;
 use crate::{cursor::DELTA_OVERLAP, ids, wire};
 
 /// What the snapshot remembers of a student.
@@ -38,6 +40,10 @@ struct SeenStudent {
     family_key: String,
     /// (SchoolCode, active) of every school record.
     schools: Vec<(String, bool)>,
+    /// The spool position of the record the person is built from.
+    chosen_line: u64,
+    /// Whether that record is active.
+    chosen_active: bool,
 }
 
 /// One full read.
@@ -150,12 +156,13 @@ impl Snapshot {
         Ok(())
     }
 
-    /// Students school by school, each emitted once (at the first school listing them); a
-    /// student listed by several schools is emitted again after the last school with the
-    /// student role at each of them.
+    /// Students: every school's list is read and spooled to a temporary file, then each
+    /// StudentID is emitted once — from its active record when it has one — with the student
+    /// role at every school holding an active record for them (all its schools when none is
+    /// active). Only a small entry per student stays in memory.
     async fn students(&mut self, site: &Site) -> Result<HashMap<String, SeenStudent>, Halt> {
         let mut seen: HashMap<String, SeenStudent> = HashMap::new();
-        let mut multi: BTreeMap<String, wire::Student> = BTreeMap::new();
+        let mut spool: Spool<wire::Student> = Spool::new().await?;
         for school in &site.schools {
             let sc = &school.school_code;
             let path = format!("schools/{sc}/students");
@@ -170,35 +177,35 @@ impl Snapshot {
                     .await?;
                 let got = batch.len() as u64;
                 for s in batch {
+                    if s.student_id.is_empty() || s.student_id == "0" {
+                        self.reject(EntityKind::Person, &path, "", "the student record has no StudentID".into());
+                        continue;
+                    }
                     let active = is_active(&s.inactive_status_code);
+                    let line = spool.push(&s).await?;
                     match seen.get_mut(&s.student_id) {
                         Some(entry) => {
                             if !entry.schools.iter().any(|(code, _)| code == sc) {
                                 entry.schools.push((sc.clone(), active));
                             }
-                            // Keep the fields of an active record over an inactive one.
-                            let replace = match multi.get(&s.student_id) {
-                                None => true,
-                                Some(kept) => active || !is_active(&kept.inactive_status_code),
-                            };
-                            if replace {
-                                multi.insert(s.student_id.clone(), s);
+                            if active && !entry.chosen_active {
+                                entry.chosen_line = line;
+                                entry.chosen_active = true;
+                                entry.family_key = s.family_key.clone();
                             }
                         }
-                        None => match map_student(&s, std::slice::from_ref(sc), active) {
-                            Ok(person) => {
-                                seen.insert(
-                                    s.student_id.clone(),
-                                    SeenStudent {
-                                        first_school: sc.clone(),
-                                        family_key: s.family_key.clone(),
-                                        schools: vec![(sc.clone(), active)],
-                                    },
-                                );
-                                self.em.push(person).await?;
-                            }
-                            Err(why) => self.reject(EntityKind::Person, &path, &s.student_id, why),
-                        },
+                        None => {
+                            seen.insert(
+                                s.student_id.clone(),
+                                SeenStudent {
+                                    first_school: sc.clone(),
+                                    family_key: s.family_key.clone(),
+                                    schools: vec![(sc.clone(), active)],
+                                    chosen_line: line,
+                                    chosen_active: active,
+                                },
+                            );
+                        }
                     }
                 }
                 if got < window {
@@ -214,22 +221,25 @@ impl Snapshot {
             ))
             .into());
         }
-        if !multi.is_empty() {
-            // A later page, so the engine sees these after the first emission.
-            self.em.flush().await?;
-            for (id, main) in multi {
-                let Some(entry) = seen.get(&id) else { continue };
-                let any_active = entry.schools.iter().any(|(_, a)| *a);
-                let schools: Vec<String> = entry
-                    .schools
-                    .iter()
-                    .filter(|(_, a)| *a || !any_active)
-                    .map(|(code, _)| code.clone())
-                    .collect();
-                match map_student(&main, &schools, any_active) {
-                    Ok(person) => self.em.push(person).await?,
-                    Err(why) => self.reject(EntityKind::Person, "students", &id, why),
-                }
+        let mut reader = spool.into_reader().await?;
+        let mut line: u64 = 0;
+        while let Some(record) = reader.next().await? {
+            let here = line;
+            line += 1;
+            let Some(entry) = seen.get(&record.student_id) else { continue };
+            if entry.chosen_line != here {
+                continue;
+            }
+            let any_active = entry.schools.iter().any(|(_, a)| *a);
+            let schools: Vec<String> = entry
+                .schools
+                .iter()
+                .filter(|(_, a)| *a || !any_active)
+                .map(|(code, _)| code.clone())
+                .collect();
+            match map_student(&record, &schools, any_active) {
+                Ok(person) => self.em.push(person).await?,
+                Err(why) => self.reject(EntityKind::Person, "students", &record.student_id, why),
             }
         }
         Ok(seen)

@@ -213,6 +213,14 @@ pub struct Contact {
     pub lives_with_student_indicator: Option<bool>,
 }
 
+/// `GET /enrollment/{StudentID}`: one school enrollment of a student (the fields used).
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct SchoolEnrollment {
+    #[serde(deserialize_with = "text")]
+    pub school_code: String,
+}
+
 /// `GET /codes/{table}/{field}`: one code.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(rename_all = "PascalCase", default)]

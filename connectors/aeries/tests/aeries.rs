@@ -295,6 +295,22 @@ async fn delta_reads_the_change_feeds_and_diffs_rosters() {
     assert!(paths.contains_key("StudentDataChanges"), "{paths:?}");
     assert!(paths.contains_key("SectionRosterDataChanges"), "{paths:?}");
 
+    // Every record the delta sends is exactly what a full snapshot of the next day holds.
+    let (full, _) = read(aeries.full_snapshot()).await;
+    let full: HashMap<String, Record> = full
+        .unwrap()
+        .into_iter()
+        .map(|r| (format!("{}:{}", r.entity_kind().as_str(), r.external_id()), r))
+        .collect();
+    for r in records.iter().filter(|r| !matches!(r, Record::Deleted(_))) {
+        let key = format!("{}:{}", r.entity_kind().as_str(), r.external_id());
+        assert_eq!(Some(r), full.get(&key), "{key}");
+    }
+    for r in records.iter().filter(|r| matches!(r, Record::Deleted(_))) {
+        let key = format!("{}:{}", r.entity_kind().as_str(), r.external_id());
+        assert!(!full.contains_key(&key), "{key} was deleted but is still there");
+    }
+
     // Bad cursors are configuration errors.
     let (bad, _) = read(aeries.delta(Some("last tuesday"))).await;
     assert!(matches!(bad, Err(ConnectorError::Config(_))));

@@ -402,6 +402,28 @@ impl SiteData {
         out
     }
 
+    /// `/enrollment/{id}`: the student's school enrollments this year.
+    pub fn enrollment(&self, id: u32) -> Vec<Value> {
+        if let Some(d) = self.departed.get(&id) {
+            return vec![json!({
+                "StudentID": id, "SchoolCode": d.school, "AcademicYear": "2025-2026",
+                "EnterDate": "2025-08-18T00:00:00", "LeaveDate": d.record["SchoolLeaveDate"],
+                "ExitReasonCode": "T1",
+            })];
+        }
+        let Some(&i) = self.student_index.get(&id) else { return Vec::new() };
+        self.students_by_school
+            .iter()
+            .filter(|(_, list)| list.contains(&i))
+            .map(|(school, _)| {
+                json!({
+                    "StudentID": id, "SchoolCode": school, "AcademicYear": "2025-2026",
+                    "EnterDate": "2025-08-18T00:00:00", "LeaveDate": null, "ExitReasonCode": "",
+                })
+            })
+            .collect()
+    }
+
     /// What Aeries keeps of a student who left, as of `day`'s date.
     pub fn departure(&self, id: u32, leave_date: &str) -> Option<Departed> {
         let &i = self.student_index.get(&id)?;

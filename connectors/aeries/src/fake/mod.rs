@@ -8,7 +8,8 @@
 //!   `DatabaseYear` other than the year served is a 400;
 //! * paging: `StartingRecord` / `EndingRecord` on student lists;
 //! * the endpoints the connector reads (schools, terms, teachers, sections and rosters,
-//!   students, contacts, staff, courses, the `CON`/`RL` code table, systeminfo) and the
+//!   students, contacts, enrollment history, staff, courses, the `CON`/`RL` code table,
+//!   systeminfo) and the
 //!   change feeds, filled by [`FakeHandle::advance`];
 //! * the shared fault switches ([`Faults`]): 429 with `Retry-After`, 500, slow answers, a
 //!   connection cut mid-body, malformed JSON, an empty roster (every list empty);

@@ -353,6 +353,7 @@ fn route(
         ["schools"] => Ok(Value::Array(data.schools())),
         ["courses"] => Ok(Value::Array(data.courses())),
         ["courses", _] => found(data.course(number(segments[1])?), "course"),
+        ["enrollment", _] => Ok(Value::Array(data.enrollment(number(segments[1])?))),
         ["staff"] => Ok(Value::Array(data.staff())),
         ["staff", _] => found(data.staff_member(number(segments[1])?), "staff"),
         ["codes", "con", "rl"] => Ok(json!([

@@ -72,7 +72,7 @@ pub(crate) fn map_staff(
 
 /// A student from one or more school records of the same StudentID (concurrent enrollment,
 /// transfers). Fields come from `main`; the student holds the student role at every school in
-/// `schools` and is enabled when any record is active. The district-wide StudentID is the
+/// `schools` (in school-code order) and is enabled when any record is active. The district-wide StudentID is the
 /// student number (Aeries' `StudentNumber` is only unique within a school).
 pub(crate) fn map_student(main: &wire::Student, schools: &[String], enabled: bool) -> Result<Person, String> {
     if main.student_id.is_empty() || main.student_id == "0" {
@@ -86,7 +86,11 @@ pub(crate) fn map_student(main: &wire::Student, schools: &[String], enabled: boo
     p.grade = grade_code(&main.grade);
     p.student_number = Some(main.student_id.clone());
     p.state_id = non_blank(&main.state_student_id);
-    for school in schools {
+    // Sorted, so the same schools always give the same record (and content hash).
+    let mut codes: Vec<&String> = schools.iter().collect();
+    codes.sort_by_key(|c| (c.parse::<u64>().unwrap_or(u64::MAX), c.as_str()));
+    codes.dedup();
+    for school in codes {
         p.roles.push(RoleAssignment::new(Role::Student, ids::school(school)));
     }
     if let Some(email) = non_blank(&main.student_email_address) {
