@@ -70,8 +70,13 @@ async fn people_rows(store: &Store) -> Result<Vec<String>> {
             rows.extend(page.items.iter().map(|p| {
                 format!(
                     "{} | {} | {:?} | {} | {:?} | {:?} | {:?}",
-                    p.given_name, p.family_name, p.middle_name, p.is_student, p.grade,
-                    p.student_number, p.status
+                    p.given_name,
+                    p.family_name,
+                    p.middle_name,
+                    p.is_student,
+                    p.grade,
+                    p.student_number,
+                    p.status
                 )
             }));
             if !page.has_next {
@@ -84,10 +89,20 @@ async fn people_rows(store: &Store) -> Result<Vec<String>> {
 }
 
 async fn aeries_connector(store: &Store, fake: &FakeHandle) -> Result<String> {
-    add_connector(store, ConnectorKind::Aeries, "Aeries", fake.connector_config()).await
+    add_connector(
+        store,
+        ConnectorKind::Aeries,
+        "Aeries",
+        fake.connector_config(),
+    )
+    .await
 }
 
-async fn sync_ok(store: &Store, connector: &str, mode: SyncMode) -> Result<homeroom_tests::sync::Finished> {
+async fn sync_ok(
+    store: &Store,
+    connector: &str,
+    mode: SyncMode,
+) -> Result<homeroom_tests::sync::Finished> {
     let done = run(store, connector, mode, false).await?;
     anyhow::ensure!(
         done.outcome == RunOutcome::Succeeded,
@@ -98,31 +113,37 @@ async fn sync_ok(store: &Store, connector: &str, mode: SyncMode) -> Result<homer
     Ok(done)
 }
 
-both_backends!(aeries_full_sync_matches_the_oneroster_import, |db| async move {
-    let d = generated(300, 7);
-    let fake = FakeAeries::start(d.clone(), FAKE_CERT).await?;
-    let connector = aeries_connector(&db.store, &fake).await?;
-    let full = sync_ok(&db.store, &connector, SyncMode::Full).await?;
-    assert!(full.errors().is_empty(), "{:?}", full.errors());
-    let aeries = census(&db.store).await?;
-    assert_eq!(aeries, expect(&d.summary()));
+both_backends!(
+    aeries_full_sync_matches_the_oneroster_import,
+    |db| async move {
+        let d = generated(300, 7);
+        let fake = FakeAeries::start(d.clone(), FAKE_CERT).await?;
+        let connector = aeries_connector(&db.store, &fake).await?;
+        let full = sync_ok(&db.store, &connector, SyncMode::Full).await?;
+        assert!(full.errors().is_empty(), "{:?}", full.errors());
+        let aeries = census(&db.store).await?;
+        assert_eq!(aeries, expect(&d.summary()));
 
-    // The OneRoster CSV import of the same district, into a fresh database.
-    let dir = TempDir::new("aeries-or")?;
-    write_oneroster_csv(&d, &dir.0, OneRosterCsvOptions::default())?;
-    let other = TestDb::new(db.backend()).await?;
-    let csv = csv_connector(&other.store, &dir.0).await?;
-    sync_ok(&other.store, &csv, SyncMode::Full).await?;
-    assert_eq!(aeries, census(&other.store).await?);
-    assert_eq!(people_rows(&db.store).await?, people_rows(&other.store).await?);
+        // The OneRoster CSV import of the same district, into a fresh database.
+        let dir = TempDir::new("aeries-or")?;
+        write_oneroster_csv(&d, &dir.0, OneRosterCsvOptions::default())?;
+        let other = TestDb::new(db.backend()).await?;
+        let csv = csv_connector(&other.store, &dir.0).await?;
+        sync_ok(&other.store, &csv, SyncMode::Full).await?;
+        assert_eq!(aeries, census(&other.store).await?);
+        assert_eq!(
+            people_rows(&db.store).await?,
+            people_rows(&other.store).await?
+        );
 
-    // A second full sync of an unchanged site writes nothing.
-    let again = sync_ok(&db.store, &connector, SyncMode::Full).await?;
-    assert_eq!(again.of("person").created + again.of("person").updated, 0);
-    assert_eq!(census(&db.store).await?, aeries);
-    fake.shutdown().await;
-    Ok(())
-});
+        // A second full sync of an unchanged site writes nothing.
+        let again = sync_ok(&db.store, &connector, SyncMode::Full).await?;
+        assert_eq!(again.of("person").created + again.of("person").updated, 0);
+        assert_eq!(census(&db.store).await?, aeries);
+        fake.shutdown().await;
+        Ok(())
+    }
+);
 
 both_backends!(aeries_delta_converges_to_the_next_day, |db| async move {
     let d = generated(300, 9);
@@ -143,7 +164,10 @@ both_backends!(aeries_delta_converges_to_the_next_day, |db| async move {
     let other = aeries_connector(&fresh.store, &fake).await?;
     sync_ok(&fresh.store, &other, SyncMode::Full).await?;
     assert_eq!(after_delta, census(&fresh.store).await?);
-    assert_eq!(people_rows(&db.store).await?, people_rows(&fresh.store).await?);
+    assert_eq!(
+        people_rows(&db.store).await?,
+        people_rows(&fresh.store).await?
+    );
 
     // And a full sync after the delta changes nothing more.
     let full = sync_ok(&db.store, &connector, SyncMode::Full).await?;
@@ -155,29 +179,40 @@ both_backends!(aeries_delta_converges_to_the_next_day, |db| async move {
     Ok(())
 });
 
-both_backends!(aeries_faults_fail_or_hold_with_data_intact, |db| async move {
-    let d = generated(200, 5);
-    let fake = FakeAeries::start(d, FAKE_CERT).await?;
-    let connector = aeries_connector(&db.store, &fake).await?;
-    sync_ok(&db.store, &connector, SyncMode::Full).await?;
-    let before = census(&db.store).await?;
+both_backends!(
+    aeries_faults_fail_or_hold_with_data_intact,
+    |db| async move {
+        let d = generated(200, 5);
+        let fake = FakeAeries::start(d, FAKE_CERT).await?;
+        let connector = aeries_connector(&db.store, &fake).await?;
+        sync_ok(&db.store, &connector, SyncMode::Full).await?;
+        let before = census(&db.store).await?;
 
-    fake.faults().malformed_next(1);
-    let failed = run(&db.store, &connector, SyncMode::Full, false).await?;
-    assert!(matches!(failed.outcome, RunOutcome::Failed(_)), "{:?}", failed.outcome);
-    assert_eq!(census(&db.store).await?, before);
-    fake.faults().clear();
+        fake.faults().malformed_next(1);
+        let failed = run(&db.store, &connector, SyncMode::Full, false).await?;
+        assert!(
+            matches!(failed.outcome, RunOutcome::Failed(_)),
+            "{:?}",
+            failed.outcome
+        );
+        assert_eq!(census(&db.store).await?, before);
+        fake.faults().clear();
 
-    fake.faults().set_empty_roster(true);
-    let held = run(&db.store, &connector, SyncMode::Full, false).await?;
-    assert!(matches!(held.outcome, RunOutcome::Held(_)), "{:?}", held.outcome);
-    assert_eq!(census(&db.store).await?, before);
-    fake.faults().clear();
+        fake.faults().set_empty_roster(true);
+        let held = run(&db.store, &connector, SyncMode::Full, false).await?;
+        assert!(
+            matches!(held.outcome, RunOutcome::Held(_)),
+            "{:?}",
+            held.outcome
+        );
+        assert_eq!(census(&db.store).await?, before);
+        fake.faults().clear();
 
-    // Transient trouble is retried inside the run.
-    fake.faults().fail_next(2);
-    sync_ok(&db.store, &connector, SyncMode::Full).await?;
-    assert_eq!(census(&db.store).await?, before);
-    fake.shutdown().await;
-    Ok(())
-});
+        // Transient trouble is retried inside the run.
+        fake.faults().fail_next(2);
+        sync_ok(&db.store, &connector, SyncMode::Full).await?;
+        assert_eq!(census(&db.store).await?, before);
+        fake.shutdown().await;
+        Ok(())
+    }
+);

@@ -117,13 +117,13 @@ impl Api {
         query: &[(&str, &str)],
         what: &str,
     ) -> Result<Vec<T>, ConnectorError> {
-        self.list_or_missing(path, query, what).await?.ok_or_else(|| {
-            ConnectorError::Http {
+        self.list_or_missing(path, query, what)
+            .await?
+            .ok_or_else(|| ConnectorError::Http {
                 status: 404,
                 url: self.url(path, query).to_string(),
                 body_excerpt: format!("the Aeries site has no {what} endpoint"),
-            }
-        })
+            })
     }
 
     /// `GET path` as one JSON object.
@@ -134,7 +134,10 @@ impl Api {
     ) -> Result<T, ConnectorError> {
         let mut items: Vec<T> = self.list(path, &[], what).await?;
         items.pop().ok_or_else(|| {
-            ConnectorError::malformed(what, format!("{} answered with nothing", self.url(path, &[])))
+            ConnectorError::malformed(
+                what,
+                format!("{} answered with nothing", self.url(path, &[])),
+            )
         })
     }
 }

@@ -190,7 +190,10 @@ mod tests {
             "relationship_codes": {"19": "Guardian"}
         }))
         .unwrap();
-        assert_eq!(c.api_base.as_str(), "https://demo.aeries.net/aeries/api/v5/");
+        assert_eq!(
+            c.api_base.as_str(),
+            "https://demo.aeries.net/aeries/api/v5/"
+        );
         assert_eq!(c.database_year, Some(2025));
         assert_eq!(c.school_codes, Some(vec![994, 995]));
         assert_eq!(c.relationship_codes["19"], RelationshipKind::Guardian);
@@ -210,14 +213,38 @@ mod tests {
         let cases = [
             (json!({"cert": "x"}), "missing field `base_url`"),
             (json!({"base_url": "https://h/a"}), "missing field `cert`"),
-            (json!({"base_url": "https://h/a", "cert": " "}), "`cert` is empty"),
-            (json!({"base_url": "ftp://h", "cert": "x"}), "must be an http(s) URL"),
-            (json!({"base_url": "https://h/api/v4", "cert": "x"}), "another Aeries API version"),
-            (json!({"base_url": "https://h", "cert": "x", "database_year": 25}), "not a school year"),
-            (json!({"base_url": "https://h", "cert": "x", "school_codes": []}), "`school_codes` is empty"),
-            (json!({"base_url": "https://h", "cert": "x", "school_codes": ["a"]}), "whole number"),
-            (json!({"base_url": "https://h", "cert": "x", "relationship_codes": {"1": "aunt"}}), "use parent"),
-            (json!({"base_url": "https://h", "cert": "x", "token": "y"}), "unknown field `token`"),
+            (
+                json!({"base_url": "https://h/a", "cert": " "}),
+                "`cert` is empty",
+            ),
+            (
+                json!({"base_url": "ftp://h", "cert": "x"}),
+                "must be an http(s) URL",
+            ),
+            (
+                json!({"base_url": "https://h/api/v4", "cert": "x"}),
+                "another Aeries API version",
+            ),
+            (
+                json!({"base_url": "https://h", "cert": "x", "database_year": 25}),
+                "not a school year",
+            ),
+            (
+                json!({"base_url": "https://h", "cert": "x", "school_codes": []}),
+                "`school_codes` is empty",
+            ),
+            (
+                json!({"base_url": "https://h", "cert": "x", "school_codes": ["a"]}),
+                "whole number",
+            ),
+            (
+                json!({"base_url": "https://h", "cert": "x", "relationship_codes": {"1": "aunt"}}),
+                "use parent",
+            ),
+            (
+                json!({"base_url": "https://h", "cert": "x", "token": "y"}),
+                "unknown field `token`",
+            ),
         ];
         for (config, want) in cases {
             let err = AeriesConfig::from_json(config).unwrap_err();

@@ -28,7 +28,10 @@ impl Aeries {
     }
 
     /// A connector with custom HTTP settings (timeouts, retries, client-side rate limit).
-    pub fn with_http_config(config: AeriesConfig, http: HttpConfig) -> Result<Self, ConnectorError> {
+    pub fn with_http_config(
+        config: AeriesConfig,
+        http: HttpConfig,
+    ) -> Result<Self, ConnectorError> {
         let api = Api::new(&config, http)?;
         Ok(Self { config, api })
     }
@@ -72,7 +75,12 @@ impl Connector for Aeries {
         let cursor = CursorSlot::new();
         let (api, config, slot) = (self.api.clone(), self.config.clone(), cursor.clone());
         spawn_stream(cursor, PAGE_SIZE, move |em| async move {
-            let mut read = Snapshot { api, config, em, cursor: slot };
+            let mut read = Snapshot {
+                api,
+                config,
+                em,
+                cursor: slot,
+            };
             let result = read.run().await;
             (read.em, result)
         })
@@ -87,7 +95,8 @@ impl Connector for Aeries {
     fn delta(&self, cursor: Option<&str>) -> SyncStream<'_> {
         let Some(text) = cursor else {
             return SyncStream::from_error(ConnectorError::Config(
-                "an Aeries delta needs the cursor of an earlier sync; run a full snapshot first".into(),
+                "an Aeries delta needs the cursor of an earlier sync; run a full snapshot first"
+                    .into(),
             ));
         };
         let since = match Cursor::parse(text) {
@@ -97,7 +106,13 @@ impl Connector for Aeries {
         let slot = CursorSlot::new();
         let (api, config, out) = (self.api.clone(), self.config.clone(), slot.clone());
         spawn_stream(slot, PAGE_SIZE, move |em| async move {
-            let mut read = Delta { api, config, em, cursor: out, since };
+            let mut read = Delta {
+                api,
+                config,
+                em,
+                cursor: out,
+                since,
+            };
             let result = read.run().await;
             (read.em, result)
         })

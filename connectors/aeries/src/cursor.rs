@@ -46,7 +46,10 @@ impl Cursor {
 
     /// `overlap` earlier.
     pub fn minus(self, overlap: Duration) -> Self {
-        Self(self.0 - chrono::Duration::from_std(overlap).unwrap_or_else(|_| chrono::Duration::zero()))
+        Self(
+            self.0
+                - chrono::Duration::from_std(overlap).unwrap_or_else(|_| chrono::Duration::zero()),
+        )
     }
 
     /// The `{yyyy}/{MM}/{dd}/{HH}/{mm}` path of the change feeds.
@@ -69,7 +72,10 @@ mod tests {
     fn round_trips_and_builds_feed_paths() {
         let c = Cursor::from_server_time("2025-09-15T06:07:59.123").unwrap();
         assert_eq!(c.to_string(), "2025-09-15T06:07");
-        assert_eq!(Cursor::parse(&c.to_string()).unwrap(), Cursor::parse("2025-09-15T06:07").unwrap());
+        assert_eq!(
+            Cursor::parse(&c.to_string()).unwrap(),
+            Cursor::parse("2025-09-15T06:07").unwrap()
+        );
         let back = c.minus(DELTA_OVERLAP);
         assert_eq!(back.path(), "2025/09/15/06/02");
         assert!(Cursor::parse("yesterday").is_err());

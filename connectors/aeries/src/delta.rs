@@ -70,15 +70,13 @@ impl Delta {
         let mut titles: HashMap<String, String> = HashMap::new();
         for id in &changes.courses {
             match self.course(id).await? {
-                Some(course) => {
-                    match map_course(&course, site.district.as_deref()) {
-                        Ok(c) => {
-                            titles.insert(id.clone(), c.title.clone());
-                            self.em.push(c).await?;
-                        }
-                        Err(why) => self.reject(EntityKind::Course, id, why),
+                Some(course) => match map_course(&course, site.district.as_deref()) {
+                    Ok(c) => {
+                        titles.insert(id.clone(), c.title.clone());
+                        self.em.push(c).await?;
                     }
-                }
+                    Err(why) => self.reject(EntityKind::Course, id, why),
+                },
                 None => deleted.push(Deleted::new(EntityKind::Course, ids::course(id))),
             }
         }
@@ -137,12 +135,10 @@ impl Delta {
                 .list_or_missing(&format!("enrollment/{id}"), &[], "enrollment history")
                 .await?
                 .unwrap_or_default();
-            schools.extend(
-                history
-                    .into_iter()
-                    .map(|e| e.school_code)
-                    .filter(|sc| sc.parse::<u32>().is_ok_and(|code| code != 0 && self.config.reads_school(code))),
-            );
+            schools.extend(history.into_iter().map(|e| e.school_code).filter(|sc| {
+                sc.parse::<u32>()
+                    .is_ok_and(|code| code != 0 && self.config.reads_school(code))
+            }));
             let mut records: Vec<wire::Student> = Vec::new();
             for sc in &schools {
                 records.extend(self.student(sc, id).await?);
@@ -159,7 +155,11 @@ impl Delta {
             family_keys.insert(id.clone(), main.family_key.clone());
             let mut on: Vec<String> = Vec::new();
             for r in &records {
-                let code = if r.school_code.is_empty() { main.school_code.clone() } else { r.school_code.clone() };
+                let code = if r.school_code.is_empty() {
+                    main.school_code.clone()
+                } else {
+                    r.school_code.clone()
+                };
                 if (is_active(&r.inactive_status_code) || !any_active) && !on.contains(&code) {
                     on.push(code);
                 }
@@ -232,7 +232,11 @@ impl Delta {
                     },
                     None => deleted.push(Deleted::new(
                         EntityKind::Enrollment,
-                        Enrollment::derived_external_id(&class_id, &ids::student(student), EnrollmentRole::Student),
+                        Enrollment::derived_external_id(
+                            &class_id,
+                            &ids::student(student),
+                            EnrollmentRole::Student,
+                        ),
                     )),
                 }
             }
@@ -289,7 +293,11 @@ impl Delta {
     /// The FamilyKey of a student whose record did not change, read at the school its
     /// contact rows name.
     async fn family_key(&self, id: &str, rows: &[wire::Contact]) -> Result<String, ConnectorError> {
-        let Some(sc) = rows.iter().map(|r| r.school_code.as_str()).find(|s| !s.is_empty()) else {
+        let Some(sc) = rows
+            .iter()
+            .map(|r| r.school_code.as_str())
+            .find(|s| !s.is_empty())
+        else {
             return Ok(String::new());
         };
         Ok(self
@@ -304,7 +312,12 @@ impl Delta {
     /// Reads the six feeds.
     async fn changes(&self) -> Result<Changes, Halt> {
         let ts = self.since.path();
-        let read = |c: &wire::Change| c.school_code.is_empty() || c.school_code.parse::<u32>().is_ok_and(|code| self.config.reads_school(code));
+        let read = |c: &wire::Change| {
+            c.school_code.is_empty()
+                || c.school_code
+                    .parse::<u32>()
+                    .is_ok_and(|code| self.config.reads_school(code))
+        };
         let mut out = Changes::default();
         let feed = |name: &str| format!("{name}/{ts}");
         for c in self.feed(&feed("CourseDataChanges")).await? {
@@ -324,12 +337,18 @@ impl Delta {
         }
         for c in self.feed(&feed("StudentDataChanges/student")).await? {
             if read(&c) && !c.student_id.is_empty() && !c.school_code.is_empty() {
-                out.students.entry(c.student_id).or_default().insert(c.school_code);
+                out.students
+                    .entry(c.student_id)
+                    .or_default()
+                    .insert(c.school_code);
             }
         }
         for c in self.feed(&feed("StudentDataChanges/contact")).await? {
             if !c.student_id.is_empty() {
-                out.contacts.entry(c.student_id).or_default().insert(c.sequence_number);
+                out.contacts
+                    .entry(c.student_id)
+                    .or_default()
+                    .insert(c.sequence_number);
             }
         }
         for c in self.feed(&feed("SectionRosterDataChanges")).await? {

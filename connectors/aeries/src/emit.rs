@@ -100,7 +100,11 @@ impl Drop for AbortOnDrop {
 }
 
 /// A stream of the pages `read` emits, started on first poll.
-pub(crate) fn spawn_stream<R, Fut>(cursor: CursorSlot, page_size: usize, read: R) -> SyncStream<'static>
+pub(crate) fn spawn_stream<R, Fut>(
+    cursor: CursorSlot,
+    page_size: usize,
+    read: R,
+) -> SyncStream<'static>
 where
     R: FnOnce(Emitter) -> Fut + Send + 'static,
     Fut: Future<Output = (Emitter, Result<(), Halt>)> + Send + 'static,

@@ -54,7 +54,10 @@ impl Site {
                         "invalid_value",
                         Some(EntityKind::Org),
                         Some(school.school_code.clone()),
-                        format!("/schools: SchoolCode `{}` is not a number; the school is skipped", school.school_code),
+                        format!(
+                            "/schools: SchoolCode `{}` is not a number; the school is skipped",
+                            school.school_code
+                        ),
                     );
                     continue;
                 }
@@ -70,7 +73,11 @@ impl Site {
             return Err(ConnectorError::EmptyRoster(format!(
                 "{} listed no {}schools",
                 api.url("schools", &[]),
-                if config.school_codes.is_some() { "configured " } else { "" }
+                if config.school_codes.is_some() {
+                    "configured "
+                } else {
+                    ""
+                }
             ))
             .into());
         }

@@ -87,7 +87,11 @@ impl Snapshot {
         for school in &site.schools {
             let sc = &school.school_code;
             let path = format!("schools/{sc}/terms");
-            let Some(terms) = self.api.list_or_missing::<wire::Term>(&path, &[], "terms").await? else {
+            let Some(terms) = self
+                .api
+                .list_or_missing::<wire::Term>(&path, &[], "terms")
+                .await?
+            else {
                 continue;
             };
             let year = terms
@@ -173,12 +177,21 @@ impl Snapshot {
                 let (from, to) = (start.to_string(), end.to_string());
                 let batch: Vec<wire::Student> = self
                     .api
-                    .list(&path, &[("StartingRecord", &from), ("EndingRecord", &to)], "students")
+                    .list(
+                        &path,
+                        &[("StartingRecord", &from), ("EndingRecord", &to)],
+                        "students",
+                    )
                     .await?;
                 let got = batch.len() as u64;
                 for s in batch {
                     if s.student_id.is_empty() || s.student_id == "0" {
-                        self.reject(EntityKind::Person, &path, "", "the student record has no StudentID".into());
+                        self.reject(
+                            EntityKind::Person,
+                            &path,
+                            "",
+                            "the student record has no StudentID".into(),
+                        );
                         continue;
                     }
                     let active = is_active(&s.inactive_status_code);
@@ -226,7 +239,9 @@ impl Snapshot {
         while let Some(record) = reader.next().await? {
             let here = line;
             line += 1;
-            let Some(entry) = seen.get(&record.student_id) else { continue };
+            let Some(entry) = seen.get(&record.student_id) else {
+                continue;
+            };
             if entry.chosen_line != here {
                 continue;
             }
@@ -266,7 +281,10 @@ impl Snapshot {
                         EntityKind::Relationship,
                         &path,
                         &c.student_id,
-                        format!("contact {} names StudentID {}, who is on no school's list", c.sequence_number, c.student_id),
+                        format!(
+                            "contact {} names StudentID {}, who is on no school's list",
+                            c.sequence_number, c.student_id
+                        ),
                     );
                     continue;
                 };
@@ -317,7 +335,12 @@ impl Snapshot {
         let api = self.api.clone();
         let paths: Vec<String> = sections
             .iter()
-            .map(|s| format!("schools/{}/sections/{}/students", s.school_code, s.section_number))
+            .map(|s| {
+                format!(
+                    "schools/{}/sections/{}/students",
+                    s.school_code, s.section_number
+                )
+            })
             .collect();
         let mut fetched = futures::stream::iter(paths.into_iter().enumerate())
             .map(move |(i, path)| {
@@ -342,7 +365,10 @@ impl Snapshot {
                         EntityKind::Enrollment,
                         &path,
                         &row.student_id,
-                        format!("StudentID {} is on no school's student list", row.student_id),
+                        format!(
+                            "StudentID {} is on no school's student list",
+                            row.student_id
+                        ),
                     );
                     continue;
                 }

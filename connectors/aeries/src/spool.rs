@@ -58,7 +58,10 @@ impl<T: Serialize + DeserializeOwned> Spool<T> {
 
     /// Finishes writing and rewinds for reading.
     pub(crate) async fn into_reader(mut self) -> Result<SpoolReader<T>, ConnectorError> {
-        self.writer.flush().await.map_err(|e| spool_error("write", e))?;
+        self.writer
+            .flush()
+            .await
+            .map_err(|e| spool_error("write", e))?;
         let mut file = self.writer.into_inner();
         file.seek(SeekFrom::Start(0))
             .await
@@ -73,10 +76,17 @@ impl<T: Serialize + DeserializeOwned> Spool<T> {
 impl<T: DeserializeOwned> SpoolReader<T> {
     /// The next record, or `None` at the end.
     pub(crate) async fn next(&mut self) -> Result<Option<T>, ConnectorError> {
-        let Some(line) = self.lines.next_line().await.map_err(|e| spool_error("read", e))? else {
+        let Some(line) = self
+            .lines
+            .next_line()
+            .await
+            .map_err(|e| spool_error("read", e))?
+        else {
             return Ok(None);
         };
-        serde_json::from_str(&line).map(Some).map_err(|e| spool_error("read", e))
+        serde_json::from_str(&line)
+            .map(Some)
+            .map_err(|e| spool_error("read", e))
     }
 }
 

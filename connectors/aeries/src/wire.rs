@@ -130,10 +130,14 @@ pub struct Section {
 impl Section {
     /// The teacher numbers given, primary first.
     pub fn teacher_numbers(&self) -> impl Iterator<Item = &str> {
-        [&self.teacher_number1, &self.teacher_number2, &self.teacher_number3]
-            .into_iter()
-            .map(String::as_str)
-            .filter(|t| !t.is_empty() && *t != "0")
+        [
+            &self.teacher_number1,
+            &self.teacher_number2,
+            &self.teacher_number3,
+        ]
+        .into_iter()
+        .map(String::as_str)
+        .filter(|t| !t.is_empty() && *t != "0")
     }
 }
 
@@ -247,14 +251,26 @@ pub struct SystemInfo {
 pub struct Change {
     #[serde(deserialize_with = "text", skip_serializing_if = "String::is_empty")]
     pub school_code: String,
-    #[serde(rename = "StudentID", deserialize_with = "text", skip_serializing_if = "String::is_empty")]
+    #[serde(
+        rename = "StudentID",
+        deserialize_with = "text",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub student_id: String,
     #[serde(deserialize_with = "text", skip_serializing_if = "String::is_empty")]
     pub sequence_number: String,
     #[serde(deserialize_with = "text", skip_serializing_if = "String::is_empty")]
     pub section_number: String,
-    #[serde(rename = "StaffID", deserialize_with = "text", skip_serializing_if = "String::is_empty")]
+    #[serde(
+        rename = "StaffID",
+        deserialize_with = "text",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub staff_id: String,
-    #[serde(rename = "CourseID", deserialize_with = "text", skip_serializing_if = "String::is_empty")]
+    #[serde(
+        rename = "CourseID",
+        deserialize_with = "text",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub course_id: String,
 }

@@ -8,8 +8,8 @@ use homeroom_aeries::Aeries;
 use homeroom_aeries::AeriesConfig;
 use homeroom_aeries::fake::{FAKE_CERT, FakeAeries, FakeHandle};
 use homeroom_connector_core::{
-    Connector, ConnectorError, EntityKind, HttpConfig, Page, Record, RelationshipKind,
-    RetryPolicy, Role,
+    Connector, ConnectorError, EntityKind, HttpConfig, Page, Record, RelationshipKind, RetryPolicy,
+    Role,
 };
 use homeroom_district_gen::{District, GenerateOptions};
 use serde_json::{Value, json};
@@ -59,7 +59,10 @@ async fn read(
 }
 
 fn count(records: &[Record], kind: EntityKind) -> usize {
-    records.iter().filter(|r| r.entity_kind() == kind && !r.is_removal()).count()
+    records
+        .iter()
+        .filter(|r| r.entity_kind() == kind && !r.is_removal())
+        .count()
 }
 
 #[tokio::test]
@@ -111,7 +114,10 @@ async fn full_snapshot_matches_the_district() {
         .iter()
         .filter(|p| p.is_student() && p.roles.len() == 2)
         .collect();
-    assert!(!multi.is_empty(), "the fake lists some students at two schools");
+    assert!(
+        !multi.is_empty(),
+        "the fake lists some students at two schools"
+    );
     let rels: Vec<&homeroom_connector_core::Relationship> = records
         .iter()
         .filter_map(|r| match r {
@@ -141,12 +147,20 @@ async fn full_snapshot_matches_the_district() {
     }
     // Every request carried the pinned year; students were paged in windows of 120.
     let requests = fake.requests();
-    assert!(requests.iter().all(|r| r.param("DatabaseYear") == Some("2025")));
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.param("DatabaseYear") == Some("2025"))
+    );
     let windows: Vec<_> = requests
         .iter()
         .filter(|r| r.path.ends_with("/students") && r.path.matches('/').count() == 2)
         .collect();
-    assert!(windows.iter().any(|r| r.param("StartingRecord") == Some("121")));
+    assert!(
+        windows
+            .iter()
+            .any(|r| r.param("StartingRecord") == Some("121"))
+    );
     assert!(windows.iter().all(|r| {
         let start: u32 = r.param("StartingRecord").unwrap().parse().unwrap();
         let end: u32 = r.param("EndingRecord").unwrap().parse().unwrap();
@@ -163,18 +177,23 @@ async fn school_codes_limit_the_read() {
     let aeries = connector(&fake, json!({"school_codes": [first]}));
     let (records, _) = read(aeries.full_snapshot()).await;
     let records = records.unwrap();
-    assert_eq!(count(&records, EntityKind::Org), 2, "the district office and one school");
+    assert_eq!(
+        count(&records, EntityKind::Org),
+        2,
+        "the district office and one school"
+    );
     let at_school = d.students.iter().filter(|s| s.school.0 == first).count();
     let students = records
         .iter()
         .filter(|r| matches!(r, Record::Person(p) if p.is_student()))
         .count();
     assert!(students >= at_school, "{students} < {at_school}");
-    assert!(fake
-        .requests()
-        .iter()
-        .filter(|r| r.path.starts_with("schools/"))
-        .all(|r| r.path.starts_with(&format!("schools/{first}/"))));
+    assert!(
+        fake.requests()
+            .iter()
+            .filter(|r| r.path.starts_with("schools/"))
+            .all(|r| r.path.starts_with(&format!("schools/{first}/")))
+    );
 }
 
 #[tokio::test]
@@ -201,7 +220,10 @@ async fn transient_faults_are_retried() {
     let (records, cursor) = read(aeries.full_snapshot()).await;
     let records = records.unwrap();
     assert!(cursor.is_some());
-    assert!(started.elapsed() >= Duration::from_secs(1), "Retry-After was honoured");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "Retry-After was honoured"
+    );
     assert_eq!(count(&records, EntityKind::Enrollment), d.enrollments.len());
     assert_eq!(aeries.request_count(), fake.request_count());
 }
@@ -213,28 +235,43 @@ async fn persistent_and_data_faults_end_the_stream_with_the_right_error() {
 
     fake.faults().fail_next(10);
     let (result, cursor) = read(aeries.full_snapshot()).await;
-    assert!(matches!(result, Err(ConnectorError::Http { status: 500, .. })), "{result:?}");
+    assert!(
+        matches!(result, Err(ConnectorError::Http { status: 500, .. })),
+        "{result:?}"
+    );
     assert!(cursor.is_none());
     fake.faults().clear();
 
     fake.faults().rate_limit_next(10, Duration::from_secs(60));
     let (result, _) = read(aeries.full_snapshot()).await;
-    assert!(matches!(result, Err(ConnectorError::RateLimited { .. })), "{result:?}");
+    assert!(
+        matches!(result, Err(ConnectorError::RateLimited { .. })),
+        "{result:?}"
+    );
     fake.faults().clear();
 
     fake.faults().malformed_next(1);
     let (result, _) = read(aeries.full_snapshot()).await;
-    assert!(matches!(result, Err(ConnectorError::Malformed { .. })), "{result:?}");
+    assert!(
+        matches!(result, Err(ConnectorError::Malformed { .. })),
+        "{result:?}"
+    );
     fake.faults().clear();
 
     fake.faults().set_delay(Duration::from_secs(3));
     let (result, _) = read(aeries.full_snapshot()).await;
-    assert!(matches!(result, Err(ConnectorError::Timeout { .. })), "{result:?}");
+    assert!(
+        matches!(result, Err(ConnectorError::Timeout { .. })),
+        "{result:?}"
+    );
     fake.faults().clear();
 
     fake.faults().set_empty_roster(true);
     let (result, _) = read(aeries.full_snapshot()).await;
-    assert!(matches!(result, Err(ConnectorError::EmptyRoster(_))), "{result:?}");
+    assert!(
+        matches!(result, Err(ConnectorError::EmptyRoster(_))),
+        "{result:?}"
+    );
     let err = aeries.test_credentials().await.unwrap_err();
     assert!(matches!(err, ConnectorError::EmptyRoster(_)));
     fake.faults().clear();
@@ -254,7 +291,10 @@ async fn delta_reads_the_change_feeds_and_diffs_rosters() {
     // Nothing changed: a delta sends orgs only and moves the cursor.
     let (quiet, next) = read(aeries.delta(Some(&cursor))).await;
     let quiet = quiet.unwrap();
-    assert!(quiet.iter().all(|r| r.entity_kind() == EntityKind::Org), "{quiet:?}");
+    assert!(
+        quiet.iter().all(|r| r.entity_kind() == EntityKind::Org),
+        "{quiet:?}"
+    );
     assert!(next.is_some());
 
     let (day2, churn) = d.next_day(5.0, 11);
@@ -270,7 +310,10 @@ async fn delta_reads_the_change_feeds_and_diffs_rosters() {
         })
         .collect();
     assert!(changed_students.len() >= churn.breakdown.students_arrived);
-    assert!(changed_students.len() < d.students.len() / 2, "only changed students are sent");
+    assert!(
+        changed_students.len() < d.students.len() / 2,
+        "only changed students are sent"
+    );
     // Students who left are sent disabled; their roster rows are deleted.
     let left: Vec<_> = records
         .iter()
@@ -283,13 +326,24 @@ async fn delta_reads_the_change_feeds_and_diffs_rosters() {
         .count();
     assert!(deleted_enrollments > 0);
     // Deletions come last.
-    let first_deleted = records.iter().position(|r| matches!(r, Record::Deleted(_))).unwrap();
-    assert!(records[first_deleted..].iter().all(|r| matches!(r, Record::Deleted(_))));
+    let first_deleted = records
+        .iter()
+        .position(|r| matches!(r, Record::Deleted(_)))
+        .unwrap();
+    assert!(
+        records[first_deleted..]
+            .iter()
+            .all(|r| matches!(r, Record::Deleted(_)))
+    );
     // New relationships of arrivals are there.
-    let rels = records.iter().filter(|r| r.entity_kind() == EntityKind::Relationship).count();
+    let rels = records
+        .iter()
+        .filter(|r| r.entity_kind() == EntityKind::Relationship)
+        .count();
     assert!(rels > 0);
     let paths: HashMap<String, usize> = fake.requests().iter().fold(HashMap::new(), |mut m, r| {
-        *m.entry(r.path.split('/').next().unwrap_or_default().to_owned()).or_default() += 1;
+        *m.entry(r.path.split('/').next().unwrap_or_default().to_owned())
+            .or_default() += 1;
         m
     });
     assert!(paths.contains_key("StudentDataChanges"), "{paths:?}");
@@ -300,7 +354,12 @@ async fn delta_reads_the_change_feeds_and_diffs_rosters() {
     let full: HashMap<String, Record> = full
         .unwrap()
         .into_iter()
-        .map(|r| (format!("{}:{}", r.entity_kind().as_str(), r.external_id()), r))
+        .map(|r| {
+            (
+                format!("{}:{}", r.entity_kind().as_str(), r.external_id()),
+                r,
+            )
+        })
         .collect();
     for r in records.iter().filter(|r| !matches!(r, Record::Deleted(_))) {
         let key = format!("{}:{}", r.entity_kind().as_str(), r.external_id());
@@ -308,7 +367,10 @@ async fn delta_reads_the_change_feeds_and_diffs_rosters() {
     }
     for r in records.iter().filter(|r| matches!(r, Record::Deleted(_))) {
         let key = format!("{}:{}", r.entity_kind().as_str(), r.external_id());
-        assert!(!full.contains_key(&key), "{key} was deleted but is still there");
+        assert!(
+            !full.contains_key(&key),
+            "{key} was deleted but is still there"
+        );
     }
 
     // Bad cursors are configuration errors.

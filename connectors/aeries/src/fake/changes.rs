@@ -46,8 +46,16 @@ impl ChangeLog {
         for (feed, before, after) in [
             (Feed::Student, students(old), students(new)),
             (Feed::Contact, contacts(old), contacts(new)),
-            (Feed::Staff, keyed(old.staff(), &[("ID", "StaffID")]), keyed(new.staff(), &[("ID", "StaffID")])),
-            (Feed::Course, keyed(old.courses(), &[("ID", "CourseID")]), keyed(new.courses(), &[("ID", "CourseID")])),
+            (
+                Feed::Staff,
+                keyed(old.staff(), &[("ID", "StaffID")]),
+                keyed(new.staff(), &[("ID", "StaffID")]),
+            ),
+            (
+                Feed::Course,
+                keyed(old.courses(), &[("ID", "CourseID")]),
+                keyed(new.courses(), &[("ID", "CourseID")]),
+            ),
             (Feed::Section, sections(old), sections(new)),
             (Feed::SectionRoster, rosters(old), rosters(new)),
         ] {
@@ -100,7 +108,10 @@ fn keyed(records: Vec<Value>, fields: &[(&str, &str)]) -> Keyed {
 fn students(d: &SiteData) -> Keyed {
     let mut out = Keyed::new();
     for code in d.school_codes() {
-        out.extend(keyed(d.students(code), &[("SchoolCode", "SchoolCode"), ("StudentID", "StudentID")]));
+        out.extend(keyed(
+            d.students(code),
+            &[("SchoolCode", "SchoolCode"), ("StudentID", "StudentID")],
+        ));
     }
     out
 }
@@ -108,7 +119,13 @@ fn students(d: &SiteData) -> Keyed {
 fn contacts(d: &SiteData) -> Keyed {
     let mut out = Keyed::new();
     for code in d.school_codes() {
-        out.extend(keyed(d.contacts(code), &[("StudentID", "StudentID"), ("SequenceNumber", "SequenceNumber")]));
+        out.extend(keyed(
+            d.contacts(code),
+            &[
+                ("StudentID", "StudentID"),
+                ("SequenceNumber", "SequenceNumber"),
+            ],
+        ));
     }
     out
 }
@@ -116,7 +133,13 @@ fn contacts(d: &SiteData) -> Keyed {
 fn sections(d: &SiteData) -> Keyed {
     let mut out = Keyed::new();
     for code in d.school_codes() {
-        out.extend(keyed(d.sections(code), &[("SchoolCode", "SchoolCode"), ("SectionNumber", "SectionNumber")]));
+        out.extend(keyed(
+            d.sections(code),
+            &[
+                ("SchoolCode", "SchoolCode"),
+                ("SectionNumber", "SectionNumber"),
+            ],
+        ));
     }
     out
 }

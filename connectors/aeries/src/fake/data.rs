@@ -98,7 +98,11 @@ impl SiteData {
             })
             .collect();
         let mut teachers: BTreeMap<u32, Vec<(u32, u32)>> = BTreeMap::new();
-        for s in district.staff.iter().filter(|s| s.role == StaffRole::Teacher) {
+        for s in district
+            .staff
+            .iter()
+            .filter(|s| s.role == StaffRole::Teacher)
+        {
             for school in &s.schools {
                 let list = teachers.entry(school.0).or_default();
                 let number = 101 + list.len() as u32;
@@ -160,7 +164,11 @@ impl SiteData {
 
     /// `/courses`.
     pub fn courses(&self) -> Vec<Value> {
-        self.district.courses.iter().map(|c| self.course(c.id.0)).collect()
+        self.district
+            .courses
+            .iter()
+            .map(|c| self.course(c.id.0))
+            .collect()
     }
 
     /// `/courses/{id}` (`Null` when unknown).
@@ -187,7 +195,9 @@ impl SiteData {
             .map(|list| {
                 list.iter()
                     .filter_map(|(number, staff)| {
-                        let s = self.district.staff_member(homeroom_district_gen::StaffId(*staff))?;
+                        let s = self
+                            .district
+                            .staff_member(homeroom_district_gen::StaffId(*staff))?;
                         Some(json!({
                             "SchoolCode": school, "TeacherNumber": number,
                             "DisplayName": format!("{}, {}", s.family_name, s.given_name),
@@ -210,12 +220,19 @@ impl SiteData {
 
     /// `/staff`.
     pub fn staff(&self) -> Vec<Value> {
-        self.district.staff.iter().map(|s| self.staff_member(s.id.0)).collect()
+        self.district
+            .staff
+            .iter()
+            .map(|s| self.staff_member(s.id.0))
+            .collect()
     }
 
     /// `/staff/{id}` (`Null` when unknown).
     pub fn staff_member(&self, id: u32) -> Value {
-        let Some(s) = self.district.staff_member(homeroom_district_gen::StaffId(id)) else {
+        let Some(s) = self
+            .district
+            .staff_member(homeroom_district_gen::StaffId(id))
+        else {
             return Value::Null;
         };
         let primary = s.schools.first().map_or(0, |sc| sc.0);
@@ -287,7 +304,9 @@ impl SiteData {
                     list.iter()
                         .filter_map(|&i| {
                             let e = &self.district.enrollments[i];
-                            let EnrolledUser::Student(id) = e.user else { return None };
+                            let EnrolledUser::Student(id) = e.user else {
+                                return None;
+                            };
                             let s = self.district.student(id)?;
                             Some(json!({
                                 "StudentID": s.student_number, "SchoolCode": school,
@@ -309,7 +328,9 @@ impl SiteData {
             .map(|list| {
                 list.iter()
                     .enumerate()
-                    .map(|(n, &i)| self.student_json(&self.district.students[i], school, n as u32 + 1))
+                    .map(|(n, &i)| {
+                        self.student_json(&self.district.students[i], school, n as u32 + 1)
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -325,9 +346,15 @@ impl SiteData {
     /// `/schools/{sc}/students/{id}`.
     pub fn student(&self, school: u32, id: u32) -> Vec<Value> {
         if let Some(d) = self.departed.get(&id) {
-            return if d.school == school { vec![d.record.clone()] } else { Vec::new() };
+            return if d.school == school {
+                vec![d.record.clone()]
+            } else {
+                Vec::new()
+            };
         }
-        let Some(&i) = self.student_index.get(&id) else { return Vec::new() };
+        let Some(&i) = self.student_index.get(&id) else {
+            return Vec::new();
+        };
         self.students_by_school
             .get(&school)
             .and_then(|list| list.iter().position(|&j| j == i))
@@ -356,7 +383,9 @@ impl SiteData {
         if let Some(d) = self.departed.get(&id) {
             return d.contacts.clone();
         }
-        let Some(&i) = self.student_index.get(&id) else { return Vec::new() };
+        let Some(&i) = self.student_index.get(&id) else {
+            return Vec::new();
+        };
         let s = &self.district.students[i];
         self.district
             .guardians_of(s.id)
@@ -411,7 +440,9 @@ impl SiteData {
                 "ExitReasonCode": "T1",
             })];
         }
-        let Some(&i) = self.student_index.get(&id) else { return Vec::new() };
+        let Some(&i) = self.student_index.get(&id) else {
+            return Vec::new();
+        };
         self.students_by_school
             .iter()
             .filter(|(_, list)| list.contains(&i))

@@ -45,7 +45,10 @@ pub struct RecordedRequest {
 impl RecordedRequest {
     /// The first value of query parameter `name`.
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -68,7 +71,8 @@ impl FakeAeries {
     pub async fn start(district: District, cert: &str) -> std::io::Result<FakeHandle> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let address = listener.local_addr()?;
-        let base = Url::parse(&format!("http://{address}{SITE_PATH}")).map_err(std::io::Error::other)?;
+        let base =
+            Url::parse(&format!("http://{address}{SITE_PATH}")).map_err(std::io::Error::other)?;
         let state = Arc::new(ServerState {
             cert: cert.to_owned(),
             data: RwLock::new(Arc::new(SiteData::new(district, BTreeMap::new()))),
@@ -145,19 +149,32 @@ impl FakeHandle {
 
     /// The requests received so far, in order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.state.recorded.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.state
+            .recorded
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Stops recording requests' details (for large benchmarks); counting goes on.
     pub fn clear_requests(&self) {
-        self.state.recorded.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.state
+            .recorded
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
     }
 
     /// Moves the site to `next` (normally `district.next_day(…)`): students missing from it
     /// stay listed as inactive with their contacts, and every difference is logged in the
     /// change feeds at the server's current time.
     pub fn advance(&self, next: District) {
-        let old = self.state.data.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let old = self
+            .state
+            .data
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
         let leave = format!("{}T00:00:00", District::date_of_day(next.day));
         let kept: std::collections::HashSet<u32> =
             next.students.iter().map(|s| s.student_number).collect();
@@ -184,7 +201,9 @@ impl FakeHandle {
             let _ = stop.send(());
         }
         if let Some(mut task) = self.task.take()
-            && tokio::time::timeout(SHUTDOWN_GRACE, &mut task).await.is_err()
+            && tokio::time::timeout(SHUTDOWN_GRACE, &mut task)
+                .await
+                .is_err()
         {
             task.abort();
         }
@@ -220,12 +239,7 @@ async fn handle(State(state): State<Arc<ServerState>>, request: Request) -> Resp
     let Some(rest) = uri.path().strip_prefix(API_PREFIX) else {
         return refuse(StatusCode::NOT_FOUND, "not an Aeries API v5 path");
     };
-    let query: Vec<(String, String)> = uri
-        .query()
-        .map(|q| {
-            url_pairs(q)
-        })
-        .unwrap_or_default();
+    let query: Vec<(String, String)> = uri.query().map(|q| url_pairs(q)).unwrap_or_default();
     state
         .recorded
         .lock()
@@ -303,7 +317,10 @@ async fn handle(State(state): State<Arc<ServerState>>, request: Request) -> Resp
         }
         Outcome::Malformed => json_response(
             StatusCode::OK,
-            format!("{}, \"StudentID\": oops", &text[..text.len().saturating_sub(1)]),
+            format!(
+                "{}, \"StudentID\": oops",
+                &text[..text.len().saturating_sub(1)]
+            ),
         ),
         _ => json_response(StatusCode::OK, text),
     }
@@ -380,8 +397,15 @@ fn route(
                     .ok_or_else(|| not_found("section not found")),
                 ["students"] => {
                     let all = data.students(school);
-                    let start = param("StartingRecord").map(|t| number(&t)).transpose()?.unwrap_or(1).max(1);
-                    let end = param("EndingRecord").map(|t| number(&t)).transpose()?.unwrap_or(u32::MAX);
+                    let start = param("StartingRecord")
+                        .map(|t| number(&t))
+                        .transpose()?
+                        .unwrap_or(1)
+                        .max(1);
+                    let end = param("EndingRecord")
+                        .map(|t| number(&t))
+                        .transpose()?
+                        .unwrap_or(u32::MAX);
                     Ok(Value::Array(
                         all.into_iter()
                             .skip(start as usize - 1)
@@ -414,8 +438,16 @@ fn feed(state: &ServerState, rest: &str) -> Routed {
     }
     let (name, time) = segments.split_at(segments.len() - 5);
     let feed = Feed::from_path(&name.join("/")).ok_or_else(|| not_found("no such endpoint"))?;
-    let since = NaiveDateTime::parse_from_str(&time.join("/"), "%Y/%m/%d/%H/%M")
-        .map_err(|e| (StatusCode::BAD_REQUEST, format!("bad date in the path: {e}")))?;
-    let items = state.log.lock().unwrap_or_else(|e| e.into_inner()).since(feed, since);
+    let since = NaiveDateTime::parse_from_str(&time.join("/"), "%Y/%m/%d/%H/%M").map_err(|e| {
+        (
+            StatusCode::BAD_REQUEST,
+            format!("bad date in the path: {e}"),
+        )
+    })?;
+    let items = state
+        .log
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .since(feed, since);
     Ok(Value::Array(items))
 }

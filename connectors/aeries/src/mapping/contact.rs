@@ -40,9 +40,13 @@ pub(crate) fn map_contact(
     );
     let mut person = Person::new(&id, &c.first_name, &c.last_name);
     person.middle_name = non_blank(&c.middle_name);
-    person.roles.push(RoleAssignment::without_org(Role::Guardian));
+    person
+        .roles
+        .push(RoleAssignment::without_org(Role::Guardian));
     if let Some(email) = non_blank(&c.email_address) {
-        person.contact_points.push(ContactPoint::email(email).primary());
+        person
+            .contact_points
+            .push(ContactPoint::email(email).primary());
     }
     let mut first_phone = true;
     for phone in [&c.cell_phone, &c.home_phone, &c.work_phone] {

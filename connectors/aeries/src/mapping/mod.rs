@@ -9,7 +9,9 @@ mod section;
 pub(crate) use contact::map_contact;
 pub(crate) use org::{map_course, map_school, map_term};
 pub(crate) use person::{StaffSchools, map_staff, map_student};
-pub(crate) use section::{SectionInfo, TeacherIndex, map_roster_row, map_section, teacher_enrollments};
+pub(crate) use section::{
+    SectionInfo, TeacherIndex, map_roster_row, map_section, teacher_enrollments,
+};
 
 use homeroom_connector_core::RecordStatus;
 

@@ -41,7 +41,8 @@ pub(crate) fn map_staff(
     };
     if let Some(schools) = teaches_at.get(&s.id) {
         for school in schools {
-            p.roles.push(RoleAssignment::new(Role::Teacher, ids::school(school)));
+            p.roles
+                .push(RoleAssignment::new(Role::Teacher, ids::school(school)));
         }
     }
     if p.roles.is_empty() {
@@ -74,11 +75,19 @@ pub(crate) fn map_staff(
 /// transfers). Fields come from `main`; the student holds the student role at every school in
 /// `schools` (in school-code order) and is enabled when any record is active. The district-wide StudentID is the
 /// student number (Aeries' `StudentNumber` is only unique within a school).
-pub(crate) fn map_student(main: &wire::Student, schools: &[String], enabled: bool) -> Result<Person, String> {
+pub(crate) fn map_student(
+    main: &wire::Student,
+    schools: &[String],
+    enabled: bool,
+) -> Result<Person, String> {
     if main.student_id.is_empty() || main.student_id == "0" {
         return Err("the student record has no StudentID".into());
     }
-    let mut p = Person::new(ids::student(&main.student_id), &main.first_name, &main.last_name);
+    let mut p = Person::new(
+        ids::student(&main.student_id),
+        &main.first_name,
+        &main.last_name,
+    );
     p.middle_name = non_blank(&main.middle_name);
     p.preferred_given_name = non_blank(&main.first_name_alias);
     p.preferred_family_name = non_blank(&main.last_name_alias);
@@ -91,7 +100,8 @@ pub(crate) fn map_student(main: &wire::Student, schools: &[String], enabled: boo
     codes.sort_by_key(|c| (c.parse::<u64>().unwrap_or(u64::MAX), c.as_str()));
     codes.dedup();
     for school in codes {
-        p.roles.push(RoleAssignment::new(Role::Student, ids::school(school)));
+        p.roles
+            .push(RoleAssignment::new(Role::Student, ids::school(school)));
     }
     if let Some(email) = non_blank(&main.student_email_address) {
         p.contact_points.push(ContactPoint::email(email).primary());
@@ -122,8 +132,16 @@ mod tests {
         assert!(t.roles.iter().all(|r| r.role == Role::Teacher));
         let a = map_staff(&staff("8", "Instructional Aide", "994"), &teaches, None).unwrap();
         assert_eq!(a.roles, [RoleAssignment::new(Role::Aide, "school|994")]);
-        let s = map_staff(&staff("9", "Superintendent", "0"), &teaches, Some("school|0")).unwrap();
-        assert_eq!(s.roles, [RoleAssignment::new(Role::DistrictAdmin, "school|0")]);
+        let s = map_staff(
+            &staff("9", "Superintendent", "0"),
+            &teaches,
+            Some("school|0"),
+        )
+        .unwrap();
+        assert_eq!(
+            s.roles,
+            [RoleAssignment::new(Role::DistrictAdmin, "school|0")]
+        );
         let p = map_staff(&staff("10", "Assistant Principal", "995"), &teaches, None).unwrap();
         assert_eq!(p.roles[0].role, Role::SchoolAdmin);
         let mut inactive = staff("11", "Clerk", "995");

@@ -85,7 +85,11 @@ pub(crate) fn teacher_enrollments(section: &SectionInfo) -> Vec<Enrollment> {
         .enumerate()
         .map(|(i, teacher)| {
             let mut e = Enrollment::new(
-                Enrollment::derived_external_id(&section.class_id, teacher, EnrollmentRole::Teacher),
+                Enrollment::derived_external_id(
+                    &section.class_id,
+                    teacher,
+                    EnrollmentRole::Teacher,
+                ),
                 &section.class_id,
                 teacher,
                 EnrollmentRole::Teacher,
@@ -149,7 +153,11 @@ mod tests {
         let e = map_roster_row(&row, &info.class_id).unwrap();
         assert_eq!(
             e.external_id,
-            Enrollment::derived_external_id("section|994|12", "student|42", EnrollmentRole::Student)
+            Enrollment::derived_external_id(
+                "section|994|12",
+                "student|42",
+                EnrollmentRole::Student
+            )
         );
         assert!(e.begin_date.is_some() && e.end_date.is_none());
     }
