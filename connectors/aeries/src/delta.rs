@@ -75,7 +75,7 @@ impl Delta {
                         titles.insert(id.clone(), c.title.clone());
                         self.em.push(c).await?;
                     }
-                    Err(why) => self.reject(EntityKind::Course, id, why),
+                    Err(why) => self.reject(EntityKind::Course, id, &why),
                 },
                 None => deleted.push(Deleted::new(EntityKind::Course, ids::course(id))),
             }
@@ -106,7 +106,7 @@ impl Delta {
                     }
                     self.em.push(class).await?;
                 }
-                Err(why) => self.reject(EntityKind::Class, sn, why),
+                Err(why) => self.reject(EntityKind::Class, sn, &why),
             }
         }
 
@@ -119,7 +119,7 @@ impl Delta {
             match found.first() {
                 Some(s) => match map_staff(s, &site.teaches_at, site.district.as_deref()) {
                     Ok(p) => self.em.push(p).await?,
-                    Err(why) => self.reject(EntityKind::Person, id, why),
+                    Err(why) => self.reject(EntityKind::Person, id, &why),
                 },
                 None => deleted.push(Deleted::new(EntityKind::Person, ids::staff(id))),
             }
@@ -166,7 +166,7 @@ impl Delta {
             }
             match map_student(main, &on, any_active) {
                 Ok(p) => self.em.push(p).await?,
-                Err(why) => self.reject(EntityKind::Person, id, why),
+                Err(why) => self.reject(EntityKind::Person, id, &why),
             }
         }
 
@@ -191,7 +191,7 @@ impl Delta {
                         }
                         relationships.push(found.relationship);
                     }
-                    Err(why) => self.reject(EntityKind::Person, id, why),
+                    Err(why) => self.reject(EntityKind::Person, id, &why),
                 }
             }
             for seq in sequences {
@@ -228,7 +228,7 @@ impl Delta {
                 match rows.iter().find(|r| &r.student_id == student) {
                     Some(row) => match map_roster_row(row, &class_id) {
                         Ok(e) => self.em.push(e).await?,
-                        Err(why) => self.reject(EntityKind::Enrollment, student, why),
+                        Err(why) => self.reject(EntityKind::Enrollment, student, &why),
                     },
                     None => deleted.push(Deleted::new(
                         EntityKind::Enrollment,
@@ -261,7 +261,7 @@ impl Delta {
         Ok(())
     }
 
-    fn reject(&mut self, kind: EntityKind, id: &str, why: String) {
+    fn reject(&mut self, kind: EntityKind, id: &str, why: &str) {
         self.em.issue(
             IssueSeverity::Error,
             "invalid_value",

@@ -73,7 +73,7 @@ impl Snapshot {
         Ok(())
     }
 
-    fn reject(&mut self, kind: EntityKind, source: &str, id: &str, why: String) {
+    fn reject(&mut self, kind: EntityKind, source: &str, id: &str, why: &str) {
         self.em.issue(
             IssueSeverity::Error,
             "invalid_value",
@@ -101,7 +101,7 @@ impl Snapshot {
             for t in &terms {
                 match map_term(t, sc, year.as_deref()) {
                     Ok(term) => self.em.push(term).await?,
-                    Err(why) => self.reject(EntityKind::Term, &path, &t.term_code, why),
+                    Err(why) => self.reject(EntityKind::Term, &path, &t.term_code, &why),
                 }
             }
         }
@@ -117,7 +117,7 @@ impl Snapshot {
                     titles.insert(c.id.clone(), course.title.clone());
                     self.em.push(course).await?;
                 }
-                Err(why) => self.reject(EntityKind::Course, "/courses", &c.id, why),
+                Err(why) => self.reject(EntityKind::Course, "/courses", &c.id, &why),
             }
         }
         Ok(titles)
@@ -142,7 +142,7 @@ impl Snapshot {
                             out.push(info);
                         }
                     }
-                    Err(why) => self.reject(EntityKind::Class, &path, &s.section_number, why),
+                    Err(why) => self.reject(EntityKind::Class, &path, &s.section_number, &why),
                 }
             }
         }
@@ -154,7 +154,7 @@ impl Snapshot {
         for s in &staff {
             match map_staff(s, &site.teaches_at, site.district.as_deref()) {
                 Ok(person) => self.em.push(person).await?,
-                Err(why) => self.reject(EntityKind::Person, "/staff", &s.id, why),
+                Err(why) => self.reject(EntityKind::Person, "/staff", &s.id, &why),
             }
         }
         Ok(())
@@ -190,7 +190,7 @@ impl Snapshot {
                             EntityKind::Person,
                             &path,
                             "",
-                            "the student record has no StudentID".into(),
+                            "the student record has no StudentID",
                         );
                         continue;
                     }
@@ -254,7 +254,7 @@ impl Snapshot {
                 .collect();
             match map_student(&record, &schools, any_active) {
                 Ok(person) => self.em.push(person).await?,
-                Err(why) => self.reject(EntityKind::Person, "students", &record.student_id, why),
+                Err(why) => self.reject(EntityKind::Person, "students", &record.student_id, &why),
             }
         }
         Ok(seen)
@@ -281,7 +281,7 @@ impl Snapshot {
                         EntityKind::Relationship,
                         &path,
                         &c.student_id,
-                        format!(
+                        &format!(
                             "contact {} names StudentID {}, who is on no school's list",
                             c.sequence_number, c.student_id
                         ),
@@ -315,7 +315,7 @@ impl Snapshot {
                         EntityKind::Person,
                         &path,
                         &format!("{}/{}", c.student_id, c.sequence_number),
-                        why,
+                        &why,
                     ),
                 }
             }
@@ -365,7 +365,7 @@ impl Snapshot {
                         EntityKind::Enrollment,
                         &path,
                         &row.student_id,
-                        format!(
+                        &format!(
                             "StudentID {} is on no school's student list",
                             row.student_id
                         ),
@@ -374,7 +374,7 @@ impl Snapshot {
                 }
                 match map_roster_row(&row, &section.class_id) {
                     Ok(e) => self.em.push(e).await?,
-                    Err(why) => self.reject(EntityKind::Enrollment, &path, &row.student_id, why),
+                    Err(why) => self.reject(EntityKind::Enrollment, &path, &row.student_id, &why),
                 }
             }
         }

@@ -36,7 +36,7 @@ fn fast_http() -> HttpConfig {
     }
 }
 
-fn connector(fake: &FakeHandle, extra: Value) -> Aeries {
+fn connector(fake: &FakeHandle, extra: &Value) -> Aeries {
     let mut config = fake.connector_config();
     if let (Some(c), Some(e)) = (config.as_object_mut(), extra.as_object()) {
         c.extend(e.clone());
@@ -69,7 +69,7 @@ fn count(records: &[Record], kind: EntityKind) -> usize {
 async fn full_snapshot_matches_the_district() {
     let d = district(400);
     let fake = FakeAeries::start(d.clone(), FAKE_CERT).await.unwrap();
-    let aeries = connector(&fake, json!({"students_per_request": 120}));
+    let aeries = connector(&fake, &json!({"students_per_request": 120}));
     aeries.test_credentials().await.unwrap();
     let (records, cursor) = read(aeries.full_snapshot()).await;
     let records = records.unwrap();
@@ -174,7 +174,7 @@ async fn school_codes_limit_the_read() {
     let d = district(300);
     let fake = FakeAeries::start(d.clone(), FAKE_CERT).await.unwrap();
     let first = d.schools[0].id.0;
-    let aeries = connector(&fake, json!({"school_codes": [first]}));
+    let aeries = connector(&fake, &json!({"school_codes": [first]}));
     let (records, _) = read(aeries.full_snapshot()).await;
     let records = records.unwrap();
     assert_eq!(
@@ -199,7 +199,7 @@ async fn school_codes_limit_the_read() {
 #[tokio::test]
 async fn a_wrong_certificate_is_an_auth_error() {
     let fake = FakeAeries::start(district(100), FAKE_CERT).await.unwrap();
-    let aeries = connector(&fake, json!({"cert": "0000000000000000000000000000000"}));
+    let aeries = connector(&fake, &json!({"cert": "0000000000000000000000000000000"}));
     let err = aeries.test_credentials().await.unwrap_err();
     assert!(matches!(err, ConnectorError::Auth(_)), "{err:?}");
     assert!(err.to_string().contains("invalid AERIES-CERT"), "{err}");
@@ -212,7 +212,7 @@ async fn a_wrong_certificate_is_an_auth_error() {
 async fn transient_faults_are_retried() {
     let d = district(150);
     let fake = FakeAeries::start(d.clone(), FAKE_CERT).await.unwrap();
-    let aeries = connector(&fake, json!({}));
+    let aeries = connector(&fake, &json!({}));
     fake.faults().rate_limit_next(1, Duration::from_secs(1));
     fake.faults().fail_next(1);
     fake.faults().truncate_next(1);
@@ -231,7 +231,7 @@ async fn transient_faults_are_retried() {
 #[tokio::test]
 async fn persistent_and_data_faults_end_the_stream_with_the_right_error() {
     let fake = FakeAeries::start(district(100), FAKE_CERT).await.unwrap();
-    let aeries = connector(&fake, json!({}));
+    let aeries = connector(&fake, &json!({}));
 
     fake.faults().fail_next(10);
     let (result, cursor) = read(aeries.full_snapshot()).await;
@@ -284,7 +284,7 @@ async fn persistent_and_data_faults_end_the_stream_with_the_right_error() {
 async fn delta_reads_the_change_feeds_and_diffs_rosters() {
     let d = district(400);
     let fake = FakeAeries::start(d.clone(), FAKE_CERT).await.unwrap();
-    let aeries = connector(&fake, json!({}));
+    let aeries = connector(&fake, &json!({}));
     let (_, cursor) = read(aeries.full_snapshot()).await;
     let cursor = cursor.unwrap();
 

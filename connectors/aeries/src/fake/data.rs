@@ -490,7 +490,7 @@ fn term_code(session: u32) -> &'static str {
 /// Every 40th middle/high-school student is also enrolled at a second school: the next school
 /// of the level, or the next school of any level when the level has one school.
 fn second_school(s: &Student, middle: &[u32], high: &[u32], all: &[u32]) -> Option<u32> {
-    if s.id.0 % 40 != 0 {
+    if !s.id.0.is_multiple_of(40) {
         return None;
     }
     let same = match SchoolLevel::for_grade(s.grade) {

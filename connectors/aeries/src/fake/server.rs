@@ -239,7 +239,7 @@ async fn handle(State(state): State<Arc<ServerState>>, request: Request) -> Resp
     let Some(rest) = uri.path().strip_prefix(API_PREFIX) else {
         return refuse(StatusCode::NOT_FOUND, "not an Aeries API v5 path");
     };
-    let query: Vec<(String, String)> = uri.query().map(|q| url_pairs(q)).unwrap_or_default();
+    let query: Vec<(String, String)> = uri.query().map(url_pairs).unwrap_or_default();
     state
         .recorded
         .lock()
