@@ -30,7 +30,7 @@ use crate::cursor::{Cursor, DELTA_OVERLAP};
 use crate::emit::{Emitter, Halt};
 use crate::mapping::{
     SectionInfo, is_active, map_contact, map_course, map_roster_row, map_section, map_staff,
-    map_student, teacher_enrollments,
+    map_student, namesakes, teacher_enrollments,
 };
 use crate::site::{Site, server_time};
 use crate::{ids, wire};
@@ -174,7 +174,7 @@ impl Delta {
         let mut relationships: Vec<Relationship> = Vec::new();
         let mut emitted: HashSet<String> = HashSet::new();
         for (id, sequences) in &changes.contacts {
-            let rows: Vec<wire::Contact> = self
+            let mut rows: Vec<wire::Contact> = self
                 .api
                 .list_or_missing(&format!("schools/0/contacts/{id}"), &[], "contacts")
                 .await?
@@ -183,8 +183,9 @@ impl Delta {
                 Some(key) => key.clone(),
                 None => self.family_key(id, &rows).await?,
             };
-            for c in &rows {
-                match map_contact(c, &family_key, &site.codes) {
+            let nth = namesakes(&mut rows, |_| family_key.clone());
+            for (c, namesake) in rows.iter().zip(nth) {
+                match map_contact(c, &family_key, namesake, &site.codes) {
                     Ok(found) => {
                         if emitted.insert(found.person.external_id.clone()) {
                             self.em.push(found.person).await?;

@@ -38,22 +38,21 @@ pub fn staff(staff_id: &str) -> String {
 
 /// A contact (an adult listed on a student's contact rows).
 ///
-/// With a non-zero `FamilyKey` the id is the family plus the normalized first and last name,
-/// so the same adult listed under several siblings is one person; without one it is the
+/// With a non-zero `FamilyKey` the id is the family plus the normalized first, middle and last
+/// name, so the same adult listed under several siblings is one person; without one it is the
 /// contact row's own key (StudentID, SequenceNumber).
 pub fn contact(
     family_key: &str,
     student_id: &str,
     sequence_number: &str,
-    first_name: &str,
-    last_name: &str,
+    name: [&str; 3],
 ) -> String {
     let family = family_key.trim();
-    let (first, last) = (normalize_name(first_name), normalize_name(last_name));
+    let [first, middle, last] = name.map(normalize_name);
     if family.is_empty() || family == "0" || (first.is_empty() && last.is_empty()) {
         compound_id(&["contact", "row", student_id, sequence_number])
     } else {
-        compound_id(&["contact", family, &first, &last])
+        compound_id(&["contact", family, &first, &middle, &last])
     }
 }
 
@@ -72,16 +71,20 @@ mod tests {
 
     #[test]
     fn contacts_of_one_family_share_an_id_across_siblings() {
-        let a = contact("1234", "99400001", "1", "Anne ", "ABBOTT");
-        let b = contact("1234", "99400002", "3", "anne", "Abbott");
+        let a = contact("1234", "99400001", "1", ["Anne ", "", "ABBOTT"]);
+        let b = contact("1234", "99400002", "3", ["anne", " ", "Abbott"]);
         assert_eq!(a, b);
-        assert_eq!(a, "contact|1234|anne|abbott");
-        assert_ne!(a, contact("1234", "99400001", "2", "Allan", "Abbott"));
+        assert_eq!(a, "contact|1234|anne||abbott");
+        assert_ne!(a, contact("1234", "99400001", "2", ["Allan", "", "Abbott"]));
+        assert_ne!(
+            a,
+            contact("1234", "99400001", "2", ["Anne", "Marie", "Abbott"])
+        );
         assert_eq!(
-            contact("0", "99400001", "2", "Allan", "Abbott"),
+            contact("0", "99400001", "2", ["Allan", "", "Abbott"]),
             "contact|row|99400001|2"
         );
-        assert_eq!(contact("", "7", "1", " ", ""), "contact|row|7|1");
+        assert_eq!(contact("", "7", "1", [" ", "", ""]), "contact|row|7|1");
     }
 
     #[test]

@@ -32,7 +32,7 @@
 //!   `StudentNumber` is only unique within a school).
 //! * `/schools/{sc}/contacts` → guardians and relationships. Contacts are per-student rows
 //!   keyed (StudentID, SequenceNumber); the adult's external id is the student's non-zero
-//!   `FamilyKey` plus the normalized first and last name, so the same adult listed under
+//!   `FamilyKey` plus the normalized first, middle and last name, so the same adult listed under
 //!   several siblings is **one** person (the engine's identity rules — e-mail, or phone with
 //!   the same names — then join an adult who is also staff). Without a FamilyKey the row key
 //!   is the id. `LivesWithStudentIndicator` is kept on the relationship.

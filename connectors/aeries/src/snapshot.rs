@@ -27,7 +27,7 @@ use crate::config::{AeriesConfig, ROSTER_CONCURRENCY};
 use crate::emit::{Emitter, Halt};
 use crate::mapping::{
     SectionInfo, is_active, map_contact, map_course, map_roster_row, map_section, map_staff,
-    map_student, map_term, teacher_enrollments,
+    map_student, map_term, namesakes, teacher_enrollments,
 };
 use crate::site::{Site, server_time};
 use crate::spool::Spool;
@@ -272,10 +272,16 @@ impl Snapshot {
         for school in &site.schools {
             let sc = &school.school_code;
             let path = format!("schools/{sc}/contacts");
-            let rows: Vec<wire::Contact> = self.api.list(&path, &[], "contacts").await?;
+            let mut rows: Vec<wire::Contact> = self.api.list(&path, &[], "contacts").await?;
+            let nth = namesakes(&mut rows, |id| {
+                students
+                    .get(id)
+                    .map(|s| s.family_key.clone())
+                    .unwrap_or_default()
+            });
             let mut relationships = Vec::new();
             let mut linked: HashSet<String> = HashSet::new();
-            for c in &rows {
+            for (c, namesake) in rows.iter().zip(nth) {
                 let Some(student) = students.get(&c.student_id) else {
                     self.reject(
                         EntityKind::Relationship,
@@ -291,7 +297,7 @@ impl Snapshot {
                 if &student.first_school != sc {
                     continue;
                 }
-                match map_contact(c, &student.family_key, &site.codes) {
+                match map_contact(c, &student.family_key, namesake, &site.codes) {
                     Ok(found) => {
                         if let Some(code) = found.unknown_code
                             && unknown_codes.insert(code.clone())

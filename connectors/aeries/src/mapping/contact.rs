@@ -7,6 +7,41 @@ use crate::ids;
 use crate::values::non_blank;
 use crate::wire;
 
+/// Sorts contact rows by student and sequence number and numbers the rows of one student that
+/// name the same adult (see [`map_contact`]'s `namesake`).
+pub(crate) fn namesakes(
+    rows: &mut [wire::Contact],
+    family_key: impl Fn(&str) -> String,
+) -> Vec<u32> {
+    let seq = |c: &wire::Contact| c.sequence_number.parse::<u64>().unwrap_or(u64::MAX);
+    rows.sort_by(|a, b| {
+        (a.student_id.as_str(), seq(a), a.sequence_number.as_str()).cmp(&(
+            b.student_id.as_str(),
+            seq(b),
+            b.sequence_number.as_str(),
+        ))
+    });
+    let mut out = Vec::with_capacity(rows.len());
+    let mut counts: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    let mut student = "";
+    for c in rows.iter() {
+        if c.student_id != student {
+            counts.clear();
+            student = &c.student_id;
+        }
+        let base = ids::contact(
+            &family_key(&c.student_id),
+            &c.student_id,
+            &c.sequence_number,
+            [&c.first_name, &c.middle_name, &c.last_name],
+        );
+        let n = counts.entry(base).or_default();
+        *n += 1;
+        out.push(*n);
+    }
+    out
+}
+
 /// What one contact row becomes.
 #[derive(Debug)]
 pub(crate) struct ContactRecords {
@@ -19,10 +54,13 @@ pub(crate) struct ContactRecords {
 }
 
 /// Maps a contact row of the student whose `FamilyKey` is `family_key`.
-/// `LivesWithStudentIndicator` is kept on the relationship.
+/// `LivesWithStudentIndicator` is kept on the relationship. `namesake` is 1 for the first row
+/// of the student with this adult's name and n for the n-th (two different adults of one
+/// family sharing a full name, listed in the same order under each sibling).
 pub(crate) fn map_contact(
     c: &wire::Contact,
     family_key: &str,
+    namesake: u32,
     codes: &RelationshipCodes,
 ) -> Result<ContactRecords, String> {
     if c.student_id.is_empty() || c.student_id == "0" {
@@ -35,9 +73,13 @@ pub(crate) fn map_contact(
         family_key,
         &c.student_id,
         &c.sequence_number,
-        &c.first_name,
-        &c.last_name,
+        [&c.first_name, &c.middle_name, &c.last_name],
     );
+    let id = if namesake > 1 {
+        format!("{id}|{namesake}")
+    } else {
+        id
+    };
     let mut person = Person::new(&id, &c.first_name, &c.last_name);
     person.middle_name = non_blank(&c.middle_name);
     person
@@ -97,8 +139,8 @@ mod tests {
             lives_with_student_indicator: Some(true),
             ..wire::Contact::default()
         };
-        let a = map_contact(&row("1", "1"), "1234", &codes).unwrap();
-        let b = map_contact(&row("2", "2"), "1234", &codes).unwrap();
+        let a = map_contact(&row("1", "1"), "1234", 1, &codes).unwrap();
+        let b = map_contact(&row("2", "2"), "1234", 1, &codes).unwrap();
         assert_eq!(a.person, b.person);
         assert_eq!(a.relationship.kind, RelationshipKind::Parent);
         assert_eq!(a.relationship.lives_with_student, Some(true));
@@ -107,8 +149,10 @@ mod tests {
         assert!(a.unknown_code.is_none());
         let mut odd = row("1", "3");
         odd.relationship_to_student_code = "77".into();
-        let c = map_contact(&odd, "1234", &codes).unwrap();
+        let c = map_contact(&odd, "1234", 1, &codes).unwrap();
         assert_eq!(c.relationship.kind, RelationshipKind::Other);
         assert_eq!(c.unknown_code.as_deref(), Some("77"));
+        let twin = map_contact(&row("1", "4"), "1234", 2, &codes).unwrap();
+        assert_ne!(twin.person.external_id, a.person.external_id);
     }
 }
