@@ -34,8 +34,10 @@
 //!   keyed (StudentID, SequenceNumber); the adult's external id is the student's non-zero
 //!   `FamilyKey` plus the normalized first, middle and last name, so the same adult listed under
 //!   several siblings is **one** person (the engine's identity rules — e-mail, or phone with
-//!   the same names — then join an adult who is also staff). Without a FamilyKey the row key
-//!   is the id. `LivesWithStudentIndicator` is kept on the relationship.
+//!   the same names — then join an adult who is also staff). Two different adults of one
+//!   family with the same full name are told apart by their order among the student's rows
+//!   (`…|2`). Without a FamilyKey the row key is the id. `LivesWithStudentIndicator` is kept
+//!   on the relationship.
 //!   `RelationshipToStudentCode` is decoded through the code table `/codes/CON/RL`
 //!   ([`codes`](crate::RelationshipCodes)) and `relationship_codes`.
 //! * `/schools/{sc}/sections/{sn}/students` → student enrollments (a few rosters at a time).
