@@ -13,7 +13,9 @@
 //! Deletions are found by diffing: a changed section's roster (a student's contact rows) is
 //! re-read whole and compared with the rows the feed names. A deleted contact row cannot be
 //! turned into a deletion here: the row is gone, and with it the name that identifies the
-//! adult across siblings; the next full snapshot removes the link.
+//! adult across siblings; the next full snapshot removes the link. Likewise a teacher taken
+//! off a changed section keeps the teacher enrollment until the next full snapshot (the
+//! section feed names the section, not the teacher that left it).
 //!
 //! Records are emitted in the snapshot's order, then the deletions, dependents first.
 

@@ -379,3 +379,52 @@ async fn delta_reads_the_change_feeds_and_diffs_rosters() {
     let (none, _) = read(aeries.delta(None)).await;
     assert!(matches!(none, Err(ConnectorError::Config(_))));
 }
+
+#[tokio::test]
+async fn relationship_codes_come_from_the_code_table_or_the_configuration() {
+    let d = district(150);
+    let fake = FakeAeries::start(d.clone(), FAKE_CERT).await.unwrap();
+    fake.faults().remove_collection("codes/CON/RL");
+    let kinds = |records: &[Record]| -> Vec<RelationshipKind> {
+        records
+            .iter()
+            .filter_map(|r| match r {
+                Record::Relationship(r) => Some(r.kind),
+                _ => None,
+            })
+            .collect()
+    };
+    // No code table: every code is unknown, read as `other`, and reported once per code.
+    let plain = connector(&fake, &json!({}));
+    let mut stream = plain.full_snapshot();
+    let mut records = Vec::new();
+    let mut issues = Vec::new();
+    while let Some(page) = stream.next().await {
+        let page = page.unwrap();
+        records.extend(page.records);
+        issues.extend(page.issues);
+    }
+    assert!(
+        kinds(&records)
+            .iter()
+            .all(|k| *k == RelationshipKind::Other)
+    );
+    assert!(issues.iter().any(|i| i.code == "code_table_unavailable"));
+    let unknown: Vec<_> = issues
+        .iter()
+        .filter(|i| i.code == "unknown_relationship_code")
+        .collect();
+    assert!(!unknown.is_empty() && unknown.len() <= 5, "{unknown:?}");
+
+    // The configured map decodes them.
+    let configured = connector(
+        &fake,
+        &json!({"relationship_codes": {"10": "parent", "11": "parent", "15": "guardian", "20": "relative", "21": "relative"}}),
+    );
+    let (records, _) = read(configured.full_snapshot()).await;
+    let records = records.unwrap();
+    let found = kinds(&records);
+    assert_eq!(found.len(), d.relationships.len());
+    assert!(found.iter().all(|k| *k != RelationshipKind::Other));
+    assert!(found.contains(&RelationshipKind::Parent));
+}

@@ -12,7 +12,8 @@
 //!   systeminfo) and the
 //!   change feeds, filled by [`FakeHandle::advance`];
 //! * the shared fault switches ([`Faults`]): 429 with `Retry-After`, 500, slow answers, a
-//!   connection cut mid-body, malformed JSON, an empty roster (every list empty);
+//!   connection cut mid-body, malformed JSON, an empty roster (every list empty), and
+//!   endpoints answering 404 (`Faults::remove_collection("codes/CON/RL")`);
 //! * a request counter and log.
 
 mod changes;

@@ -290,6 +290,9 @@ async fn handle(State(state): State<Arc<ServerState>>, request: Request) -> Resp
             &format!("Database year {year} is not available"),
         );
     }
+    if state.faults.is_missing(rest.trim_end_matches('/')) {
+        return refuse(StatusCode::NOT_FOUND, "The resource cannot be found.");
+    }
     let data = state.data.read().unwrap_or_else(|e| e.into_inner()).clone();
     let routed = route(&state, &data, rest, &param);
     let body = match routed {
