@@ -7,6 +7,7 @@ mod admin_merge;
 mod admin_support;
 mod binary;
 mod claiming;
+mod connector_aeries;
 mod connector_classlink;
 mod connector_clever;
 mod families;

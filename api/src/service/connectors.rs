@@ -20,6 +20,7 @@ pub fn registry() -> Registry {
     homeroom_oneroster::register(&mut registry);
     homeroom_classlink::register(&mut registry);
     homeroom_clever::register(&mut registry);
+    homeroom_aeries::register(&mut registry);
     registry
 }
 

@@ -1,0 +1,389 @@
+//! A full snapshot, in the record order the sync engine expects (references point backwards):
+//!
+//! | step | requests | emits |
+//! | --- | --- | --- |
+//! | 1 | `systeminfo` | — (the server clock, for the next delta's cursor) |
+//! | 2 | `schools`, `codes/CON/RL`, `schools/{sc}/teachers` | orgs |
+//! | 3 | `schools/{sc}/terms` | terms |
+//! | 4 | `courses` | courses |
+//! | 5 | `schools/{sc}/sections` | classes |
+//! | 6 | `staff` | staff people |
+//! | 7 | `schools/{sc}/students?StartingRecord=…&EndingRecord=…` (until a short window) | students |
+//! | 8 | `schools/{sc}/contacts` | contacts, then that school's relationships |
+//! | 9 | `schools/{sc}/sections/{sn}/students` (a few at a time) | enrollments |
+//!
+//! Memory: besides a few pages, the read keeps one small entry per student (first school,
+//! FamilyKey, schools seen), the ids of contacts already emitted, the course titles and the
+//! section list — ids, never the district's records. Student records wait in a temporary
+//! file until every school's list has been read (see `students`).
+
+use std::collections::{HashMap, HashSet};
+
+use futures::StreamExt;
+use homeroom_connector_core::{ConnectorError, CursorSlot, EntityKind, IssueSeverity};
+
+use crate::api::Api;
+use crate::config::{AeriesConfig, ROSTER_CONCURRENCY};
+use crate::emit::{Emitter, Halt};
+use crate::mapping::{
+    SectionInfo, is_active, map_contact, map_course, map_roster_row, map_section, map_staff,
+    map_student, map_term, namesakes, teacher_enrollments,
+};
+use crate::site::{Site, server_time};
+use crate::spool::Spool;
+use crate::{cursor::DELTA_OVERLAP, ids, wire};
+
+/// What the snapshot remembers of a student.
+#[derive(Debug)]
+struct SeenStudent {
+    first_school: String,
+    family_key: String,
+    /// (SchoolCode, active) of every school record.
+    schools: Vec<(String, bool)>,
+    /// The spool position of the record the person is built from.
+    chosen_line: u64,
+    /// Whether that record is active.
+    chosen_active: bool,
+}
+
+/// One full read.
+pub(crate) struct Snapshot {
+    pub(crate) api: Api,
+    pub(crate) config: AeriesConfig,
+    pub(crate) em: Emitter,
+    pub(crate) cursor: CursorSlot,
+}
+
+impl Snapshot {
+    /// Reads everything; on success records the cursor.
+    pub(crate) async fn run(&mut self) -> Result<(), Halt> {
+        let started = server_time(&self.api).await?;
+        let site = Site::load(&self.api, &self.config, &mut self.em).await?;
+        site.emit_orgs(&mut self.em).await?;
+        self.terms(&site).await?;
+        let course_titles = self.courses(&site).await?;
+        let sections = self.sections(&site, &course_titles).await?;
+        drop(course_titles);
+        self.staff(&site).await?;
+        let students = self.students(&site).await?;
+        self.contacts(&site, &students).await?;
+        self.rosters(&sections, &students).await?;
+        self.em.flush().await?;
+        self.cursor.set(started.minus(DELTA_OVERLAP).to_string());
+        Ok(())
+    }
+
+    fn reject(&mut self, kind: EntityKind, source: &str, id: &str, why: &str) {
+        self.em.issue(
+            IssueSeverity::Error,
+            "invalid_value",
+            Some(kind),
+            (!id.is_empty()).then(|| id.to_owned()),
+            format!("{source}: {why}; the record is skipped"),
+        );
+    }
+
+    async fn terms(&mut self, site: &Site) -> Result<(), Halt> {
+        for school in &site.schools {
+            let sc = &school.school_code;
+            let path = format!("schools/{sc}/terms");
+            let Some(terms) = self
+                .api
+                .list_or_missing::<wire::Term>(&path, &[], "terms")
+                .await?
+            else {
+                continue;
+            };
+            let year = terms
+                .iter()
+                .any(|t| t.term_code.eq_ignore_ascii_case("Y"))
+                .then(|| ids::term(sc, "Y"));
+            for t in &terms {
+                match map_term(t, sc, year.as_deref()) {
+                    Ok(term) => self.em.push(term).await?,
+                    Err(why) => self.reject(EntityKind::Term, &path, &t.term_code, &why),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn courses(&mut self, site: &Site) -> Result<HashMap<String, String>, Halt> {
+        let courses: Vec<wire::Course> = self.api.list("courses", &[], "courses").await?;
+        let mut titles = HashMap::with_capacity(courses.len());
+        for c in &courses {
+            match map_course(c, site.district.as_deref()) {
+                Ok(course) => {
+                    titles.insert(c.id.clone(), course.title.clone());
+                    self.em.push(course).await?;
+                }
+                Err(why) => self.reject(EntityKind::Course, "/courses", &c.id, &why),
+            }
+        }
+        Ok(titles)
+    }
+
+    async fn sections(
+        &mut self,
+        site: &Site,
+        course_titles: &HashMap<String, String>,
+    ) -> Result<Vec<SectionInfo>, Halt> {
+        let mut out = Vec::new();
+        for school in &site.schools {
+            let sc = &school.school_code;
+            let path = format!("schools/{sc}/sections");
+            let sections: Vec<wire::Section> = self.api.list(&path, &[], "sections").await?;
+            for s in &sections {
+                match map_section(s, course_titles, &site.teachers, sc) {
+                    Ok((class, info)) => {
+                        let live = class.status.is_active();
+                        self.em.push(class).await?;
+                        if live {
+                            out.push(info);
+                        }
+                    }
+                    Err(why) => self.reject(EntityKind::Class, &path, &s.section_number, &why),
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    async fn staff(&mut self, site: &Site) -> Result<(), Halt> {
+        let staff: Vec<wire::Staff> = self.api.list("staff", &[], "staff").await?;
+        for s in &staff {
+            match map_staff(s, &site.teaches_at, site.district.as_deref()) {
+                Ok(person) => self.em.push(person).await?,
+                Err(why) => self.reject(EntityKind::Person, "/staff", &s.id, &why),
+            }
+        }
+        Ok(())
+    }
+
+    /// Students: every school's list is read and spooled to a temporary file, then each
+    /// StudentID is emitted once — from its active record when it has one — with the student
+    /// role at every school holding an active record for them (all its schools when none is
+    /// active). Only a small entry per student stays in memory.
+    async fn students(&mut self, site: &Site) -> Result<HashMap<String, SeenStudent>, Halt> {
+        let mut seen: HashMap<String, SeenStudent> = HashMap::new();
+        let mut spool: Spool<wire::Student> = Spool::new().await?;
+        for school in &site.schools {
+            let sc = &school.school_code;
+            let path = format!("schools/{sc}/students");
+            let window = u64::from(self.config.students_per_request);
+            let mut start: u64 = 1;
+            loop {
+                let end = start + window - 1;
+                let (from, to) = (start.to_string(), end.to_string());
+                let batch: Vec<wire::Student> = self
+                    .api
+                    .list(
+                        &path,
+                        &[("StartingRecord", &from), ("EndingRecord", &to)],
+                        "students",
+                    )
+                    .await?;
+                let got = batch.len() as u64;
+                for s in batch {
+                    if s.student_id.is_empty() || s.student_id == "0" {
+                        self.reject(
+                            EntityKind::Person,
+                            &path,
+                            "",
+                            "the student record has no StudentID",
+                        );
+                        continue;
+                    }
+                    let active = is_active(&s.inactive_status_code);
+                    let line = spool.push(&s).await?;
+                    match seen.get_mut(&s.student_id) {
+                        Some(entry) => {
+                            if !entry.schools.iter().any(|(code, _)| code == sc) {
+                                entry.schools.push((sc.clone(), active));
+                            }
+                            if active && !entry.chosen_active {
+                                entry.chosen_line = line;
+                                entry.chosen_active = true;
+                                entry.family_key = s.family_key.clone();
+                            }
+                        }
+                        None => {
+                            seen.insert(
+                                s.student_id.clone(),
+                                SeenStudent {
+                                    first_school: sc.clone(),
+                                    family_key: s.family_key.clone(),
+                                    schools: vec![(sc.clone(), active)],
+                                    chosen_line: line,
+                                    chosen_active: active,
+                                },
+                            );
+                        }
+                    }
+                }
+                if got < window {
+                    break;
+                }
+                start = end + 1;
+            }
+        }
+        if seen.is_empty() {
+            return Err(ConnectorError::EmptyRoster(format!(
+                "no school of {} listed any student",
+                self.api.url("schools", &[])
+            ))
+            .into());
+        }
+        let mut reader = spool.into_reader().await?;
+        let mut line: u64 = 0;
+        while let Some(record) = reader.next().await? {
+            let here = line;
+            line += 1;
+            let Some(entry) = seen.get(&record.student_id) else {
+                continue;
+            };
+            if entry.chosen_line != here {
+                continue;
+            }
+            let any_active = entry.schools.iter().any(|(_, a)| *a);
+            let schools: Vec<String> = entry
+                .schools
+                .iter()
+                .filter(|(_, a)| *a || !any_active)
+                .map(|(code, _)| code.clone())
+                .collect();
+            match map_student(&record, &schools, any_active) {
+                Ok(person) => self.em.push(person).await?,
+                Err(why) => self.reject(EntityKind::Person, "students", &record.student_id, &why),
+            }
+        }
+        Ok(seen)
+    }
+
+    /// Contacts school by school: each student's rows are read at the first school listing the
+    /// student, each adult is emitted once, then the school's relationships.
+    async fn contacts(
+        &mut self,
+        site: &Site,
+        students: &HashMap<String, SeenStudent>,
+    ) -> Result<(), Halt> {
+        let mut emitted: HashSet<String> = HashSet::new();
+        let mut unknown_codes: HashSet<String> = HashSet::new();
+        for school in &site.schools {
+            let sc = &school.school_code;
+            let path = format!("schools/{sc}/contacts");
+            let mut rows: Vec<wire::Contact> = self.api.list(&path, &[], "contacts").await?;
+            let nth = namesakes(&mut rows, |id| {
+                students
+                    .get(id)
+                    .map(|s| s.family_key.clone())
+                    .unwrap_or_default()
+            });
+            let mut relationships = Vec::new();
+            let mut linked: HashSet<String> = HashSet::new();
+            for (c, namesake) in rows.iter().zip(nth) {
+                let Some(student) = students.get(&c.student_id) else {
+                    self.reject(
+                        EntityKind::Relationship,
+                        &path,
+                        &c.student_id,
+                        &format!(
+                            "contact {} names StudentID {}, who is on no school's list",
+                            c.sequence_number, c.student_id
+                        ),
+                    );
+                    continue;
+                };
+                if &student.first_school != sc {
+                    continue;
+                }
+                match map_contact(c, &student.family_key, namesake, &site.codes) {
+                    Ok(found) => {
+                        if let Some(code) = found.unknown_code
+                            && unknown_codes.insert(code.clone())
+                        {
+                            self.em.issue(
+                                IssueSeverity::Warning,
+                                "unknown_relationship_code",
+                                Some(EntityKind::Relationship),
+                                None,
+                                format!("relationship code `{code}` is not in the code table or relationship_codes; read as `other`"),
+                            );
+                        }
+                        if emitted.insert(found.person.external_id.clone()) {
+                            self.em.push(found.person).await?;
+                        }
+                        if linked.insert(found.relationship.external_id()) {
+                            relationships.push(found.relationship);
+                        }
+                    }
+                    Err(why) => self.reject(
+                        EntityKind::Person,
+                        &path,
+                        &format!("{}/{}", c.student_id, c.sequence_number),
+                        &why,
+                    ),
+                }
+            }
+            for r in relationships {
+                self.em.push(r).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Every live section's teachers and roster.
+    async fn rosters(
+        &mut self,
+        sections: &[SectionInfo],
+        students: &HashMap<String, SeenStudent>,
+    ) -> Result<(), Halt> {
+        let api = self.api.clone();
+        let paths: Vec<String> = sections
+            .iter()
+            .map(|s| {
+                format!(
+                    "schools/{}/sections/{}/students",
+                    s.school_code, s.section_number
+                )
+            })
+            .collect();
+        let mut fetched = futures::stream::iter(paths.into_iter().enumerate())
+            .map(move |(i, path)| {
+                let api = api.clone();
+                let fetch: futures::future::BoxFuture<'static, _> = Box::pin(async move {
+                    let rows = api
+                        .list_or_missing::<wire::RosterRow>(&path, &[], "section roster")
+                        .await;
+                    (i, path, rows)
+                });
+                fetch
+            })
+            .buffered(ROSTER_CONCURRENCY);
+        while let Some((i, path, rows)) = fetched.next().await {
+            let section = &sections[i];
+            for e in teacher_enrollments(section) {
+                self.em.push(e).await?;
+            }
+            for row in rows?.unwrap_or_default() {
+                if !students.contains_key(&row.student_id) {
+                    self.reject(
+                        EntityKind::Enrollment,
+                        &path,
+                        &row.student_id,
+                        &format!(
+                            "StudentID {} is on no school's student list",
+                            row.student_id
+                        ),
+                    );
+                    continue;
+                }
+                match map_roster_row(&row, &section.class_id) {
+                    Ok(e) => self.em.push(e).await?,
+                    Err(why) => self.reject(EntityKind::Enrollment, &path, &row.student_id, &why),
+                }
+            }
+        }
+        Ok(())
+    }
+}
