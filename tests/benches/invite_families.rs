@@ -14,7 +14,9 @@ use homeroom::delivery::email::{EmailSender, SmtpSettings};
 use homeroom::delivery::{Delivery, WorkerOptions, worker};
 use homeroom::service::invitations::Families;
 use homeroom::service::invitations::invite::{Selection, invite_families};
-use homeroom_schema::enums::{EnrollmentRole, OrgType, PrincipalKind, RecordSource, Role, TokenRole};
+use homeroom_schema::enums::{
+    EnrollmentRole, OrgType, PrincipalKind, RecordSource, Role, TokenRole,
+};
 use homeroom_schema::store::{classes, contacts, districts, orgs, people, relationships};
 use homeroom_tests::fixture::{class, email, enrollment, link, org};
 use homeroom_tests::smtp_sink::SmtpSink;
@@ -57,7 +59,7 @@ fn args() -> Args {
     a
 }
 
-/// A school of `students` students in one class, ~1.7 guardians each (siblings share guardians).
+/// A school of `students` students in one class, 1.7 guardians per student (siblings share).
 async fn school(db: &TestDb, students: usize) -> Result<(String, String, usize)> {
     let mut c = db.store.conn().await?;
     let d = districts::ensure_default(&mut c, "Bench District").await?;
@@ -65,10 +67,22 @@ async fn school(db: &TestDb, students: usize) -> Result<(String, String, usize)>
     orgs::insert(&mut c, std::slice::from_ref(&school)).await?;
     let teacher = people::new_person(&d.id, "Tara", "Teacher");
     people::insert(&mut c, &teacher).await?;
-    people::add_role(&mut c, &teacher, Role::Teacher, Some(&school.id), RecordSource::Sis).await?;
+    people::add_role(
+        &mut c,
+        &teacher,
+        Role::Teacher,
+        Some(&school.id),
+        RecordSource::Sis,
+    )
+    .await?;
     let all = class(&d.id, &school.id, "Whole school");
     classes::insert(&mut c, std::slice::from_ref(&all)).await?;
-    let mut enrollments = vec![enrollment(&d.id, &all.id, &teacher.id, EnrollmentRole::Teacher)];
+    let mut enrollments = vec![enrollment(
+        &d.id,
+        &all.id,
+        &teacher.id,
+        EnrollmentRole::Teacher,
+    )];
     let mut links = Vec::new();
     let mut cps = Vec::new();
     let mut guardians = 0;
@@ -79,14 +93,20 @@ async fn school(db: &TestDb, students: usize) -> Result<(String, String, usize)>
         s.student_number = Some(format!("B{i}"));
         people::insert(&mut c, &s).await?;
         enrollments.push(enrollment(&d.id, &all.id, &s.id, EnrollmentRole::Student));
-        // Every third student is a younger sibling sharing the previous family's guardians.
-        if i % 3 != 2 || family.is_empty() {
+        // One student in ten is a younger sibling sharing the previous family's guardians;
+        // families have two guardians, one in nine has one: 1.7 guardians per student.
+        if i % 10 != 9 || family.is_empty() {
             family.clear();
-            let n = if i % 10 < 7 { 2 } else { 1 };
+            let n = if i % 10 < 8 { 2 } else { 1 };
             for g in 0..n {
                 let p = people::new_person(&d.id, &format!("Parent{i}x{g}"), "Bench");
                 people::insert(&mut c, &p).await?;
-                cps.push(email(&d.id, &p.id, &format!("parent{i}x{g}@bench.test"), true));
+                cps.push(email(
+                    &d.id,
+                    &p.id,
+                    &format!("parent{i}x{g}@bench.test"),
+                    true,
+                ));
                 family.push(p.id);
                 guardians += 1;
             }
@@ -133,7 +153,10 @@ async fn bench(backend: Backend, students: usize) -> Result<()> {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
         delivered = sink.mails().len();
-        anyhow::ensure!(started.elapsed() < Duration::from_secs(120), "delivery stalled at {delivered}");
+        anyhow::ensure!(
+            started.elapsed() < Duration::from_secs(120),
+            "delivery stalled at {delivered}"
+        );
     }
     let took = started.elapsed();
     let rate = delivered as f64 / took.as_secs_f64();

@@ -10,6 +10,7 @@ mod claiming;
 mod connector_aeries;
 mod connector_classlink;
 mod connector_clever;
+mod delivery_worker;
 mod families;
 mod graphql_authz;
 mod pagination;
