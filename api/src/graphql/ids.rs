@@ -27,6 +27,8 @@ pub enum NodeKind {
     Connector,
     /// A sync run.
     SyncRun,
+    /// A spreadsheet import job.
+    ImportJob,
 }
 
 impl NodeKind {
@@ -41,6 +43,7 @@ impl NodeKind {
             NodeKind::Term => "Term",
             NodeKind::Connector => "Connector",
             NodeKind::SyncRun => "SyncRun",
+            NodeKind::ImportJob => "ImportJob",
         }
     }
 
@@ -55,6 +58,7 @@ impl NodeKind {
             "Term" => NodeKind::Term,
             "Connector" => NodeKind::Connector,
             "SyncRun" => NodeKind::SyncRun,
+            "ImportJob" => NodeKind::ImportJob,
             _ => return None,
         })
     }

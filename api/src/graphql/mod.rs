@@ -2,7 +2,9 @@
 
 pub mod connection;
 pub mod context;
+pub mod family_links;
 pub mod ids;
+pub mod imports_api;
 pub mod loaders;
 pub mod mutation;
 pub mod query;
@@ -19,11 +21,20 @@ pub const MAX_COMPLEXITY: usize = 50_000;
 
 /// The query root.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct Query(query::RosterQuery, sync_api::SyncQuery);
+pub struct Query(
+    query::RosterQuery,
+    sync_api::SyncQuery,
+    imports_api::ImportQuery,
+);
 
 /// The mutation root.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct Mutation(mutation::ClassMutation, sync_api::SyncMutation);
+pub struct Mutation(
+    mutation::ClassMutation,
+    sync_api::SyncMutation,
+    family_links::FamilyLinkMutation,
+    imports_api::ImportMutation,
+);
 
 /// The Homeroom schema type.
 pub type HomeroomSchema = Schema<Query, Mutation, subscription::Subscription>;

@@ -3,6 +3,8 @@
 
 pub mod classes;
 pub mod connectors;
+pub mod imports;
+pub mod relationships;
 pub mod sync;
 pub mod tokens;
 

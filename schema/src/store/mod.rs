@@ -10,6 +10,7 @@ pub mod classes;
 pub mod connectors;
 pub mod contacts;
 pub mod districts;
+pub mod import_jobs;
 pub mod links;
 pub mod orgs;
 pub mod people;

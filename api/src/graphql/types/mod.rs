@@ -3,6 +3,7 @@
 pub mod class;
 pub mod contact;
 pub mod enums;
+pub mod import_job;
 pub mod node;
 pub mod org;
 pub mod person;
