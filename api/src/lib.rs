@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod graphql;
+pub mod import_cmd;
 pub mod metrics;
 pub mod secrets;
 pub mod server;

@@ -156,12 +156,18 @@ pub async fn serve(store: Store, sync: SyncService, listen: &str) -> anyhow::Res
         .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
     tracing::info!(address = %listener.local_addr()?, "homeroom listening");
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let scheduler = tokio::spawn(crate::sync::scheduler::run(sync.clone(), stopped));
+    let scheduler = tokio::spawn(crate::sync::scheduler::run(sync.clone(), stopped.clone()));
+    let importer = crate::service::imports::ImportRunner::new(
+        store.clone(),
+        crate::service::imports::default_hooks(),
+    );
+    let imports = tokio::spawn(importer.run(stopped));
     axum::serve(listener, router(store, sync))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     let _ = stop.send(true);
     let _ = scheduler.await;
+    let _ = imports.await;
     Ok(())
 }
 
