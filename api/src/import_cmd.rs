@@ -119,18 +119,17 @@ async fn run_with_progress(store: &Store, job: ImportJob) -> anyhow::Result<Impo
             let current = import_jobs::get(&mut conn, &job.district_id, &job.id)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("import job {} vanished", job.id))?;
-            if matches!(
-                current.state,
-                ImportState::Succeeded | ImportState::Failed
-            ) {
+            if matches!(current.state, ImportState::Succeeded | ImportState::Failed) {
                 return Ok(current);
             }
         }
     }
     .await;
     watcher.abort();
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
+    match (bar, &outcome) {
+        (Some(bar), _) => bar.finish_and_clear(),
+        (None, Ok(done)) => eprintln!("imported {}/{total} rows", done.processed),
+        (None, Err(_)) => {}
     }
     outcome
 }
@@ -186,7 +185,9 @@ fn print_summary(job: &ImportJob) {
         p.created, p.kind_changed, p.restored, p.unchanged
     );
     for e in errors.iter().take(50) {
-        let row = e.row.map_or_else(|| "file".to_owned(), |r| format!("row {r}"));
+        let row = e
+            .row
+            .map_or_else(|| "file".to_owned(), |r| format!("row {r}"));
         println!("  {row:<9} {:<26} {}", e.code, e.message);
     }
     if errors.len() > 50 {

@@ -2,8 +2,10 @@
 
 mod binary;
 mod claiming;
+mod family_links;
 mod graphql_authz;
 mod pagination;
+mod relationship_import;
 mod store_basics;
 mod sync_api;
 mod sync_csv;

@@ -6,8 +6,8 @@ use crate::graphql::context::req;
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::types::enums::RelationshipKind;
 use crate::graphql::types::relationship::Relationship;
-use crate::service::relationships::{self as links, NewLink};
 use crate::service::UserError;
+use crate::service::relationships::{self as links, NewLink};
 
 /// A new link between a guardian and a student.
 #[derive(InputObject)]

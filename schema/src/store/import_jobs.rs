@@ -73,9 +73,11 @@ pub async fn claim(
     lease_micros: i64,
 ) -> StoreResult<Option<ImportJob>> {
     let now = now_micros();
-    let claimable = import_jobs::state.eq(ImportState::Queued).or(import_jobs::state
-        .eq(ImportState::Running)
-        .and(import_jobs::lease_expires_at.lt(now)));
+    let claimable = import_jobs::state
+        .eq(ImportState::Queued)
+        .or(import_jobs::state
+            .eq(ImportState::Running)
+            .and(import_jobs::lease_expires_at.lt(now)));
     let candidates: Vec<String> = with_conn!(conn, |c| {
         let mut q = import_jobs::table.filter(claimable).into_boxed();
         if let Some(id) = only {

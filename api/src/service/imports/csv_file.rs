@@ -16,7 +16,10 @@ pub const RELATIONSHIP_TYPE: &str = "relationship_type";
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FileError {
     /// Nothing but a header, or nothing at all.
-    #[error("the file is empty: expected a header row ({}) and at least one data row", expected_headers())]
+    #[error(
+        "the file is empty: expected a header row ({}) and at least one data row",
+        expected_headers()
+    )]
     Empty,
     /// UTF-16 (Excel's "Unicode text").
     #[error("the file is UTF-16 encoded; save it as \"CSV UTF-8 (comma delimited)\"")]
@@ -275,7 +278,10 @@ mod tests {
         let err = parse(b"email,student,type\na,b,c\n").unwrap_err();
         assert_eq!(err.code(), "WRONG_HEADERS");
         let err = parse(b"parent_email,relationship_type\na,b\n").unwrap_err();
-        assert!(err.to_string().contains("student_email or student_id"), "{err}");
+        assert!(
+            err.to_string().contains("student_email or student_id"),
+            "{err}"
+        );
     }
 
     #[test]

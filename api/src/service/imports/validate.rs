@@ -137,7 +137,10 @@ fn check_row(raw: RawRow) -> Checked {
                     line,
                     Some(PARENT_EMAIL),
                     "PARENT_EMAIL_INVALID",
-                    format!("parent_email {:?} is not an email address: {e}", raw.parent_email),
+                    format!(
+                        "parent_email {:?} is not an email address: {e}",
+                        raw.parent_email
+                    ),
                 ));
                 None
             }
@@ -381,7 +384,11 @@ pub async fn validate(
     }
 
     // Classify the valid rows against the links that exist.
-    let mut student_ids: Vec<String> = resolved.iter().flatten().map(|(_, s, _)| s.clone()).collect();
+    let mut student_ids: Vec<String> = resolved
+        .iter()
+        .flatten()
+        .map(|(_, s, _)| s.clone())
+        .collect();
     student_ids.sort();
     student_ids.dedup();
     let existing: HashMap<(String, String), _> =

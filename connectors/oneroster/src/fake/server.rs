@@ -17,11 +17,11 @@ use tokio::task::JoinHandle;
 
 use super::auth::{FakeAuth, TokenStore, check_request, token_response};
 use super::dataset::FakeDataset;
-use homeroom_connector_core::fake::{Faults, Outcome};
 use super::filter::ModifiedFilter;
 use super::render::{FakeObject, Rendered};
 use crate::rest::imsx_body;
 use crate::version::OneRosterVersion;
+use homeroom_connector_core::fake::{Faults, Outcome};
 
 /// `limit` when the request gives none (the OneRoster default).
 const DEFAULT_LIMIT: usize = 100;
