@@ -282,17 +282,6 @@ pub async fn mark_students(conn: &mut Conn, ids: &[String]) -> StoreResult<()> {
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::like_pattern;
-
-    #[test]
-    fn search_patterns_escape_wildcards() {
-        assert_eq!(like_pattern(" Ann "), "%ann%");
-        assert_eq!(like_pattern("50%_x"), "%50\\%\\_x%");
-    }
-}
-
 /// Students of a district with any of the given SIS ids.
 pub async fn students_by_sis_id(
     conn: &mut Conn,
@@ -314,3 +303,15 @@ pub async fn students_by_sis_id(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::like_pattern;
+
+    #[test]
+    fn search_patterns_escape_wildcards() {
+        assert_eq!(like_pattern(" Ann "), "%ann%");
+        assert_eq!(like_pattern("50%_x"), "%50\\%\\_x%");
+    }
+}
+

@@ -212,13 +212,29 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, FileError> {
     let cols = columns(&headers)?;
     let mut parsed = Parsed::default();
     let mut record = csv::ByteRecord::new();
+    // Line numbers from byte offsets: the reader's own line count is off by one after `\r\n`.
+    let (mut counted_to, mut newlines) = (0usize, 0u64);
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => return Err(FileError::Malformed(e.to_string())),
         }
-        let line = record.position().map_or(0, csv::Position::line);
+        let mut start = record
+            .position()
+            .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0))
+            .min(body.len());
+        while start < body.len() && matches!(body[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start > counted_to {
+            newlines += body[counted_to..start]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count() as u64;
+            counted_to = start;
+        }
+        let line = newlines + 1;
         if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue;
         }
