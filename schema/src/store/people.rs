@@ -314,4 +314,3 @@ mod tests {
         assert_eq!(like_pattern("50%_x"), "%50\\%\\_x%");
     }
 }
-

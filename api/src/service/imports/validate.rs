@@ -251,26 +251,32 @@ async fn students_by_ref(
         })
         .collect();
     let mut found: HashMap<StudentRef, Vec<String>> = HashMap::new();
-    let mut push = |r: StudentRef, id: String| {
+    fn push(found: &mut HashMap<StudentRef, Vec<String>>, r: StudentRef, id: String) {
         let v = found.entry(r).or_default();
         if !v.contains(&id) {
             v.push(id);
         }
-    };
+    }
     for chunk in ids.chunks(5_000) {
         for p in people::students_by_number(conn, district_id, chunk).await? {
             if p.status == Status::Active
                 && let Some(n) = p.student_number
             {
-                push(StudentRef::Id(n), p.id);
+                push(&mut found, StudentRef::Id(n), p.id);
             }
         }
     }
-    for p in people::students_by_sis_id(conn, district_id, &ids).await? {
+    // SIS ids only for values that are no student number (most files use numbers).
+    let by_sis: Vec<String> = ids
+        .iter()
+        .filter(|v| !found.contains_key(&StudentRef::Id((*v).clone())))
+        .cloned()
+        .collect();
+    for p in people::students_by_sis_id(conn, district_id, &by_sis).await? {
         if p.status == Status::Active
             && let Some(n) = p.sis_id
         {
-            push(StudentRef::Id(n), p.id);
+            push(&mut found, StudentRef::Id(n), p.id);
         }
     }
     let mut by_email: Vec<(String, String)> = Vec::new();
@@ -285,7 +291,7 @@ async fn students_by_ref(
             .get(&id)
             .is_some_and(|p| p.is_student && p.status == Status::Active)
         {
-            push(StudentRef::Email(email), id);
+            push(&mut found, StudentRef::Email(email), id);
         }
     }
     Ok(found)
