@@ -58,6 +58,12 @@ pub enum Command {
         #[command(subcommand)]
         action: SyncCommand,
     },
+    /// Import spreadsheets.
+    Import {
+        /// What to import.
+        #[command(subcommand)]
+        action: ImportCommand,
+    },
     /// Write a synthetic district as OneRoster 1.1 CSV: DIR/day1, and DIR/day2 with --churn.
     GenerateDistrict(GenerateArgs),
 }
@@ -77,6 +83,37 @@ pub struct GenerateArgs {
     /// Percent of students that change on day 2 (adds, updates, removals).
     #[arg(long, value_name = "PCT")]
     pub churn: Option<f64>,
+}
+
+/// `homeroom import …`.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import guardian–student links from a CSV file (columns parent_email, student_email or
+    /// student_id, relationship_type). Exit 0 when imported (or, with --dry-run, when every row
+    /// is valid), 1 when rows are invalid and nothing was imported or the job failed.
+    Relationships(ImportRelationshipsArgs),
+}
+
+/// `homeroom import relationships` options.
+#[derive(Debug, Args)]
+pub struct ImportRelationshipsArgs {
+    /// The CSV file.
+    pub file: PathBuf,
+    /// Validate and preview only; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Invite the imported families once the import commits.
+    #[arg(long)]
+    pub invite: bool,
+    /// Import the valid rows even when some rows are invalid.
+    #[arg(long)]
+    pub only_valid_rows: bool,
+    /// Print the final job as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// District (default: the database's default district).
+    #[arg(long, value_name = "ID")]
+    pub district: Option<String>,
 }
 
 /// `homeroom connector …`.
@@ -314,6 +351,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         } => {
             let store = Store::open_and_migrate(&settings.database_url).await?;
             crate::commands::connector_add(&store, &settings, args).await
+        }
+        Command::Import {
+            action: ImportCommand::Relationships(args),
+        } => {
+            let store = Store::open_and_migrate(&settings.database_url).await?;
+            crate::import_cmd::import_relationships(&store, &settings.public_url, args).await
         }
         Command::Sync {
             action: SyncCommand::Run(args),

@@ -9,6 +9,7 @@ pub mod delivery;
 pub mod demo;
 pub mod error;
 pub mod graphql;
+pub mod import_cmd;
 pub mod metrics;
 pub mod secrets;
 pub mod server;

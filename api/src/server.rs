@@ -179,6 +179,11 @@ pub async fn serve(store: Store, sync: SyncService, settings: &Settings) -> anyh
     tracing::info!(address = %listener.local_addr()?, "homeroom listening");
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let scheduler = tokio::spawn(crate::sync::scheduler::run(sync.clone(), stopped.clone()));
+    let importer = crate::service::imports::ImportRunner::new(
+        store.clone(),
+        crate::service::imports::default_hooks(families.clone()),
+    );
+    let imports = tokio::spawn(importer.run(stopped.clone()));
     let worker = tokio::spawn(crate::delivery::worker::run(
         store.clone(),
         families.clone(),
@@ -199,6 +204,7 @@ pub async fn serve(store: Store, sync: SyncService, settings: &Settings) -> anyh
     let _ = stop.send(true);
     let _ = scheduler.await;
     let _ = worker.await;
+    let _ = imports.await;
     Ok(())
 }
 

@@ -169,6 +169,24 @@ text_enum!(
     ActorKind { Person = "person", Partner = "partner", System = "system" }
 );
 
+text_enum!(
+    /// Kind of spreadsheet import.
+    ImportKind { Relationships = "relationships" }
+);
+
+text_enum!(
+    /// State of an import job: `validated` (a dry run, nothing imported), `rejected` (the file
+    /// or some rows were invalid, nothing imported), or queued → running → succeeded/failed.
+    ImportState {
+        Validated = "validated",
+        Rejected = "rejected",
+        Queued = "queued",
+        Running = "running",
+        Succeeded = "succeeded",
+        Failed = "failed",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

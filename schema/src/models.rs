@@ -466,3 +466,38 @@ impl ApiToken {
         serde_json::from_str(&self.scopes).unwrap_or_default()
     }
 }
+
+row!(
+    /// A spreadsheet import: what validation found and planned, and how far the job got.
+    import_jobs => ImportJob {
+        id: String,
+        district_id: String,
+        kind: ImportKind,
+        state: ImportState,
+        dry_run: bool,
+        only_valid_rows: bool,
+        invite: bool,
+        file_name: Option<String>,
+        /// Who started it (person id, token id, or `cli`).
+        created_by: Option<String>,
+        /// JSON: the changes to apply, in file order.
+        plan: String,
+        total_rows: i64,
+        valid_rows: i64,
+        invalid_rows: i64,
+        /// Plan entries applied so far.
+        processed: i64,
+        /// JSON: counts of the outcome.
+        counts: String,
+        /// JSON: the invalid rows with reasons.
+        errors: String,
+        message: Option<String>,
+        attempts: i64,
+        lease_owner: Option<String>,
+        lease_expires_at: Option<i64>,
+        created_at: i64,
+        updated_at: i64,
+        started_at: Option<i64>,
+        finished_at: Option<i64>,
+    }
+);

@@ -331,6 +331,35 @@ diesel::table! {
 }
 
 diesel::joinable!(orgs -> districts (district_id));
+diesel::table! {
+    import_jobs (id) {
+        id -> Text,
+        district_id -> Text,
+        kind -> Text,
+        state -> Text,
+        dry_run -> Bool,
+        only_valid_rows -> Bool,
+        invite -> Bool,
+        file_name -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        plan -> Text,
+        total_rows -> BigInt,
+        valid_rows -> BigInt,
+        invalid_rows -> BigInt,
+        processed -> BigInt,
+        counts -> Text,
+        errors -> Text,
+        message -> Nullable<Text>,
+        attempts -> BigInt,
+        lease_owner -> Nullable<Text>,
+        lease_expires_at -> Nullable<BigInt>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+        started_at -> Nullable<BigInt>,
+        finished_at -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(people -> districts (district_id));
 diesel::joinable!(person_roles -> people (person_id));
 diesel::joinable!(contact_points -> people (person_id));
@@ -360,4 +389,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox_messages,
     audit_events,
     api_tokens,
+    import_jobs,
 );

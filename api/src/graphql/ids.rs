@@ -31,6 +31,8 @@ pub enum NodeKind {
     Invitation,
     /// An audit event.
     AuditEvent,
+    /// A spreadsheet import job.
+    ImportJob,
 }
 
 impl NodeKind {
@@ -47,6 +49,7 @@ impl NodeKind {
             NodeKind::SyncRun => "SyncRun",
             NodeKind::Invitation => "Invitation",
             NodeKind::AuditEvent => "AuditEvent",
+            NodeKind::ImportJob => "ImportJob",
         }
     }
 
@@ -63,6 +66,7 @@ impl NodeKind {
             "SyncRun" => NodeKind::SyncRun,
             "Invitation" => NodeKind::Invitation,
             "AuditEvent" => NodeKind::AuditEvent,
+            "ImportJob" => NodeKind::ImportJob,
             _ => return None,
         })
     }

@@ -5,7 +5,9 @@ pub mod class_admin;
 pub mod connection;
 pub mod context;
 pub mod families;
+pub mod family_links;
 pub mod ids;
+pub mod imports_api;
 pub mod loaders;
 pub mod mutation;
 pub mod people_admin;
@@ -29,6 +31,7 @@ pub struct Query(
     families::FamilyQuery,
     people_admin::PeopleAdminQuery,
     audit_api::AuditQuery,
+    imports_api::ImportQuery,
 );
 
 /// The mutation root.
@@ -40,6 +43,8 @@ pub struct Mutation(
     class_admin::ClassAdminMutation,
     people_admin::PeopleAdminMutation,
     audit_api::SettingsMutation,
+    family_links::FamilyLinkMutation,
+    imports_api::ImportMutation,
 );
 
 /// The Homeroom schema type.

@@ -204,6 +204,8 @@ impl RosterQuery {
                 .await?
                 .filter(|t| t.district_id == district_id)
                 .map(|t| Node::Term(Term(t))),
+            // Import jobs are read through `importJob(id)`, not `node`.
+            NodeKind::ImportJob => None,
             NodeKind::Connector | NodeKind::SyncRun => {
                 let Ok(p) = crate::graphql::sync_api::connector_admin(r) else {
                     return Ok(None);

@@ -282,6 +282,28 @@ pub async fn mark_students(conn: &mut Conn, ids: &[String]) -> StoreResult<()> {
     Ok(())
 }
 
+/// Students of a district with any of the given SIS ids.
+pub async fn students_by_sis_id(
+    conn: &mut Conn,
+    district_id: &str,
+    sis_ids: &[String],
+) -> StoreResult<Vec<Person>> {
+    let mut out = Vec::new();
+    for chunk in sis_ids.chunks(5_000) {
+        let rows: Vec<Person> = with_conn!(conn, |c| {
+            people::table
+                .filter(people::district_id.eq(district_id))
+                .filter(people::is_student.eq(true))
+                .filter(people::sis_id.eq_any(chunk))
+                .select(Person::as_select())
+                .load(c)
+                .await?
+        });
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::like_pattern;

@@ -327,3 +327,64 @@ pub async fn remove_all_of_students(
     }
     Ok(before)
 }
+
+/// Makes a removed link active again (by hand or by an import), clearing the tombstone.
+pub async fn restore(conn: &mut Conn, id: &str) -> StoreResult<bool> {
+    let now = crate::ids::now_micros();
+    let n = with_conn!(conn, |c| {
+        diesel::update(relationships::table.find(id))
+            .filter(relationships::status.eq(RelationshipStatus::Removed))
+            .set((
+                relationships::status.eq(RelationshipStatus::Active),
+                relationships::removed_by.eq(None::<String>),
+                relationships::removed_at.eq(None::<i64>),
+                relationships::updated_at.eq(now),
+            ))
+            .execute(c)
+            .await?
+    });
+    Ok(n > 0)
+}
+
+/// Sets a link's kind and makes it active (an import restating or correcting it).
+pub async fn set_kind_active(
+    conn: &mut Conn,
+    id: &str,
+    kind: crate::enums::RelationshipKind,
+) -> StoreResult<bool> {
+    let now = crate::ids::now_micros();
+    let n = with_conn!(conn, |c| {
+        diesel::update(relationships::table.find(id))
+            .set((
+                relationships::kind.eq(kind),
+                relationships::status.eq(RelationshipStatus::Active),
+                relationships::removed_by.eq(None::<String>),
+                relationships::removed_at.eq(None::<i64>),
+                relationships::updated_at.eq(now),
+            ))
+            .execute(c)
+            .await?
+    });
+    Ok(n > 0)
+}
+
+/// Every link (any status) of the given students in a district.
+pub async fn of_students(
+    conn: &mut Conn,
+    district_id: &str,
+    student_ids: &[String],
+) -> StoreResult<Vec<Relationship>> {
+    let mut out = Vec::new();
+    for chunk in student_ids.chunks(5_000) {
+        let rows: Vec<Relationship> = with_conn!(conn, |c| {
+            relationships::table
+                .filter(relationships::district_id.eq(district_id))
+                .filter(relationships::student_id.eq_any(chunk))
+                .select(Relationship::as_select())
+                .load(c)
+                .await?
+        });
+        out.extend(rows);
+    }
+    Ok(out)
+}

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod class;
 pub mod contact;
 pub mod enums;
+pub mod import_job;
 pub mod invitation;
 pub mod merge;
 pub mod node;

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use homeroom_schema::enums::{
-    AccountState, Channel, ContactKind, ContactSource, InvitationStatus, RecordSource,
+    AccountState, ActorKind, Channel, ContactKind, ContactSource, InvitationStatus, RecordSource,
     RelationshipKind, RelationshipSource, RelationshipStatus, Role, Status, TokenRole,
 };
 use homeroom_schema::ids::{new_id, now_micros};
@@ -73,7 +73,7 @@ async fn district_of(conn: &mut Conn, principal: &Principal) -> ApiResult<Distri
 fn build(
     ctx: &Context,
     district: &District,
-    principal: &Principal,
+    invited_by: Option<&str>,
     guardian: &Person,
     relationship_id: &str,
     class_id: Option<&str>,
@@ -90,7 +90,7 @@ fn build(
         person_id: guardian.id.clone(),
         relationship_id: Some(relationship_id.to_owned()),
         class_id: class_id.map(str::to_owned),
-        invited_by: principal.person_id.clone(),
+        invited_by: invited_by.map(str::to_owned),
         channel,
         contact_point_id: Some(contact.id.clone()),
         token_hash,
@@ -122,7 +122,8 @@ fn build(
 /// Writes invitations, their links and messages, marks the guardians invited, and audits each.
 async fn persist(
     conn: &mut Conn,
-    principal: &Principal,
+    district_id: &str,
+    (actor_kind, actor): (ActorKind, String),
     created: &[(Invitation, OutboxMessage)],
 ) -> ApiResult<()> {
     let (rows, messages): (Vec<Invitation>, Vec<OutboxMessage>) = created.iter().cloned().unzip();
@@ -130,12 +131,11 @@ async fn persist(
     outbox::enqueue(conn, &messages).await?;
     let guardians: Vec<String> = rows.iter().map(|i| i.person_id.clone()).collect();
     families::mark_invited(conn, &guardians).await?;
-    let (actor_kind, actor) = principal.actor();
     for inv in &rows {
         audit::record(
             conn,
             NewEvent {
-                district_id: &principal.district_id,
+                district_id,
                 actor_kind,
                 actor_id: Some(&actor),
                 action: "invitation.create",
@@ -239,7 +239,7 @@ pub async fn invite_families(
                 match build(
                     &ctx,
                     &district,
-                    principal,
+                    principal.person_id.as_deref(),
                     guardian,
                     &row.family.relationship.id,
                     Some(&class.id),
@@ -258,7 +258,7 @@ pub async fn invite_families(
                     )),
                 }
             }
-            persist(conn, principal, &created).await?;
+            persist(conn, &principal.district_id, principal.actor(), &created).await?;
             Ok::<_, ApiError>(InviteOutcome {
                 invitations: created.into_iter().map(|(i, _)| i).collect(),
                 user_errors,
@@ -550,7 +550,7 @@ async fn invite_new_guardian(
             let Some(pair) = build(
                 &ctx,
                 &district,
-                principal,
+                principal.person_id.as_deref(),
                 &guardian,
                 &link.id,
                 None,
@@ -582,7 +582,7 @@ async fn invite_new_guardian(
                 },
             )
             .await?;
-            persist(conn, principal, std::slice::from_ref(&pair)).await?;
+            persist(conn, &principal.district_id, principal.actor(), std::slice::from_ref(&pair)).await?;
             Ok(InviteOutcome {
                 invitations: vec![pair.0],
                 user_errors: Vec::new(),
@@ -623,4 +623,122 @@ pub fn channel_name(channel: Channel) -> &'static str {
         Channel::Email => "EMAIL",
         Channel::Sms => "SMS",
     }
+}
+
+/// Invites the guardians of imported links (a spreadsheet import with `invite: true`): one
+/// invitation per guardian not yet invited, on the district's preferred reachable channel.
+/// `invited_by` is recorded when it names a person of the district.
+pub async fn invite_relationships(
+    store: &Store,
+    families_svc: &Families,
+    district_id: &str,
+    invited_by: Option<&str>,
+    relationship_ids: &[String],
+) -> ApiResult<InviteOutcome> {
+    let outcome = store
+        .transaction(async |conn| {
+            let district = districts::get(conn, district_id)
+                .await?
+                .ok_or_else(|| ApiError::NotFound("district".into()))?;
+            let inviter = match invited_by {
+                Some(id) => people::get(conn, district_id, id).await?,
+                None => None,
+            };
+            let ctx = Context {
+                public_url: families_svc.public_url.clone(),
+                district: district.name.clone(),
+                inviter: inviter.as_ref().map(Person::display_name),
+                class_title: None,
+            };
+            let mut links = Vec::new();
+            for id in relationship_ids {
+                if let Some(l) = relationships::get(conn, district_id, id).await?
+                    && l.status == RelationshipStatus::Active
+                {
+                    links.push(l);
+                }
+            }
+            let ids: Vec<String> = links
+                .iter()
+                .flat_map(|l| [l.guardian_id.clone(), l.student_id.clone()])
+                .collect();
+            let everyone: BTreeMap<String, Person> = people::get_many(conn, &ids)
+                .await?
+                .into_iter()
+                .map(|p| (p.id.clone(), p))
+                .collect();
+            let guardian_ids: Vec<String> = links.iter().map(|l| l.guardian_id.clone()).collect();
+            let mut contacts_of: BTreeMap<String, Vec<ContactPoint>> = BTreeMap::new();
+            for cp in contacts::of_people(conn, &guardian_ids).await? {
+                contacts_of
+                    .entry(cp.person_id.clone())
+                    .or_default()
+                    .push(cp);
+            }
+            let all_invitations = invitations::of_people(conn, &guardian_ids).await?;
+            let now = now_micros();
+            let mut seen = HashSet::new();
+            let mut created = Vec::new();
+            let mut user_errors = Vec::new();
+            for link in &links {
+                let (Some(guardian), Some(student)) = (
+                    everyone.get(&link.guardian_id),
+                    everyone.get(&link.student_id),
+                ) else {
+                    continue;
+                };
+                if guardian.status != Status::Active || !seen.insert(guardian.id.clone()) {
+                    continue;
+                }
+                let theirs: Vec<&Invitation> = all_invitations
+                    .iter()
+                    .filter(|i| i.person_id == guardian.id)
+                    .collect();
+                if super::state::of_guardian(guardian, &theirs, now) != InviteState::NotInvited {
+                    continue;
+                }
+                let students: Vec<String> = links
+                    .iter()
+                    .filter(|l| l.guardian_id == guardian.id)
+                    .filter_map(|l| everyone.get(&l.student_id).map(|s| s.given_name.clone()))
+                    .collect();
+                let contacts = contacts_of.get(&guardian.id).cloned().unwrap_or_default();
+                match build(
+                    &ctx,
+                    &district,
+                    inviter.as_ref().map(|p| p.id.as_str()),
+                    guardian,
+                    &link.id,
+                    None,
+                    &students,
+                    &contacts,
+                    now,
+                ) {
+                    Some(pair) => created.push(pair),
+                    None => user_errors.push(UserError::new(
+                        None,
+                        "NO_REACHABLE_CONTACT_POINT",
+                        format!(
+                            "{} (guardian of {}) has no reachable email or phone",
+                            guardian.display_name(),
+                            student.display_name()
+                        ),
+                    )),
+                }
+            }
+            let actor = match &inviter {
+                Some(p) => (ActorKind::Person, p.id.clone()),
+                None => (ActorKind::System, "import".to_owned()),
+            };
+            persist(conn, district_id, actor, &created).await?;
+            Ok::<_, ApiError>(InviteOutcome {
+                invitations: created.into_iter().map(|(i, _)| i).collect(),
+                user_errors,
+            })
+        })
+        .await?;
+    if !outcome.invitations.is_empty() {
+        families_svc.queued();
+    }
+    Ok(outcome)
 }
