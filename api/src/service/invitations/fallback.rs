@@ -115,12 +115,12 @@ pub async fn sent(conn: &mut Conn, message: &OutboxMessage) -> ApiResult<()> {
 /// The provider confirmed delivery: the invitation is delivered and the contact point
 /// reachable again.
 pub async fn delivered(conn: &mut Conn, message: &OutboxMessage) -> ApiResult<()> {
-    if let Some(cp) = contact_of(conn, message).await? {
-        families::set_reachability(conn, &cp, Reachability::Ok, None).await?;
-    }
     let Some(mut inv) = invitation_of(conn, message).await? else {
         return Ok(());
     };
+    if let Some(cp) = contact_of(conn, &inv, message).await? {
+        families::set_reachability(conn, &cp, Reachability::Ok, None).await?;
+    }
     if matches!(
         inv.status,
         InvitationStatus::Pending | InvitationStatus::Sent | InvitationStatus::Failed
@@ -134,10 +134,11 @@ pub async fn delivered(conn: &mut Conn, message: &OutboxMessage) -> ApiResult<()
 }
 
 /// The contact point a message went to.
-async fn contact_of(conn: &mut Conn, message: &OutboxMessage) -> ApiResult<Option<String>> {
-    let Some(inv) = invitation_of(conn, message).await? else {
-        return Ok(None);
-    };
+async fn contact_of(
+    conn: &mut Conn,
+    inv: &Invitation,
+    message: &OutboxMessage,
+) -> ApiResult<Option<String>> {
     let kind = match message.channel.as_str() {
         "sms" => channels::kind_of(Channel::Sms),
         _ => channels::kind_of(Channel::Email),
@@ -159,12 +160,12 @@ pub async fn failed(
     reason: &str,
     unreachable: bool,
 ) -> ApiResult<Option<OutboxMessage>> {
-    if unreachable && let Some(cp) = contact_of(conn, message).await? {
-        families::set_reachability(conn, &cp, Reachability::Unreachable, Some(reason)).await?;
-    }
     let Some(mut inv) = invitation_of(conn, message).await? else {
         return Ok(None);
     };
+    if unreachable && let Some(cp) = contact_of(conn, &inv, message).await? {
+        families::set_reachability(conn, &cp, Reachability::Unreachable, Some(reason)).await?;
+    }
     if !state::is_open(&inv, now_micros())
         || inv.status == InvitationStatus::Delivered && !unreachable
     {

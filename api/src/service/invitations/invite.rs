@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use homeroom_schema::enums::{
-    AccountState, ActorKind, Channel, ContactKind, ContactSource, InvitationStatus, RecordSource,
+    AccountState, ActorKind, ContactKind, ContactSource, InvitationStatus, RecordSource,
     RelationshipKind, RelationshipSource, RelationshipStatus, Role, Status, TokenRole,
 };
 use homeroom_schema::ids::{new_id, now_micros};
@@ -22,12 +22,13 @@ use serde_json::json;
 use super::Families;
 use super::compose::{self, Context};
 use super::manager::{self, ManagerRow};
-use super::permissions::{administers, managed_class};
+use super::permissions::managed_class;
 use super::state::InviteState;
 use crate::auth::Principal;
 use crate::delivery::channels;
 use crate::error::{ApiError, ApiResult};
 use crate::service::UserError;
+use crate::service::classes::administers;
 
 /// Which rows of the manager to invite.
 #[derive(Debug, Clone)]
@@ -615,14 +616,6 @@ pub async fn invite_co_guardian(
     input: GuardianInput,
 ) -> ApiResult<InviteOutcome> {
     invite_new_guardian(store, families_svc, principal, student_id, input, true).await
-}
-
-/// The channel name shown to clients.
-pub fn channel_name(channel: Channel) -> &'static str {
-    match channel {
-        Channel::Email => "EMAIL",
-        Channel::Sms => "SMS",
-    }
 }
 
 /// Invites the guardians of imported links (a spreadsheet import with `invite: true`): one

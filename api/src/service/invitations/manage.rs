@@ -12,10 +12,10 @@ use serde_json::json;
 
 use super::Families;
 use super::fallback;
-use super::permissions::administers;
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::service::UserError;
+use crate::service::classes::administers;
 
 /// Most resends of one invitation.
 pub const MAX_RESENDS: i32 = 5;

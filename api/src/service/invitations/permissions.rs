@@ -3,23 +3,11 @@
 use homeroom_schema::Conn;
 use homeroom_schema::enums::TokenRole;
 use homeroom_schema::models::Class;
-use homeroom_schema::scope;
 use homeroom_schema::store::classes as store_classes;
 
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
-
-/// Whether the caller administers `class` (district admin, or school admin of its school).
-pub async fn administers(conn: &mut Conn, principal: &Principal, class: &Class) -> ApiResult<bool> {
-    Ok(match principal.role {
-        TokenRole::DistrictAdmin => true,
-        TokenRole::SchoolAdmin => match (&principal.person_id, &class.school_id) {
-            (Some(me), Some(school)) => scope::admin_schools(conn, me).await?.contains(school),
-            _ => false,
-        },
-        _ => false,
-    })
-}
+use crate::service::classes::administers;
 
 /// Loads a class the caller may manage families of: a teacher or aide of the class, or an
 /// admin of it. Others get `NOT_FOUND` when they cannot see it, `FORBIDDEN` when they can.
