@@ -5,7 +5,7 @@ use futures::StreamExt;
 use homeroom_connector_core::{Connector, ConnectorError};
 use homeroom_schema::enums::{SyncMode, SyncStatus};
 use homeroom_schema::models::SyncRun;
-use homeroom_schema::store::{connectors, districts, sync_runs};
+use homeroom_schema::store::{connectors, districts, sync_runs, transaction_on};
 use homeroom_schema::{Conn, Store, StoreError};
 use tracing::Instrument;
 
@@ -97,26 +97,17 @@ pub async fn execute_run(
                 );
             }
         }
-        let mut dry_conn = None;
+        // One connection, in bulk mode, carries the whole run.
+        let mut conn = store.bulk_conn().await?;
         if run.dry_run {
-            let mut conn = store.conn().await?;
             conn.begin().await?;
-            dry_conn = Some(conn);
         }
-        let result = drive(
-            store,
-            run,
-            owner,
-            connector,
-            cursor,
-            &mut ctx,
-            dry_conn.as_mut(),
-        )
-        .await;
-        if let Some(mut conn) = dry_conn {
+        let result = drive(store, run, owner, connector, cursor, &mut ctx, &mut conn).await;
+        if run.dry_run {
             // A dry run changes nothing: everything it applied is rolled back.
             conn.rollback().await?;
         }
+        drop(conn);
         let (outcome, next_cursor) = match result {
             Ok(done) => done,
             Err(e) => {
@@ -162,8 +153,9 @@ async fn drive(
     connector: &dyn Connector,
     cursor: Option<String>,
     ctx: &mut RunCtx,
-    mut dry: Option<&mut Conn>,
+    conn: &mut Conn,
 ) -> Result<(RunOutcome, Option<String>), StoreError> {
+    let dry = run.dry_run;
     let mut mode = run.mode;
     let mut stream = match mode {
         SyncMode::Full => connector.full_snapshot(),
@@ -209,24 +201,22 @@ async fn drive(
         };
         records += page.records.len() as u64;
         crate::metrics::records_processed(page.records.len() as u64);
-        match dry.as_deref_mut() {
-            Some(conn) => apply_page(conn, ctx, page).await?,
-            None => {
-                store
-                    .transaction(async |conn| {
-                        apply_page(conn, ctx, page).await?;
-                        sync_runs::add_issues(conn, &ctx.report.take_pending()).await?;
-                        sync_runs::set_counts(conn, &run.id, &ctx.report.counts_json()).await?;
-                        Ok::<_, StoreError>(())
-                    })
-                    .await?;
-                let mut conn = store.conn().await?;
-                if !sync_runs::renew(&mut conn, &run.id, owner, LEASE_MICROS).await? {
-                    return Ok((
-                        RunOutcome::Failed("the run lost its lease to another replica".into()),
-                        None,
-                    ));
-                }
+        if dry {
+            apply_page(conn, ctx, page).await?;
+        } else {
+            transaction_on(conn, async |conn| {
+                apply_page(conn, ctx, page).await?;
+                sync_runs::add_issues(conn, &ctx.report.take_pending()).await?;
+                sync_runs::set_counts(conn, &run.id, &ctx.report.counts_json()).await?;
+                Ok::<_, StoreError>(())
+            })
+            .await?;
+            let mut conn = store.conn().await?;
+            if !sync_runs::renew(&mut conn, &run.id, owner, LEASE_MICROS).await? {
+                return Ok((
+                    RunOutcome::Failed("the run lost its lease to another replica".into()),
+                    None,
+                ));
             }
         }
     }
@@ -236,13 +226,10 @@ async fn drive(
     }
     // A complete full snapshot: remove what it no longer holds, unless that is too much.
     let threshold = ctx.settings.removal_threshold_pct;
-    let outcome = match dry {
-        Some(conn) => finish_full(conn, ctx, threshold).await?,
-        None => {
-            store
-                .transaction(async |conn| finish_full(conn, ctx, threshold).await)
-                .await?
-        }
+    let outcome = if dry {
+        finish_full(conn, ctx, threshold).await?
+    } else {
+        transaction_on(conn, async |conn| finish_full(conn, ctx, threshold).await).await?
     };
     Ok((outcome, next_cursor))
 }

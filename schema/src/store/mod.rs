@@ -40,6 +40,29 @@ where
     type Fut = Fut;
 }
 
+/// Runs `f` in one transaction on a connection the caller holds (e.g. a sync run's connection in
+/// bulk mode): committed when it returns `Ok`, rolled back otherwise.
+pub async fn transaction_on<R, E, F>(conn: &mut Conn, f: F) -> Result<R, E>
+where
+    F: for<'r> TxFn<'r, R, E> + Send,
+    E: From<StoreError> + Send,
+    R: Send,
+{
+    conn.begin().await.map_err(StoreError::from)?;
+    match f(conn).await {
+        Ok(value) => {
+            conn.commit().await.map_err(StoreError::from)?;
+            Ok(value)
+        }
+        Err(err) => {
+            if let Err(rollback) = conn.rollback().await {
+                tracing::warn!(error = %rollback, "rollback failed");
+            }
+            Err(err)
+        }
+    }
+}
+
 /// Handle to the database: cheap to clone, shared by every request and worker.
 #[derive(Clone)]
 pub struct Store {
@@ -76,6 +99,11 @@ impl Store {
         self.pool.get().await
     }
 
+    /// Takes a connection for long batch work (a sync run), in bulk mode while held.
+    pub async fn bulk_conn(&self) -> StoreResult<crate::db::BulkConn> {
+        Ok(crate::db::BulkConn::new(self.pool.get().await?))
+    }
+
     /// Runs pending migrations; returns the names applied.
     pub async fn migrate(&self) -> StoreResult<Vec<String>> {
         crate::migrate::run_pending(self.conn().await?).await
@@ -95,19 +123,7 @@ impl Store {
         R: Send,
     {
         let mut conn = self.conn().await?;
-        conn.begin().await.map_err(StoreError::from)?;
-        match f(&mut conn).await {
-            Ok(value) => {
-                conn.commit().await.map_err(StoreError::from)?;
-                Ok(value)
-            }
-            Err(err) => {
-                if let Err(rollback) = conn.rollback().await {
-                    tracing::warn!(error = %rollback, "rollback failed");
-                }
-                Err(err)
-            }
-        }
+        transaction_on(&mut conn, f).await
     }
 
     /// Closes the pool.
