@@ -130,7 +130,8 @@ impl<C> RunQueryDsl<C> for SqlitePersonUpsert<'_> {}
 /// `ON CONFLICT` condition would refuse, and that condition still decides (a row may change in
 /// between), so the result is the same as without the filter. It is a correlated subquery rather
 /// than `NOT EXISTS` on purpose: the planner turns `NOT EXISTS` into an anti-join, and with
-/// custom plans (`plan_cache_mode = force_custom_plan`, which sees that a chunk has 2,000 rows) it
+/// custom plans (a sync's connection is in bulk mode, [`crate::db::Conn::set_bulk_mode`], so
+/// the planner sees that a chunk has 2,000 rows) it
 /// picks a hash anti-join over a sequential scan of the whole table until the table holds between
 /// 100,000 and 200,000 rows (27 ms instead of 2 ms a chunk at 100,000); the subquery is always one
 /// primary-key probe per row.
