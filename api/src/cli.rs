@@ -244,7 +244,7 @@ pub struct TokenCreateArgs {
     /// District (default: the database's default district).
     #[arg(long, value_name = "ID")]
     pub district: Option<String>,
-    /// Partner scope, repeatable (e.g. roster:read, connectors:write).
+    /// Partner scope, repeatable (e.g. roster:read, connectors:write, webhooks:write).
     #[arg(long = "scope", value_name = "SCOPE")]
     pub scopes: Vec<String>,
     /// Partner name.

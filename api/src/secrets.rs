@@ -22,13 +22,13 @@ pub const SECRET_FIELDS: &[&str] = &[
 #[derive(Debug, thiserror::Error)]
 pub enum SecretError {
     /// No key is configured but a secret must be stored or read.
-    #[error("HOMEROOM_SECRET_KEY is not set: it is needed to store connector secrets")]
+    #[error("HOMEROOM_SECRET_KEY is not set: it is needed to store connector and webhook secrets")]
     NoKey,
     /// The key is not base64 of 32 bytes.
     #[error("HOMEROOM_SECRET_KEY must be base64 of exactly 32 bytes")]
     BadKey,
     /// A stored secret cannot be decrypted (wrong key or corrupted).
-    #[error("a stored connector secret cannot be decrypted (was HOMEROOM_SECRET_KEY changed?)")]
+    #[error("a stored secret cannot be decrypted (was HOMEROOM_SECRET_KEY changed?)")]
     Undecryptable,
 }
 

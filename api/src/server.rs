@@ -171,7 +171,10 @@ async fn readyz(State(app): State<AppState>) -> impl IntoResponse {
 /// Serves (and runs the sync scheduler and the delivery worker) until ctrl-c or SIGTERM.
 pub async fn serve(store: Store, sync: SyncService, settings: &Settings) -> anyhow::Result<()> {
     let listen = settings.listen.as_str();
-    let delivery = Arc::new(Delivery::from_settings(settings)?);
+    let delivery = Arc::new(Delivery {
+        webhooks: crate::delivery::outgoing::WebhookSender::new(sync.key.clone()),
+        ..Delivery::from_settings(settings)?
+    });
     let families = Families::new(settings.public_url.clone());
     let listener = tokio::net::TcpListener::bind(listen)
         .await

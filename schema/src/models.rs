@@ -56,6 +56,30 @@ pub struct DistrictSettings {
     /// Rostering enforcement: SIS-linked people cannot leave classes or the district themselves;
     /// only sync or an admin removes them.
     pub rostering_enforced: bool,
+    /// Which notifications the district sends.
+    pub notifications: NotificationSettings,
+}
+
+/// Per-district switches for the notifications Homeroom sends on its own (all on by default).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NotificationSettings {
+    /// After a maintenance sync, teachers are told of classes new to them.
+    pub teacher_new_classes: bool,
+    /// When a teacher claims a class, its invited or claimed families are told.
+    pub families_class_claimed: bool,
+    /// District admins get a summary when a sync run fails or is held.
+    pub admin_sync_summary: bool,
+}
+
+impl Default for NotificationSettings {
+    fn default() -> Self {
+        Self {
+            teacher_new_classes: true,
+            families_class_claimed: true,
+            admin_sync_summary: true,
+        }
+    }
 }
 
 impl Default for DistrictSettings {
@@ -67,6 +91,7 @@ impl Default for DistrictSettings {
             default_country: "US".into(),
             resend_interval_minutes: 10,
             rostering_enforced: false,
+            notifications: NotificationSettings::default(),
         }
     }
 }
@@ -229,6 +254,8 @@ row!(
         created_at: i64,
         /// The other local record the issue is about (e.g. the person a merge suggestion names).
         related_id: Option<String>,
+        /// The normalized contact point a person alert is about, if any.
+        contact_value: Option<String>,
     }
 );
 
@@ -420,6 +447,51 @@ row!(
         sent_at: Option<i64>,
         /// The id the email/SMS provider gave the message (matches delivery receipts).
         provider_message_id: Option<String>,
+        /// The webhook a `webhook`-channel message is delivered to.
+        webhook_id: Option<String>,
+    }
+);
+
+row!(
+    /// A partner's endpoint for outgoing webhooks.
+    webhooks => Webhook {
+        id: String,
+        district_id: String,
+        url: String,
+        /// JSON array of event names.
+        events: String,
+        /// The signing secret, encrypted.
+        #[serde(skip)]
+        secret: String,
+        enabled: bool,
+        created_by: Option<String>,
+        created_at: i64,
+        updated_at: i64,
+    }
+);
+
+impl Webhook {
+    /// The events the webhook receives.
+    pub fn event_names(&self) -> Vec<String> {
+        serde_json::from_str(&self.events).unwrap_or_default()
+    }
+}
+
+row!(
+    /// A one-time code sent to prove a person holds a contact point.
+    verification_codes => VerificationCode {
+        id: String,
+        district_id: String,
+        person_id: String,
+        contact_point_id: String,
+        purpose: String,
+        subject_id: String,
+        #[serde(skip)]
+        code_hash: String,
+        attempts: i32,
+        expires_at: i64,
+        used_at: Option<i64>,
+        created_at: i64,
     }
 );
 

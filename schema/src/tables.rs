@@ -132,6 +132,7 @@ diesel::table! {
         message -> Text,
         created_at -> BigInt,
         related_id -> Nullable<Text>,
+        contact_value -> Nullable<Text>,
     }
 }
 
@@ -294,6 +295,37 @@ diesel::table! {
         updated_at -> BigInt,
         sent_at -> Nullable<BigInt>,
         provider_message_id -> Nullable<Text>,
+        webhook_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    webhooks (id) {
+        id -> Text,
+        district_id -> Text,
+        url -> Text,
+        events -> Text,
+        secret -> Text,
+        enabled -> Bool,
+        created_by -> Nullable<Text>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    verification_codes (id) {
+        id -> Text,
+        district_id -> Text,
+        person_id -> Text,
+        contact_point_id -> Text,
+        purpose -> Text,
+        subject_id -> Text,
+        code_hash -> Text,
+        attempts -> Integer,
+        expires_at -> BigInt,
+        used_at -> Nullable<BigInt>,
+        created_at -> BigInt,
     }
 }
 
@@ -387,6 +419,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     invitation_tokens,
     login_failures,
     outbox_messages,
+    webhooks,
+    verification_codes,
     audit_events,
     api_tokens,
     import_jobs,

@@ -13,6 +13,7 @@ pub mod server;
 pub mod sms_fake;
 pub mod smtp_sink;
 pub mod sync;
+pub mod webhook_sink;
 
 pub use db::{Backend, TestDb};
 

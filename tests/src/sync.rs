@@ -17,9 +17,18 @@ use homeroom_schema::store::{districts, sync_runs};
 
 /// The secret key tests encrypt connector secrets with (one per test process).
 pub fn test_key() -> homeroom::secrets::SecretKey {
-    static KEY: std::sync::OnceLock<homeroom::secrets::SecretKey> = std::sync::OnceLock::new();
-    KEY.get_or_init(|| homeroom::secrets::SecretKey::generate().0)
-        .clone()
+    key_pair().0.clone()
+}
+
+/// The test key in base64, for `HOMEROOM_SECRET_KEY` of a server the test starts.
+pub fn test_key_base64() -> String {
+    key_pair().1.clone()
+}
+
+fn key_pair() -> &'static (homeroom::secrets::SecretKey, String) {
+    static KEY: std::sync::OnceLock<(homeroom::secrets::SecretKey, String)> =
+        std::sync::OnceLock::new();
+    KEY.get_or_init(homeroom::secrets::SecretKey::generate)
 }
 
 /// Adds a connector of `kind` with `config` and returns its id.

@@ -10,6 +10,8 @@ use crate::error::ApiError;
 pub const SCOPE_ROSTER_READ: &str = "roster:read";
 /// Scope that lets an integration partner configure connectors.
 pub const SCOPE_CONNECTORS_WRITE: &str = "connectors:write";
+/// Scope that lets an integration partner register outgoing webhooks.
+pub const SCOPE_WEBHOOKS_WRITE: &str = "webhooks:write";
 
 /// An authenticated caller.
 #[derive(Debug, Clone, PartialEq, Eq)]

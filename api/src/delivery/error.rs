@@ -10,6 +10,9 @@ pub enum DeliveryError {
     /// point becomes unreachable.
     #[error("recipient unreachable: {0}")]
     Unreachable(String),
+    /// The receiver refused the message for good (a webhook endpoint answering 4xx).
+    #[error("rejected: {0}")]
+    Rejected(String),
     /// This channel is not set up on this server.
     #[error("{0}")]
     ChannelOff(String),

@@ -1,5 +1,8 @@
 //! What an outbox message carries: the rendered message, kept until it is sent.
 
+use homeroom_schema::enums::OutboxStatus;
+use homeroom_schema::ids::{new_id, now_micros};
+use homeroom_schema::models::OutboxMessage;
 use serde::{Deserialize, Serialize};
 
 /// Kind of outbox message that carries an invitation.
@@ -23,6 +26,13 @@ pub enum Payload {
         /// Body.
         body: String,
     },
+    /// An outgoing webhook delivery (the message's `webhook_id` names the endpoint).
+    Webhook {
+        /// Event name, e.g. `CLASS_CLAIMED`.
+        event: String,
+        /// The JSON body, sent as is and signed.
+        body: String,
+    },
 }
 
 impl Payload {
@@ -34,7 +44,43 @@ impl Payload {
                 serde_json::json!({ "channel": "email", "subject": subject })
             }
             Payload::Sms { .. } => serde_json::json!({ "channel": "sms" }),
+            // A webhook body holds ids, never secrets: kept for the delivery log.
+            Payload::Webhook { .. } => return serde_json::to_string(self).unwrap_or_default(),
         };
         kept.to_string()
+    }
+
+    /// The outbox channel that carries this payload.
+    pub fn channel(&self) -> &'static str {
+        match self {
+            Payload::Email { .. } => "email",
+            Payload::Sms { .. } => "sms",
+            Payload::Webhook { .. } => "webhook",
+        }
+    }
+
+    /// A new pending outbox message carrying this payload to `recipient`, due now.
+    pub fn into_message(self, district_id: &str, kind: &str, recipient: &str) -> OutboxMessage {
+        let now = now_micros();
+        OutboxMessage {
+            id: new_id(),
+            district_id: district_id.to_owned(),
+            invitation_id: None,
+            kind: kind.to_owned(),
+            channel: self.channel().to_owned(),
+            recipient: recipient.to_owned(),
+            payload: serde_json::to_string(&self).unwrap_or_else(|_| "{}".into()),
+            status: OutboxStatus::Pending,
+            attempts: 0,
+            next_attempt_at: now,
+            lease_owner: None,
+            lease_expires_at: None,
+            last_error: None,
+            created_at: now,
+            updated_at: now,
+            sent_at: None,
+            provider_message_id: None,
+            webhook_id: None,
+        }
     }
 }

@@ -8,6 +8,8 @@ pub mod channels;
 pub mod email;
 pub mod error;
 pub mod message;
+pub mod notice_text;
+pub mod outgoing;
 pub mod receipts;
 pub mod setup;
 pub mod sms;

@@ -41,6 +41,7 @@ impl Delivery {
             email_off: "email delivery is off: HOMEROOM_SMTP_URL is not set".into(),
             sms,
             sms_off: "SMS delivery is off: HOMEROOM_SMS_URL is not set".into(),
+            webhooks: super::outgoing::WebhookSender::default(),
         })
     }
 }

@@ -10,12 +10,13 @@ use homeroom_schema::Store;
 use homeroom_schema::enums::OutboxStatus;
 use homeroom_schema::ids::{new_id, now_micros};
 use homeroom_schema::models::OutboxMessage;
-use homeroom_schema::store::{invitations, outbox};
+use homeroom_schema::store::{invitations, outbox, webhooks};
 use rand::Rng;
 use tokio::sync::watch;
 use tracing::Instrument;
 
 use super::message::Payload;
+use super::outgoing::WebhookSender;
 use super::{DeliveryError, EmailSender, SmsProvider};
 use crate::error::{ApiError, ApiResult};
 use crate::service::invitations::{Families, fallback, state};
@@ -31,6 +32,8 @@ pub struct Delivery {
     pub sms: Option<Arc<dyn SmsProvider>>,
     /// Why SMS is off.
     pub sms_off: String,
+    /// Outgoing webhooks.
+    pub webhooks: WebhookSender,
 }
 
 impl std::fmt::Debug for Delivery {
@@ -149,11 +152,36 @@ pub async fn tick(
 }
 
 async fn send(
+    store: &Store,
     delivery: &Delivery,
     message: &OutboxMessage,
     payload: &Payload,
 ) -> Result<String, DeliveryError> {
     match payload {
+        Payload::Webhook { event, body } => {
+            let hook = match &message.webhook_id {
+                Some(id) => {
+                    let mut conn = store
+                        .conn()
+                        .await
+                        .map_err(|e| DeliveryError::Transient(e.to_string()))?;
+                    webhooks::get(&mut conn, &message.district_id, id)
+                        .await
+                        .map_err(|e| DeliveryError::Transient(e.to_string()))?
+                }
+                None => None,
+            };
+            match hook {
+                Some(hook) if hook.enabled => {
+                    delivery
+                        .webhooks
+                        .send(&hook, &message.id, event, body)
+                        .await
+                }
+                Some(_) => Err(DeliveryError::ChannelOff("the webhook is disabled".into())),
+                None => Err(DeliveryError::ChannelOff("the webhook was deleted".into())),
+            }
+        }
         Payload::Email {
             subject,
             text,
@@ -225,13 +253,17 @@ async fn process_in_span(
             return Ok(());
         }
     };
-    let outcome = send(delivery, message, &payload).await;
+    let outcome = send(store, delivery, message, &payload).await;
     crate::metrics::record_delivery(&message.channel, outcome.is_ok());
     let requeued = store
         .transaction(async |conn| match &outcome {
             Ok(provider_id) => {
-                outbox::mark_sent(conn, &message.id, Some(provider_id), &payload.scrubbed())
-                    .await?;
+                // A webhook's answer is not a provider's message id (receipts never name it).
+                let provider_id = match payload {
+                    Payload::Webhook { .. } => None,
+                    _ => Some(provider_id.as_str()),
+                };
+                outbox::mark_sent(conn, &message.id, provider_id, &payload.scrubbed()).await?;
                 fallback::sent(conn, message).await?;
                 Ok::<_, ApiError>(false)
             }
@@ -245,7 +277,9 @@ async fn process_in_span(
                     DeliveryError::Transient(e) => {
                         format!("gave up after {} attempts: {e}", message.attempts + 1)
                     }
-                    DeliveryError::Unreachable(e) | DeliveryError::ChannelOff(e) => e.clone(),
+                    DeliveryError::Unreachable(e)
+                    | DeliveryError::Rejected(e)
+                    | DeliveryError::ChannelOff(e) => e.clone(),
                 };
                 outbox::give_up(conn, &message.id, OutboxStatus::Failed, &reason).await?;
                 let unreachable = matches!(err, DeliveryError::Unreachable(_));

@@ -108,4 +108,32 @@ impl SettingsMutation {
             service::settings::set_rostering_enforced(&r.store, r.principal()?, enabled).await?;
         Ok(District(row))
     }
+
+    /// Turns the district's notifications on or off (district admins); fields left out keep
+    /// their setting.
+    async fn set_notification_settings(
+        &self,
+        ctx: &Context<'_>,
+        input: NotificationSettingsInput,
+    ) -> Result<District> {
+        let r = req(ctx);
+        let patch = service::settings::NotificationPatch {
+            teacher_new_classes: input.teacher_new_classes,
+            families_class_claimed: input.families_class_claimed,
+            admin_sync_summary: input.admin_sync_summary,
+        };
+        let row = service::settings::set_notifications(&r.store, r.principal()?, &patch).await?;
+        Ok(District(row))
+    }
+}
+
+/// Which notifications to send.
+#[derive(async_graphql::InputObject)]
+pub struct NotificationSettingsInput {
+    /// After a maintenance sync, tell teachers about classes new to them.
+    pub teacher_new_classes: Option<bool>,
+    /// When a teacher claims a class, tell its invited or claimed families.
+    pub families_class_claimed: Option<bool>,
+    /// Tell district admins when a sync run fails or is held.
+    pub admin_sync_summary: Option<bool>,
 }

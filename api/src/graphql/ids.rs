@@ -33,6 +33,12 @@ pub enum NodeKind {
     AuditEvent,
     /// A spreadsheet import job.
     ImportJob,
+    /// An outgoing webhook.
+    Webhook,
+    /// One delivery of a webhook.
+    WebhookDelivery,
+    /// A merge suggestion.
+    MergeSuggestion,
 }
 
 impl NodeKind {
@@ -50,6 +56,9 @@ impl NodeKind {
             NodeKind::Invitation => "Invitation",
             NodeKind::AuditEvent => "AuditEvent",
             NodeKind::ImportJob => "ImportJob",
+            NodeKind::Webhook => "Webhook",
+            NodeKind::WebhookDelivery => "WebhookDelivery",
+            NodeKind::MergeSuggestion => "MergeSuggestion",
         }
     }
 
@@ -67,6 +76,9 @@ impl NodeKind {
             "Invitation" => NodeKind::Invitation,
             "AuditEvent" => NodeKind::AuditEvent,
             "ImportJob" => NodeKind::ImportJob,
+            "Webhook" => NodeKind::Webhook,
+            "WebhookDelivery" => NodeKind::WebhookDelivery,
+            "MergeSuggestion" => NodeKind::MergeSuggestion,
             _ => return None,
         })
     }

@@ -9,12 +9,14 @@ pub mod family_links;
 pub mod ids;
 pub mod imports_api;
 pub mod loaders;
+pub mod merge_confirm_api;
 pub mod mutation;
 pub mod people_admin;
 pub mod query;
 pub mod subscription;
 pub mod sync_api;
 pub mod types;
+pub mod webhooks_api;
 
 use async_graphql::Schema;
 
@@ -32,6 +34,8 @@ pub struct Query(
     people_admin::PeopleAdminQuery,
     audit_api::AuditQuery,
     imports_api::ImportQuery,
+    webhooks_api::WebhookQuery,
+    merge_confirm_api::MergeConfirmQuery,
 );
 
 /// The mutation root.
@@ -45,6 +49,8 @@ pub struct Mutation(
     audit_api::SettingsMutation,
     family_links::FamilyLinkMutation,
     imports_api::ImportMutation,
+    webhooks_api::WebhookMutation,
+    merge_confirm_api::MergeConfirmMutation,
 );
 
 /// The Homeroom schema type.

@@ -204,8 +204,11 @@ impl RosterQuery {
                 .await?
                 .filter(|t| t.district_id == district_id)
                 .map(|t| Node::Term(Term(t))),
-            // Import jobs are read through `importJob(id)`, not `node`.
-            NodeKind::ImportJob => None,
+            // Import jobs, webhooks and merge suggestions are read through their own fields.
+            NodeKind::ImportJob
+            | NodeKind::Webhook
+            | NodeKind::WebhookDelivery
+            | NodeKind::MergeSuggestion => None,
             NodeKind::Connector | NodeKind::SyncRun => {
                 let Ok(p) = crate::graphql::sync_api::connector_admin(r) else {
                     return Ok(None);

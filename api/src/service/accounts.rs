@@ -15,8 +15,10 @@ use serde_json::json;
 
 use crate::auth::token;
 use crate::error::{ApiError, ApiResult};
+use crate::graphql::ids::{NodeKind, encode};
 use crate::service::UserError;
 use crate::service::invitations::state;
+use crate::service::webhooks::{self, WebhookEvent};
 
 /// How long a session from accepting or signing in lasts.
 pub const SESSION_DAYS: i64 = 30;
@@ -308,6 +310,16 @@ pub async fn accept(
                     before: None,
                     after: Some(json!({"person_id": person.id, "account_state": "claimed"})),
                 },
+            )
+            .await?;
+            webhooks::emit(
+                conn,
+                &district.id,
+                WebhookEvent::InvitationAccepted,
+                json!({
+                    "invitationId": encode(NodeKind::Invitation, &inv.id).0,
+                    "personId": encode(NodeKind::Person, &person.id).0,
+                }),
             )
             .await?;
             let person = people::get(conn, &district.id, &person.id)

@@ -11,7 +11,9 @@ use serde_json::json;
 
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
-use crate::service::UserError;
+use crate::graphql::ids::{NodeKind, encode};
+use crate::service::webhooks::{self, WebhookEvent};
+use crate::service::{UserError, notifications};
 
 /// Whether `principal` administers `class` (district admin, or school admin of its school).
 pub(crate) async fn administers(
@@ -103,6 +105,17 @@ pub async fn claim(
                             },
                         )
                         .await?;
+                        notifications::families::class_claimed(conn, &after, &claimant).await?;
+                        webhooks::emit(
+                            conn,
+                            &principal.district_id,
+                            WebhookEvent::ClassClaimed,
+                            json!({
+                                "classId": encode(NodeKind::Class, &class.id).0,
+                                "teacherId": encode(NodeKind::Person, &claimant).0,
+                            }),
+                        )
+                        .await?;
                     }
                     Ok(Ok(after))
                 }
@@ -152,6 +165,16 @@ pub async fn release(
                     before: Some(json!({ "claimed_by": holder })),
                     after: Some(json!({ "claimed_by": null })),
                 },
+            )
+            .await?;
+            webhooks::emit(
+                conn,
+                &principal.district_id,
+                WebhookEvent::ClassReleased,
+                json!({
+                    "classId": encode(NodeKind::Class, &class.id).0,
+                    "teacherId": encode(NodeKind::Person, &holder).0,
+                }),
             )
             .await?;
             Ok(Ok(after))

@@ -9,13 +9,15 @@ use homeroom_schema::models::{AuditEvent, Person};
 use homeroom_schema::page::{Page, PageRequest};
 use homeroom_schema::store::merges::{self, MergeImage};
 use homeroom_schema::store::{audit, people, suggestions};
-use homeroom_schema::{Store, StoreError};
+use homeroom_schema::{Conn, Store, StoreError};
 use serde_json::json;
 
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
+use crate::graphql::ids::{NodeKind, encode};
 use crate::service::UserError;
 use crate::service::audit_log;
+use crate::service::webhooks::{self, WebhookEvent};
 use crate::sync::report::codes;
 
 /// Audit action of a merge.
@@ -33,7 +35,7 @@ pub const SUGGESTING_CODES: &[&str] = &[
 
 /// Why a transaction stopped: a refusal the client sees (rolled back), or a failure.
 #[derive(Debug, thiserror::Error)]
-enum Stop {
+pub(crate) enum Stop {
     #[error("refused: {0:?}")]
     Refused(UserError),
     #[error(transparent)]
@@ -46,7 +48,7 @@ impl From<StoreError> for Stop {
     }
 }
 
-fn settle<T>(outcome: Result<T, Stop>) -> ApiResult<Result<T, UserError>> {
+pub(crate) fn settle<T>(outcome: Result<T, Stop>) -> ApiResult<Result<T, UserError>> {
     match outcome {
         Ok(v) => Ok(Ok(v)),
         Err(Stop::Refused(e)) => Ok(Err(e)),
@@ -111,77 +113,93 @@ pub async fn merge(
 ) -> ApiResult<Result<(Person, AuditEvent), UserError>> {
     require_admin(principal)?;
     let outcome = store
-        .transaction(async |conn| {
-            let image =
-                match merges::snapshot(conn, &principal.district_id, survivor_id, duplicate_id)
-                    .await
-                {
-                    Ok(image) => image,
-                    Err(StoreError::NotFound) => {
-                        return Err(Stop::Refused(UserError::new(
-                            None,
-                            "NOT_FOUND",
-                            "no such person",
-                        )));
-                    }
-                    Err(e) => return Err(e.into()),
-                };
-            if let Some(refused) = refusal(&image.survivor, &image.duplicate) {
-                return Err(Stop::Refused(refused));
-            }
-            if image.duplicate.status == Status::Archived
-                || image.survivor.status == Status::Archived
-            {
-                return Err(Stop::Refused(UserError::new(
-                    None,
-                    "ARCHIVED",
-                    "restore archived people before merging them",
-                )));
-            }
-            if linked_to_each_other(&image) {
-                return Err(Stop::Refused(UserError::new(
-                    Some("duplicateId"),
-                    "LINKED_PEOPLE",
-                    "the two people are linked as guardian and student",
-                )));
-            }
-            let summary = match merges::merge(conn, &image, now_micros()).await {
-                Ok(s) => s,
-                Err(StoreError::Conflict(why)) => {
-                    tracing::warn!(%why, "merge refused by a constraint");
-                    return Err(Stop::Refused(UserError::new(
-                        None,
-                        "MERGE_CONFLICT",
-                        "the two records cannot be combined as they are",
-                    )));
-                }
-                Err(e) => return Err(e.into()),
-            };
-            let event = audit_log::record(
-                conn,
-                principal,
-                MERGE,
-                ("person", survivor_id),
-                Some(serde_json::to_value(&image).map_err(StoreError::from)?),
-                Some(json!({
-                    "survivor_id": survivor_id,
-                    "duplicate_id": duplicate_id,
-                    "summary": summary,
-                })),
-            )
-            .await?;
-            let person = people::get(conn, &principal.district_id, survivor_id)
-                .await?
-                .ok_or(StoreError::NotFound)?;
-            tracing::info!(
-                survivor = survivor_id,
-                duplicate = duplicate_id,
-                "people merged"
-            );
-            Ok((person, event))
-        })
+        .transaction(async |conn| merge_in(conn, principal, survivor_id, duplicate_id).await)
         .await;
     settle(outcome)
+}
+
+/// The merge itself, inside the caller's transaction, with `principal` as the audited actor
+/// (an admin, or a guardian confirming a suggestion about themselves).
+pub(crate) async fn merge_in(
+    conn: &mut Conn,
+    principal: &Principal,
+    survivor_id: &str,
+    duplicate_id: &str,
+) -> Result<(Person, AuditEvent), Stop> {
+    let image =
+        match merges::snapshot(conn, &principal.district_id, survivor_id, duplicate_id).await {
+            Ok(image) => image,
+            Err(StoreError::NotFound) => {
+                return Err(Stop::Refused(UserError::new(
+                    None,
+                    "NOT_FOUND",
+                    "no such person",
+                )));
+            }
+            Err(e) => return Err(e.into()),
+        };
+    if let Some(refused) = refusal(&image.survivor, &image.duplicate) {
+        return Err(Stop::Refused(refused));
+    }
+    if image.duplicate.status == Status::Archived || image.survivor.status == Status::Archived {
+        return Err(Stop::Refused(UserError::new(
+            None,
+            "ARCHIVED",
+            "restore archived people before merging them",
+        )));
+    }
+    if linked_to_each_other(&image) {
+        return Err(Stop::Refused(UserError::new(
+            Some("duplicateId"),
+            "LINKED_PEOPLE",
+            "the two people are linked as guardian and student",
+        )));
+    }
+    let summary = match merges::merge(conn, &image, now_micros()).await {
+        Ok(s) => s,
+        Err(StoreError::Conflict(why)) => {
+            tracing::warn!(%why, "merge refused by a constraint");
+            return Err(Stop::Refused(UserError::new(
+                None,
+                "MERGE_CONFLICT",
+                "the two records cannot be combined as they are",
+            )));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let event = audit_log::record(
+        conn,
+        principal,
+        MERGE,
+        ("person", survivor_id),
+        Some(serde_json::to_value(&image).map_err(StoreError::from)?),
+        Some(json!({
+            "survivor_id": survivor_id,
+            "duplicate_id": duplicate_id,
+            "summary": summary,
+        })),
+    )
+    .await?;
+    webhooks::emit(
+        conn,
+        &principal.district_id,
+        WebhookEvent::PersonMerged,
+        json!({
+            "survivorId": encode(NodeKind::Person, survivor_id).0,
+            "duplicateId": encode(NodeKind::Person, duplicate_id).0,
+            "auditEventId": encode(NodeKind::AuditEvent, &event.id).0,
+        }),
+    )
+    .await?;
+    let person = people::get(conn, &principal.district_id, survivor_id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    tracing::info!(
+        survivor = survivor_id,
+        duplicate = duplicate_id,
+        "people merged"
+    );
+    Ok((person, event))
 }
 
 fn undone_merge_id(event: &AuditEvent) -> Option<String> {
@@ -253,6 +271,17 @@ pub async fn unmerge(
                 })),
             )
             .await?;
+            webhooks::emit(
+                conn,
+                &principal.district_id,
+                WebhookEvent::PersonUnmerged,
+                json!({
+                    "survivorId": encode(NodeKind::Person, &survivor).0,
+                    "duplicateId": encode(NodeKind::Person, &duplicate).0,
+                    "mergeAuditEventId": encode(NodeKind::AuditEvent, &event.id).0,
+                }),
+            )
+            .await?;
             Ok((image.survivor, image.duplicate, record))
         })
         .await;
@@ -284,6 +313,9 @@ pub struct Suggestion {
     pub survivor: Person,
     /// Who would be merged into the survivor.
     pub duplicate: Person,
+    /// The normalized contact points the alerts matched on (what a guardian confirming the
+    /// suggestion must prove they hold).
+    pub contact_values: Vec<String>,
 }
 
 fn same_names(a: &Person, b: &Person) -> bool {
@@ -295,31 +327,27 @@ fn same_names(a: &Person, b: &Person) -> bool {
             .eq_ignore_ascii_case(b.family_name.trim())
 }
 
-/// Open merge suggestions of the caller's district: pairs named by sync alerts that are both
-/// active and could be merged (a shared phone counts only when the names agree), oldest first.
-pub async fn suggestions(
-    store: &Store,
-    principal: &Principal,
-    page: &PageRequest,
-) -> ApiResult<(Page<Suggestion>, i64)> {
-    require_admin(principal)?;
-    let mut conn = store.conn().await?;
-    let alerts =
-        suggestions::person_alerts(&mut conn, &principal.district_id, SUGGESTING_CODES).await?;
+/// Open merge suggestions of a district: pairs named by sync alerts that are both active and
+/// could be merged (a shared phone counts only when the names agree), oldest first.
+pub async fn district_suggestions(
+    conn: &mut Conn,
+    district_id: &str,
+) -> ApiResult<Vec<Suggestion>> {
+    let alerts = suggestions::person_alerts(conn, district_id, SUGGESTING_CODES).await?;
     let mut ids: Vec<String> = alerts
         .iter()
         .flat_map(|a| [a.person_id.clone(), a.related_id.clone()])
         .collect();
     ids.sort();
     ids.dedup();
-    let found: HashMap<String, Person> = people::get_many(&mut conn, &ids)
+    let found: HashMap<String, Person> = people::get_many(conn, &ids)
         .await?
         .into_iter()
-        .filter(|p| p.district_id == principal.district_id && p.status == Status::Active)
+        .filter(|p| p.district_id == district_id && p.status == Status::Active)
         .map(|p| (p.id.clone(), p))
         .collect();
-    let mut seen = HashSet::new();
-    let mut all = Vec::new();
+    let mut index: HashMap<(String, String), usize> = HashMap::new();
+    let mut all: Vec<Suggestion> = Vec::new();
     for alert in alerts {
         let (Some(a), Some(b)) = (found.get(&alert.person_id), found.get(&alert.related_id)) else {
             continue;
@@ -332,7 +360,12 @@ pub async fn suggestions(
         } else {
             (b.id.clone(), a.id.clone())
         };
-        if !seen.insert(key) {
+        if let Some(&i) = index.get(&key) {
+            if let Some(v) = alert.contact_value
+                && !all[i].contact_values.contains(&v)
+            {
+                all[i].contact_values.push(v);
+            }
             continue;
         }
         let a_first = match (
@@ -344,14 +377,28 @@ pub async fn suggestions(
             _ => a.id < b.id,
         };
         let (survivor, duplicate) = if a_first { (a, b) } else { (b, a) };
+        index.insert(key, all.len());
         all.push(Suggestion {
             id: alert.issue_id,
             code: alert.code,
             message: alert.message,
             survivor: survivor.clone(),
             duplicate: duplicate.clone(),
+            contact_values: alert.contact_value.into_iter().collect(),
         });
     }
+    Ok(all)
+}
+
+/// Open merge suggestions of the caller's district (district admins), oldest first.
+pub async fn suggestions(
+    store: &Store,
+    principal: &Principal,
+    page: &PageRequest,
+) -> ApiResult<(Page<Suggestion>, i64)> {
+    require_admin(principal)?;
+    let mut conn = store.conn().await?;
+    let all = district_suggestions(&mut conn, &principal.district_id).await?;
     let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
     let rows: Vec<Suggestion> = all
         .into_iter()

@@ -8,12 +8,15 @@ pub mod classes;
 pub mod connectors;
 pub mod imports;
 pub mod invitations;
+pub mod merge_confirm;
 pub mod merges;
+pub mod notifications;
 pub mod participants;
 pub mod relationships;
 pub mod settings;
 pub mod sync;
 pub mod tokens;
+pub mod webhooks;
 
 /// An expected failure the client should show to the user (not a GraphQL error).
 #[derive(Debug, Clone, PartialEq, Eq, async_graphql::SimpleObject)]

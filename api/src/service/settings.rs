@@ -1,6 +1,6 @@
 //! District settings admins change through the API.
 
-use homeroom_schema::models::District;
+use homeroom_schema::models::{District, NotificationSettings};
 use homeroom_schema::store::districts;
 use homeroom_schema::{Store, StoreError};
 use serde_json::json;
@@ -37,6 +37,69 @@ pub async fn set_rostering_enforced(
                     ("district", &district.id),
                     Some(json!({ "rostering_enforced": before })),
                     Some(json!({ "rostering_enforced": enabled })),
+                )
+                .await?;
+            }
+            Ok::<_, ApiError>(
+                districts::get(conn, &district.id)
+                    .await?
+                    .ok_or(StoreError::NotFound)?,
+            )
+        })
+        .await
+}
+
+/// Changes to the notification switches; `None` leaves a switch as it is.
+#[derive(Debug, Clone, Default)]
+pub struct NotificationPatch {
+    /// Teachers told of new classes after a maintenance sync.
+    pub teacher_new_classes: Option<bool>,
+    /// Families told when a teacher claims their class.
+    pub families_class_claimed: Option<bool>,
+    /// Admins told when a sync fails or is held.
+    pub admin_sync_summary: Option<bool>,
+}
+
+impl NotificationPatch {
+    fn apply(&self, to: &NotificationSettings) -> NotificationSettings {
+        NotificationSettings {
+            teacher_new_classes: self.teacher_new_classes.unwrap_or(to.teacher_new_classes),
+            families_class_claimed: self
+                .families_class_claimed
+                .unwrap_or(to.families_class_claimed),
+            admin_sync_summary: self.admin_sync_summary.unwrap_or(to.admin_sync_summary),
+        }
+    }
+}
+
+/// Turns notifications on or off (district admins). One audit event when anything changes.
+pub async fn set_notifications(
+    store: &Store,
+    principal: &Principal,
+    patch: &NotificationPatch,
+) -> ApiResult<District> {
+    if !principal.is_district_admin() {
+        return Err(ApiError::Forbidden(
+            "only district admins change district settings".into(),
+        ));
+    }
+    store
+        .transaction(async |conn| {
+            let district = districts::get(conn, &principal.district_id)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            let mut settings = district.settings();
+            let after = patch.apply(&settings.notifications);
+            if after != settings.notifications {
+                let before = std::mem::replace(&mut settings.notifications, after.clone());
+                districts::set_settings(conn, &district.id, &settings).await?;
+                audit_log::record(
+                    conn,
+                    principal,
+                    "district.settings",
+                    ("district", &district.id),
+                    Some(json!({ "notifications": before })),
+                    Some(json!({ "notifications": after })),
                 )
                 .await?;
             }

@@ -186,6 +186,7 @@ impl SyncService {
             message: "hold discarded: nothing was removed".into(),
             created_at: homeroom_schema::ids::now_micros(),
             related_id: None,
+            contact_value: None,
         };
         sync_runs::add_issues(&mut conn, &[note]).await?;
         Ok(sync_runs::get(&mut conn, run_id)

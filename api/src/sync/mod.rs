@@ -7,6 +7,7 @@
 //! only after a complete full snapshot, and a run that would remove more than the district's
 //! threshold is held for an admin to confirm.
 
+pub mod announce;
 pub mod apply;
 pub mod context;
 pub mod removals;

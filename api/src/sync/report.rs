@@ -129,6 +129,7 @@ impl Report {
             message: message.into(),
             created_at: now_micros(),
             related_id: None,
+            contact_value: None,
         });
     }
 
@@ -149,6 +150,28 @@ impl Report {
             && let Some(issue) = self.pending.last_mut()
         {
             issue.related_id = Some(related_id.to_owned());
+        }
+    }
+
+    /// Like [`Self::alert_related`], also naming the normalized contact point the alert is about
+    /// (what a guardian confirming a merge suggestion must verify).
+    #[allow(clippy::too_many_arguments)]
+    pub fn alert_contact(
+        &mut self,
+        run_id: &str,
+        code: &str,
+        kind: EntityKind,
+        external_id: &str,
+        related_id: &str,
+        contact_value: &str,
+        message: impl Into<String>,
+    ) {
+        let before = self.pending.len();
+        self.alert_related(run_id, code, kind, external_id, related_id, message);
+        if self.pending.len() > before
+            && let Some(issue) = self.pending.last_mut()
+        {
+            issue.contact_value = Some(contact_value.to_owned());
         }
     }
 
@@ -245,6 +268,7 @@ impl Report {
                 ),
                 created_at: now_micros(),
                 related_id: None,
+                contact_value: None,
             });
         }
     }

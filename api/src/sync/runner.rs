@@ -9,6 +9,8 @@ use homeroom_schema::store::{connectors, districts, sync_runs, transaction_on};
 use homeroom_schema::{Conn, Store, StoreError};
 use tracing::Instrument;
 
+use crate::service::notifications::admins::RunSummary;
+use crate::sync::announce;
 use crate::sync::apply::apply_page;
 use crate::sync::context::RunCtx;
 use crate::sync::removals::{self, Plan};
@@ -79,9 +81,15 @@ pub async fn execute_run(
                 .settings()
         };
         let mut ctx = RunCtx::new(&run.id, &run.connector_id, &run.district_id, settings);
-        {
+        // An initial sync (the connector never synced successfully) notifies nobody.
+        let initial = {
             let mut conn = store.conn().await?;
-            if let Some(c) = connectors::get(&mut conn, &run.district_id, &run.connector_id).await?
+            let connector_row =
+                connectors::get(&mut conn, &run.district_id, &run.connector_id).await?;
+            let initial = connector_row
+                .as_ref()
+                .is_none_or(|c| c.last_success_at.is_none());
+            if let Some(c) = connector_row
                 && is_stale(&c)
             {
                 ctx.report.issue(
@@ -96,7 +104,8 @@ pub async fn execute_run(
                     ),
                 );
             }
-        }
+            initial
+        };
         // One connection, in bulk mode, carries the whole run.
         let mut conn = store.bulk_conn().await?;
         if run.dry_run {
@@ -131,6 +140,13 @@ pub async fn execute_run(
             connectors::record_success(&mut conn, &run.connector_id, next_cursor.as_deref())
                 .await?;
         }
+        let summary = RunSummary {
+            status: outcome.status(),
+            reason: outcome.message(),
+            errors: usize::try_from(ctx.report.error_count()).unwrap_or(usize::MAX),
+            alerts: usize::try_from(ctx.report.alert_count()).unwrap_or(usize::MAX),
+        };
+        announce::run_finished(&mut conn, run, initial, &summary).await;
         tracing::info!(
             status = %outcome.status(),
             errors = ctx.report.error_count(),

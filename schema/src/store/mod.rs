@@ -15,6 +15,7 @@ pub mod import_jobs;
 pub mod invitations;
 pub mod links;
 pub mod merges;
+pub mod notices;
 pub mod orgs;
 pub mod outbox;
 pub mod people;
@@ -23,6 +24,8 @@ pub mod status;
 pub mod suggestions;
 pub mod sync_runs;
 pub mod tokens;
+pub mod verification;
+pub mod webhooks;
 
 /// Lets `transaction` take `async |conn| { … }` closures whose future is `Send`.
 pub trait TxFn<'r, R, E>:

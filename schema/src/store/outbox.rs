@@ -223,3 +223,21 @@ pub async fn depth(conn: &mut Conn) -> StoreResult<i64> {
             .await?
     }))
 }
+
+/// Messages of a district whose kind starts with `kind_prefix` (e.g. `notice.`), oldest first.
+pub async fn of_kind(
+    conn: &mut Conn,
+    district_id: &str,
+    kind_prefix: &str,
+) -> StoreResult<Vec<OutboxMessage>> {
+    let pattern = format!("{}%", kind_prefix.replace('%', "\\%").replace('_', "\\_"));
+    Ok(with_conn!(conn, |c| {
+        outbox_messages::table
+            .filter(outbox_messages::district_id.eq(district_id))
+            .filter(outbox_messages::kind.like(&pattern).escape('\\'))
+            .order(outbox_messages::id.asc())
+            .select(OutboxMessage::as_select())
+            .load(c)
+            .await?
+    }))
+}

@@ -20,6 +20,8 @@ pub struct PersonAlert {
     pub person_id: String,
     /// The other person the alert names.
     pub related_id: String,
+    /// The normalized contact point the alert is about, if it names one.
+    pub contact_value: Option<String>,
 }
 
 /// Alerts of `codes` in the district's runs that name another person, with the alerted record
@@ -30,7 +32,7 @@ pub async fn person_alerts(
     codes: &[&str],
 ) -> StoreResult<Vec<PersonAlert>> {
     let codes: Vec<String> = codes.iter().map(|c| (*c).to_owned()).collect();
-    type Row = (String, String, String, String, String);
+    type Row = (String, String, String, String, String, Option<String>);
     let rows: Vec<Row> = with_conn!(conn, |c| {
         sync_issues::table
             .inner_join(sync_runs::table)
@@ -51,6 +53,7 @@ pub async fn person_alerts(
                 sync_issues::message,
                 source_links::local_id,
                 sync_issues::related_id.assume_not_null(),
+                sync_issues::contact_value,
             ))
             .load(c)
             .await?
@@ -58,12 +61,13 @@ pub async fn person_alerts(
     Ok(rows
         .into_iter()
         .map(
-            |(issue_id, code, message, person_id, related_id)| PersonAlert {
+            |(issue_id, code, message, person_id, related_id, contact_value)| PersonAlert {
                 issue_id,
                 code,
                 message,
                 person_id,
                 related_id,
+                contact_value,
             },
         )
         .collect())

@@ -13,3 +13,4 @@ pub mod person;
 pub mod relationship;
 pub mod sync;
 pub mod viewer;
+pub mod webhook;

@@ -48,6 +48,17 @@ pub async fn load_district(ctx: &Context<'_>, id: &str) -> Result<District> {
     Ok(District(row))
 }
 
+/// Which notifications a district sends (each on by default).
+#[derive(async_graphql::SimpleObject)]
+pub struct NotificationSettings {
+    /// After a maintenance sync, teachers are told about classes new to them.
+    pub teacher_new_classes: bool,
+    /// When a teacher claims a class, its invited or claimed families are told.
+    pub families_class_claimed: bool,
+    /// District admins are told when a sync run fails or is held.
+    pub admin_sync_summary: bool,
+}
+
 /// A school district (the tenant).
 pub struct District(pub models::District);
 
@@ -65,6 +76,15 @@ impl District {
     /// or an admin.
     async fn rostering_enforced(&self) -> bool {
         self.0.settings().rostering_enforced
+    }
+    /// Which notifications the district sends.
+    async fn notification_settings(&self) -> NotificationSettings {
+        let n = self.0.settings().notifications;
+        NotificationSettings {
+            teacher_new_classes: n.teacher_new_classes,
+            families_class_claimed: n.families_class_claimed,
+            admin_sync_summary: n.admin_sync_summary,
+        }
     }
     /// The district's schools.
     async fn schools(&self, ctx: &Context<'_>) -> Result<Vec<Org>> {

@@ -79,5 +79,6 @@ pub fn message(
         updated_at: now,
         sent_at: None,
         provider_message_id: None,
+        webhook_id: None,
     }
 }

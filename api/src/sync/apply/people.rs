@@ -352,12 +352,13 @@ pub async fn apply(conn: &mut Conn, ctx: &mut RunCtx, group: Vec<Record>) -> App
                 } else {
                     codes::CONTACT_POINT_TAKEN
                 };
-                ctx.report.alert_related(
+                ctx.report.alert_contact(
                     &run,
                     code,
                     EntityKind::Person,
                     &ext,
                     &holder.person_id,
+                    value,
                     format!(
                         "{} {value} is held by another person; left with them",
                         kind.as_str()
@@ -431,29 +432,33 @@ fn identify(
     let by_email = norm
         .emails
         .iter()
-        .find_map(|(v, _)| batch.emails.get(v).cloned());
+        .find_map(|(v, _)| batch.emails.get(v).map(|h| (v.clone(), h.clone())));
     let by_phone = norm
         .phones
         .iter()
-        .find_map(|(v, _)| batch.phones.get(v).cloned());
+        .find_map(|(v, _)| batch.phones.get(v).map(|h| (v.clone(), h.clone())));
     let candidate = match (&by_email, &by_phone) {
         (Some(email), phone) => {
-            if let Some(phone) = phone.as_ref().filter(|ph| ph.person_id != email.person_id) {
-                ctx.report.alert_related(
+            if let Some((value, phone)) = phone
+                .as_ref()
+                .filter(|(_, ph)| ph.person_id != email.1.person_id)
+            {
+                ctx.report.alert_contact(
                     &run,
                     codes::CONTACT_CONFLICT,
                     EntityKind::Person,
                     ext,
                     &phone.person_id,
+                    value,
                     format!(
                         "email matches person {} but phone matches person {}; linked by email",
-                        email.person_id, phone.person_id
+                        email.1.person_id, phone.person_id
                     ),
                 );
             }
             Some(email.clone())
         }
-        (None, Some(phone)) if phone.same_names(&p.given_name, &p.family_name) => {
+        (None, Some(phone)) if phone.1.same_names(&p.given_name, &p.family_name) => {
             Some(phone.clone())
         }
         (None, Some(_)) => {
@@ -463,13 +468,14 @@ fn identify(
         (None, None) => None,
     };
     match candidate {
-        Some(holder) if holder.claimed && !holder.verified => {
-            ctx.report.alert_related(
+        Some((value, holder)) if holder.claimed && !holder.verified => {
+            ctx.report.alert_contact(
                 &run,
                 codes::MERGE_SUGGESTION,
                 EntityKind::Person,
                 ext,
                 &holder.person_id,
+                &value,
                 format!(
                     "matches the claimed account {} by a contact point it has not verified; \
                      kept apart until the account holder or an admin confirms",
@@ -478,7 +484,7 @@ fn identify(
             );
             Identity::Created(new_id())
         }
-        Some(holder) => Identity::Merged(holder.person_id),
+        Some((_, holder)) => Identity::Merged(holder.person_id),
         None => Identity::Created(new_id()),
     }
 }
