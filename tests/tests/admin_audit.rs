@@ -2,6 +2,7 @@
 
 use homeroom::service::connectors::{self, ConnectorChanges};
 use homeroom::service::tokens;
+use homeroom::service::webhooks;
 use homeroom_schema::enums::*;
 use homeroom_schema::store::{connectors as store_connectors, people, relationships};
 use homeroom_tests::both_backends;
@@ -199,6 +200,41 @@ both_backends!(
         one_more(s, &mut n, "district.settings").await?;
         execute(s, Some(&admin), SET, json!({})).await;
         assert_eq!(audit_count(&mut c).await?, n, "already on");
+
+        const NOTIFY: &str = "mutation { setNotificationSettings(input: {teacherNewClasses: false})
+          { notificationSettings { teacherNewClasses } } }";
+        execute(s, Some(&admin), NOTIFY, json!({})).await;
+        one_more(s, &mut n, "district.settings").await?;
+        execute(s, Some(&admin), NOTIFY, json!({})).await;
+        assert_eq!(audit_count(&mut c).await?, n, "already off");
+
+        let system_admin = homeroom::auth::Principal {
+            token_id: "test".into(),
+            district_id: fx.district_id.clone(),
+            kind: PrincipalKind::System,
+            person_id: None,
+            role: TokenRole::DistrictAdmin,
+            scopes: Vec::new(),
+        };
+        let hook = webhooks::create(
+            s,
+            &system_admin,
+            Some(&test_key()),
+            webhooks::NewWebhook {
+                url: "https://hooks.example.org/homeroom".into(),
+                events: vec![webhooks::WebhookEvent::PersonMerged],
+                secret: "0123456789abcdef0123".into(),
+            },
+        )
+        .await?
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        one_more(s, &mut n, "webhook.create").await?;
+        webhooks::set_enabled(s, &system_admin, &hook.id, false).await?;
+        one_more(s, &mut n, "webhook.update").await?;
+        webhooks::set_enabled(s, &system_admin, &hook.id, false).await?;
+        assert_eq!(audit_count(&mut c).await?, n, "already off");
+        webhooks::delete(s, &system_admin, &hook.id).await?;
+        one_more(s, &mut n, "webhook.delete").await?;
 
         // Refused actions record nothing.
         let resp = execute(s, Some(&ta), ARCHIVE, json!({ "ids": [pid(fx.id("S2"))] })).await;
