@@ -153,6 +153,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Links a run saw unchanged (no primary key in the database: only inserted, probed and
+    /// deleted by run).
+    sync_seen (run_id, link_id) {
+        run_id -> Text,
+        link_id -> Text,
+    }
+}
+
+diesel::table! {
     courses (id) {
         id -> Text,
         district_id -> Text,
@@ -410,6 +419,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sync_runs,
     sync_issues,
     source_links,
+    sync_seen,
     courses,
     terms,
     classes,

@@ -173,6 +173,11 @@ both_backends!(mass_removal_is_held_until_confirmed, |db| async move {
     assert!(during.students >= before.students);
     assert!(during.classes >= before.classes);
     assert!(!held.with_code("would_remove").is_empty());
+    // The held run keeps what it saw unchanged: its confirmation needs it.
+    let seen = async || -> anyhow::Result<i64> {
+        Ok(homeroom_schema::store::links::count_seen(&mut db.store.conn().await?).await?)
+    };
+    assert!(seen().await? > 0);
 
     // Discarding keeps everything; a second held run can be confirmed.
     let service = homeroom::service::sync::SyncService::new(db.store.clone(), None);
@@ -180,6 +185,7 @@ both_backends!(mass_removal_is_held_until_confirmed, |db| async move {
         .discard_hold(&held.run.district_id, &held.run.id)
         .await?;
     assert_eq!(census(&db.store).await?.archived_people, 0);
+    assert_eq!(seen().await?, 0, "a discarded hold's seen rows go");
     let again = run(&db.store, &connector, SyncMode::Full, false).await?;
     assert!(matches!(again.outcome, RunOutcome::Held(_)));
     let confirmed = service
@@ -192,6 +198,13 @@ both_backends!(mass_removal_is_held_until_confirmed, |db| async move {
     let after = census(&db.store).await?;
     assert!(after.archived_people > 0);
     assert!(after.students < before.students);
+    assert_eq!(seen().await?, 0, "a confirmed hold's seen rows go");
+    // A no-change re-sync archives nothing more and leaves no seen rows behind.
+    let same = run(&db.store, &connector, SyncMode::Full, false).await?;
+    assert_eq!(same.outcome, RunOutcome::Succeeded);
+    assert!(same.of("person").unchanged > 0);
+    assert_eq!(census(&db.store).await?, after);
+    assert_eq!(seen().await?, 0);
     Ok(())
 });
 

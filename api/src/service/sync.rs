@@ -166,6 +166,7 @@ impl SyncService {
             })
             .await?;
         let mut conn = self.store.conn().await?;
+        homeroom_schema::store::links::forget_seen(&mut conn).await?;
         Ok(sync_runs::get(&mut conn, run_id)
             .await?
             .ok_or(StoreError::NotFound)?)
@@ -189,6 +190,7 @@ impl SyncService {
             contact_value: None,
         };
         sync_runs::add_issues(&mut conn, &[note]).await?;
+        homeroom_schema::store::links::forget_seen(&mut conn).await?;
         Ok(sync_runs::get(&mut conn, run_id)
             .await?
             .ok_or(StoreError::NotFound)?)

@@ -5,7 +5,7 @@ use futures::StreamExt;
 use homeroom_connector_core::{Connector, ConnectorError};
 use homeroom_schema::enums::{SyncMode, SyncStatus};
 use homeroom_schema::models::SyncRun;
-use homeroom_schema::store::{connectors, districts, sync_runs, transaction_on};
+use homeroom_schema::store::{connectors, districts, links, sync_runs, transaction_on};
 use homeroom_schema::{Conn, Store, StoreError};
 use tracing::Instrument;
 
@@ -140,6 +140,7 @@ pub async fn execute_run(
             connectors::record_success(&mut conn, &run.connector_id, next_cursor.as_deref())
                 .await?;
         }
+        links::forget_seen(&mut conn).await?;
         let summary = RunSummary {
             status: outcome.status(),
             reason: outcome.message(),

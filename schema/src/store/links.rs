@@ -5,10 +5,11 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use crate::db::{Conn, execute_rows, with_conn};
+use crate::enums::SyncStatus;
 use crate::error::StoreResult;
 use crate::ids::now_micros;
 use crate::models::SourceLink;
-use crate::tables::source_links;
+use crate::tables::{source_links, sync_runs, sync_seen};
 
 /// Links of `connector` for `kind` among `external_ids`.
 pub async fn lookup(
@@ -58,17 +59,49 @@ pub async fn replace(conn: &mut Conn, rows: &[SourceLink]) -> StoreResult<()> {
     Ok(())
 }
 
-/// Records that the links `ids` were seen unchanged by `run_id`.
+/// Records that the links `ids` were seen unchanged by `run_id` (in `sync_seen`; the links
+/// themselves are not written).
 pub async fn mark_seen(conn: &mut Conn, ids: &[String], run_id: &str) -> StoreResult<()> {
     for chunk in ids.chunks(5_000) {
-        with_conn!(conn, |c| {
-            diesel::update(source_links::table.filter(source_links::id.eq_any(chunk)))
-                .set(source_links::last_run_id.eq(run_id))
-                .execute(c)
-                .await?
+        let rows: Vec<SeenRow> = chunk
+            .iter()
+            .map(|id| SeenRow {
+                run_id: run_id.to_owned(),
+                link_id: id.clone(),
+            })
+            .collect();
+        execute_rows!(conn, &rows, |values| {
+            diesel::insert_into(sync_seen::table).values(values)
         });
     }
     Ok(())
+}
+
+/// One `sync_seen` row.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = sync_seen)]
+struct SeenRow {
+    run_id: String,
+    link_id: String,
+}
+
+/// Forgets what finished runs saw: every run's `sync_seen` rows except those of runs still
+/// queued, running or held (a held run's confirmation reads them). Returns the rows deleted.
+pub async fn forget_seen(conn: &mut Conn) -> StoreResult<usize> {
+    let keep = [SyncStatus::Queued, SyncStatus::Running, SyncStatus::Held];
+    Ok(with_conn!(conn, |c| {
+        diesel::delete(
+            sync_seen::table.filter(
+                sync_seen::run_id.eq_any(
+                    sync_runs::table
+                        .filter(sync_runs::status.ne_all(keep))
+                        .select(sync_runs::id),
+                ),
+            ),
+        )
+        .execute(c)
+        .await?
+    }))
 }
 
 /// Live links of `connector` for `kind` that `run_id` did not see, in id order, a page at a
@@ -91,6 +124,11 @@ pub async fn unseen(
                     .ne(run_id)
                     .or(source_links::last_run_id.is_null()),
             )
+            .filter(diesel::dsl::not(diesel::dsl::exists(
+                sync_seen::table
+                    .filter(sync_seen::run_id.eq(run_id))
+                    .filter(sync_seen::link_id.eq(source_links::id)),
+            )))
             .into_boxed();
         if let Some(after) = after {
             q = q.filter(source_links::id.gt(after));
@@ -133,6 +171,11 @@ pub async fn count_unseen(
                     .ne(run_id)
                     .or(source_links::last_run_id.is_null()),
             )
+            .filter(diesel::dsl::not(diesel::dsl::exists(
+                sync_seen::table
+                    .filter(sync_seen::run_id.eq(run_id))
+                    .filter(sync_seen::link_id.eq(source_links::id)),
+            )))
             .count()
             .get_result(c)
             .await?
@@ -177,4 +220,11 @@ pub async fn still_linked(
             .await?
     });
     Ok(rows.into_iter().collect())
+}
+
+/// Rows in `sync_seen` (what runs still held, queued or running saw unchanged).
+pub async fn count_seen(conn: &mut Conn) -> StoreResult<i64> {
+    Ok(with_conn!(conn, |c| {
+        sync_seen::table.count().get_result(c).await?
+    }))
 }

@@ -1,6 +1,6 @@
 //! Source-link bookkeeping for one batch: which records are new, changed or unchanged.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use homeroom_connector_core::EntityKind;
 use homeroom_schema::Conn;
@@ -27,6 +27,7 @@ pub struct Links {
     kind: EntityKind,
     by_external: HashMap<String, SourceLink>,
     seen: Vec<String>,
+    seen_set: HashSet<String>,
     new: Vec<SourceLink>,
     changed: Vec<SourceLink>,
 }
@@ -47,6 +48,7 @@ impl Links {
                 .map(|l| (l.external_id.clone(), l))
                 .collect(),
             seen: Vec::new(),
+            seen_set: HashSet::new(),
             new: Vec::new(),
             changed: Vec::new(),
         })
@@ -65,8 +67,14 @@ impl Links {
             Some(link)
                 if link.removed_at.is_none() && link.content_hash.as_deref() == Some(hash) =>
             {
-                self.seen.push(link.id.clone());
-                Seen::Unchanged
+                // Unchanged links are recorded as seen, not rewritten: a second copy in the same
+                // batch is a duplicate (one in a later batch counts as unchanged again).
+                if self.seen_set.insert(link.id.clone()) {
+                    self.seen.push(link.id.clone());
+                    Seen::Unchanged
+                } else {
+                    Seen::Duplicate
+                }
             }
             Some(link) => Seen::Changed(Some(link.local_id.clone())),
         }
@@ -122,7 +130,9 @@ impl Links {
 
     /// Marks a linked record seen without changing it (e.g. a tombstoned relationship).
     pub fn touch(&mut self, external_id: &str) {
-        if let Some(link) = self.by_external.get(external_id) {
+        if let Some(link) = self.by_external.get(external_id)
+            && self.seen_set.insert(link.id.clone())
+        {
             self.seen.push(link.id.clone());
         }
     }
