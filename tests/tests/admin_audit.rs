@@ -8,7 +8,7 @@ use homeroom_schema::store::{connectors as store_connectors, people, relationshi
 use homeroom_tests::both_backends;
 use homeroom_tests::db::TempDir;
 use homeroom_tests::fixture;
-use homeroom_tests::graphql::{error_codes, execute, token};
+use homeroom_tests::graphql::{error_codes, token};
 use homeroom_tests::sync::{csv_connector, test_key};
 use serde_json::{Value, json};
 
@@ -45,6 +45,7 @@ both_backends!(
     |db| async move {
         let fx = fixture::load(&db.store).await?;
         let s = &db.store;
+        let api = crate::admin_support::Api::start(&db).await?;
         let mut c = s.conn().await?;
         let mut n = audit_count(&mut c).await?;
         assert_eq!(n, 0, "loading rows directly audits nothing");
@@ -80,12 +81,12 @@ both_backends!(
         let a1 = cid(fx.id("A1"));
         const CLAIM: &str = "mutation($id: ID!) { claimClass(id: $id) { userErrors { code } } }";
         ok(
-            &execute(s, Some(&ta), CLAIM, json!({ "id": a1 })).await,
+            &api.execute(Some(&ta), CLAIM, json!({ "id": a1 })).await,
             "claimClass",
         );
         one_more(s, &mut n, "class.claim").await?;
         ok(
-            &execute(s, Some(&ta), CLAIM, json!({ "id": a1 })).await,
+            &api.execute(Some(&ta), CLAIM, json!({ "id": a1 })).await,
             "claimClass",
         );
         assert_eq!(
@@ -97,12 +98,12 @@ both_backends!(
         const UPDATE: &str = "mutation($id: ID!) { updateClass(id: $id, title: \"Homeroom A\") {
       userErrors { code } } }";
         ok(
-            &execute(s, Some(&ta), UPDATE, json!({ "id": a1 })).await,
+            &api.execute(Some(&ta), UPDATE, json!({ "id": a1 })).await,
             "updateClass",
         );
         one_more(s, &mut n, "class.update").await?;
         ok(
-            &execute(s, Some(&ta), UPDATE, json!({ "id": a1 })).await,
+            &api.execute(Some(&ta), UPDATE, json!({ "id": a1 })).await,
             "updateClass",
         );
         assert_eq!(
@@ -117,17 +118,17 @@ both_backends!(
       removeParticipant(classId: $c, personId: $p) { userErrors { code } } }";
         let s3 = json!({ "c": a1, "p": pid(fx.id("S3")) });
         ok(
-            &execute(s, Some(&ta), ADD, s3.clone()).await,
+            &api.execute(Some(&ta), ADD, s3.clone()).await,
             "addParticipant",
         );
         one_more(s, &mut n, "enrollment.add").await?;
         ok(
-            &execute(s, Some(&ta), REMOVE, s3).await,
+            &api.execute(Some(&ta), REMOVE, s3).await,
             "removeParticipant",
         );
         one_more(s, &mut n, "enrollment.remove").await?;
         const JOIN: &str = "mutation { joinClass(joinCode: \"JOIN-A2\") { userErrors { code } } }";
-        ok(&execute(s, Some(&s4), JOIN, json!({})).await, "joinClass");
+        ok(&api.execute(Some(&s4), JOIN, json!({})).await, "joinClass");
         one_more(s, &mut n, "enrollment.join").await?;
 
         const ARCHIVE: &str = "mutation($ids: [ID!]!) { archivePeople(ids: $ids) {
@@ -136,12 +137,12 @@ both_backends!(
       userErrors { code } } }";
         let ids = json!({ "ids": [pid(fx.id("S1"))] });
         ok(
-            &execute(s, Some(&admin), ARCHIVE, ids.clone()).await,
+            &api.execute(Some(&admin), ARCHIVE, ids.clone()).await,
             "archivePeople",
         );
         one_more(s, &mut n, "person.archive").await?;
         ok(
-            &execute(s, Some(&admin), RESTORE, ids).await,
+            &api.execute(Some(&admin), RESTORE, ids).await,
             "restorePeople",
         );
         one_more(s, &mut n, "person.restore").await?;
@@ -157,20 +158,21 @@ both_backends!(
         const MERGE: &str =
             "mutation($s: ID!, $d: ID!) { mergePeople(survivorId: $s, duplicateId: $d) {
       auditEvent { id } userErrors { code } } }";
-        let resp = execute(
-            s,
-            Some(&admin),
-            MERGE,
-            json!({ "s": pid(fx.id("G2")), "d": pid(&dup.id) }),
-        )
-        .await;
+        let resp = api
+            .execute(
+                Some(&admin),
+                MERGE,
+                json!({ "s": pid(fx.id("G2")), "d": pid(&dup.id) }),
+            )
+            .await;
         ok(&resp, "mergePeople");
         one_more(s, &mut n, "person.merge").await?;
         let event = resp["data"]["mergePeople"]["auditEvent"]["id"].clone();
         const UNMERGE: &str =
             "mutation($e: ID!) { unmerge(auditEventId: $e) { userErrors { code } } }";
         ok(
-            &execute(s, Some(&admin), UNMERGE, json!({ "e": event })).await,
+            &api.execute(Some(&admin), UNMERGE, json!({ "e": event }))
+                .await,
             "unmerge",
         );
         one_more(s, &mut n, "person.unmerge").await?;
@@ -180,12 +182,13 @@ both_backends!(
       userErrors { code } } }";
         let s4_ids = json!({ "ids": [pid(fx.id("S4"))] });
         ok(
-            &execute(s, Some(&admin), REMOVE_GUARDIANS, s4_ids.clone()).await,
+            &api.execute(Some(&admin), REMOVE_GUARDIANS, s4_ids.clone())
+                .await,
             "removeGuardians",
         );
         one_more(s, &mut n, "relationship.remove_guardians").await?;
         ok(
-            &execute(s, Some(&admin), REMOVE_GUARDIANS, s4_ids).await,
+            &api.execute(Some(&admin), REMOVE_GUARDIANS, s4_ids).await,
             "removeGuardians",
         );
         assert_eq!(
@@ -196,16 +199,16 @@ both_backends!(
 
         const SET: &str =
             "mutation { setRosteringEnforcement(enabled: true) { rosteringEnforced } }";
-        execute(s, Some(&admin), SET, json!({})).await;
+        api.execute(Some(&admin), SET, json!({})).await;
         one_more(s, &mut n, "district.settings").await?;
-        execute(s, Some(&admin), SET, json!({})).await;
+        api.execute(Some(&admin), SET, json!({})).await;
         assert_eq!(audit_count(&mut c).await?, n, "already on");
 
         const NOTIFY: &str = "mutation { setNotificationSettings(input: {teacherNewClasses: false})
           { notificationSettings { teacherNewClasses } } }";
-        execute(s, Some(&admin), NOTIFY, json!({})).await;
+        api.execute(Some(&admin), NOTIFY, json!({})).await;
         one_more(s, &mut n, "district.settings").await?;
-        execute(s, Some(&admin), NOTIFY, json!({})).await;
+        api.execute(Some(&admin), NOTIFY, json!({})).await;
         assert_eq!(audit_count(&mut c).await?, n, "already off");
 
         let system_admin = homeroom::auth::Principal {
@@ -237,7 +240,9 @@ both_backends!(
         one_more(s, &mut n, "webhook.delete").await?;
 
         // Refused actions record nothing.
-        let resp = execute(s, Some(&ta), ARCHIVE, json!({ "ids": [pid(fx.id("S2"))] })).await;
+        let resp = api
+            .execute(Some(&ta), ARCHIVE, json!({ "ids": [pid(fx.id("S2"))] }))
+            .await;
         assert_eq!(error_codes(&resp), vec!["FORBIDDEN"]);
         assert_eq!(audit_count(&mut c).await?, n);
         Ok(())
@@ -247,18 +252,19 @@ both_backends!(
 both_backends!(admins_read_the_audit_log_with_filters, |db| async move {
     let fx = fixture::load(&db.store).await?;
     let s = &db.store;
+    let api = crate::admin_support::Api::start(&db).await?;
     let admin = token(s, TokenRole::DistrictAdmin, None).await?;
     let ta = token(s, TokenRole::Teacher, Some(fx.id("TA"))).await?;
     let a1 = cid(fx.id("A1"));
     for title in ["One", "Two", "Three"] {
-        let resp = execute(
-            s,
-            Some(&ta),
-            "mutation($id: ID!, $t: String) { updateClass(id: $id, title: $t) {
+        let resp = api
+            .execute(
+                Some(&ta),
+                "mutation($id: ID!, $t: String) { updateClass(id: $id, title: $t) {
               userErrors { code } } }",
-            json!({ "id": a1, "t": title }),
-        )
-        .await;
+                json!({ "id": a1, "t": title }),
+            )
+            .await;
         ok(&resp, "updateClass");
     }
     const LOG: &str = "query($f: AuditEventFilter, $first: Int, $after: String) {
@@ -267,8 +273,7 @@ both_backends!(admins_read_the_audit_log_with_filters, |db| async move {
         edges { node { action actorKind actorId actor { displayName } targetKind targetId
           before after createdAt } } } }";
     let log = async |f: Value, first: i64, after: Value| {
-        execute(
-            s,
+        api.execute(
             Some(&admin),
             LOG,
             json!({ "f": f, "first": first, "after": after }),
@@ -312,7 +317,9 @@ both_backends!(admins_read_the_audit_log_with_filters, |db| async move {
     assert_eq!(error_codes(&resp), vec!["BAD_USER_INPUT"]);
 
     // District admins only.
-    let resp = execute(s, Some(&ta), "{ auditEvents { totalCount } }", json!({})).await;
+    let resp = api
+        .execute(Some(&ta), "{ auditEvents { totalCount } }", json!({}))
+        .await;
     assert_eq!(error_codes(&resp), vec!["FORBIDDEN"], "{resp}");
     Ok(())
 });

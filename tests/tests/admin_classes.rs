@@ -6,7 +6,7 @@ use homeroom_schema::store::{contacts, districts, people};
 use homeroom_tests::both_backends;
 use homeroom_tests::db::TempDir;
 use homeroom_tests::fixture;
-use homeroom_tests::graphql::{error_codes, execute, token};
+use homeroom_tests::graphql::{error_codes, token};
 use homeroom_tests::oneroster_files::{User, write};
 use homeroom_tests::sync::{csv_connector, run};
 use serde_json::{Value, json};
@@ -70,6 +70,7 @@ async fn synced(
     dir: &std::path::Path,
 ) -> anyhow::Result<(String, String, String, String, String)> {
     let s = &db.store;
+    let api = crate::admin_support::Api::start(&db).await?;
     write(dir, &roster())?;
     let connector = csv_connector(s, dir).await?;
     let done = run(s, &connector, SyncMode::Full, false).await?;
@@ -88,13 +89,13 @@ async fn synced(
             .expect("student")
     };
     let admin = token(s, TokenRole::DistrictAdmin, None).await?;
-    let resp = execute(
-        s,
-        Some(&admin),
-        "{ classes { edges { node { id } } } }",
-        json!({}),
-    )
-    .await;
+    let resp = api
+        .execute(
+            Some(&admin),
+            "{ classes { edges { node { id } } } }",
+            json!({}),
+        )
+        .await;
     let class = resp["data"]["classes"]["edges"][0]["node"]["id"]
         .as_str()
         .expect("class")
@@ -106,25 +107,25 @@ both_backends!(
     local_fields_and_manual_enrollments_survive_full_resync,
     |db| async move {
         let s = &db.store;
+        let api = crate::admin_support::Api::start(&db).await?;
         let dir = TempDir::new("class-local")?;
         let (connector, class, teacher, _, _) = synced(&db, &dir.0).await?;
         let admin = token(s, TokenRole::DistrictAdmin, None).await?;
         let tara = token(s, TokenRole::Teacher, Some(&teacher)).await?;
 
-        let resp = execute(
-            s,
-            Some(&tara),
-            UPDATE,
-            json!({ "id": class, "t": "Room 12 Math", "j": "MATH12" }),
-        )
-        .await;
+        let resp = api
+            .execute(
+                Some(&tara),
+                UPDATE,
+                json!({ "id": class, "t": "Room 12 Math", "j": "MATH12" }),
+            )
+            .await;
         let updated = &resp["data"]["updateClass"];
         assert_eq!(updated["userErrors"], json!([]), "{resp}");
         assert_eq!(updated["class"]["title"], "Room 12 Math");
         assert_eq!(updated["class"]["sisTitle"], "Math 5 - A");
         assert_eq!(updated["class"]["joinCode"], "MATH12");
-        let resp = execute(
-        s,
+        let resp = api.execute(
         Some(&tara),
         ADD,
         json!({ "c": class, "n": { "givenName": "Nia", "familyName": "New", "studentNumber": "x9" } }),
@@ -148,7 +149,9 @@ both_backends!(
         let again = run(s, &connector, SyncMode::Full, false).await?;
         assert_eq!(again.outcome, homeroom::sync::RunOutcome::Succeeded);
         assert_eq!(again.of("class").updated, 1, "the SIS title changed");
-        let resp = execute(s, Some(&admin), STUDENTS, json!({ "id": class })).await;
+        let resp = api
+            .execute(Some(&admin), STUDENTS, json!({ "id": class }))
+            .await;
         let node = &resp["data"]["class"];
         assert_eq!(node["title"], "Room 12 Math", "{resp}");
         assert_eq!(node["sisTitle"], "Math 5 - B");
@@ -159,7 +162,9 @@ both_backends!(
         // (A declared variable left unset is null, so this operation names only the title.)
         const CLEAR_TITLE: &str = "mutation($id: ID!) { updateClass(id: $id, title: null) {
       class { title joinCode } userErrors { code } } }";
-        let resp = execute(s, Some(&admin), CLEAR_TITLE, json!({ "id": class })).await;
+        let resp = api
+            .execute(Some(&admin), CLEAR_TITLE, json!({ "id": class }))
+            .await;
         assert_eq!(
             resp["data"]["updateClass"]["class"]["title"], "Math 5 - B",
             "{resp}"
@@ -177,6 +182,7 @@ both_backends!(
     |db| async move {
         let fx = fixture::load(&db.store).await?;
         let s = &db.store;
+        let api = crate::admin_support::Api::start(&db).await?;
         let ta = token(s, TokenRole::Teacher, Some(fx.id("TA"))).await?;
         let admin = token(s, TokenRole::DistrictAdmin, None).await?;
         let s4 = token(s, TokenRole::Student, Some(fx.id("S4"))).await?;
@@ -185,53 +191,53 @@ both_backends!(
         let add = |class: &Value, person: &str| json!({ "c": class, "p": pid(fx.id(person)) });
 
         // A teacher adds a student to their class; not to another's, not as a teacher.
-        let resp = execute(s, Some(&ta), ADD, add(&a1, "S3")).await;
+        let resp = api.execute(Some(&ta), ADD, add(&a1, "S3")).await;
         assert_eq!(
             resp["data"]["addParticipant"]["userErrors"],
             json!([]),
             "{resp}"
         );
-        let resp = execute(s, Some(&ta), ADD, add(&a1, "S3")).await;
+        let resp = api.execute(Some(&ta), ADD, add(&a1, "S3")).await;
         assert_eq!(
             resp["data"]["addParticipant"]["userErrors"][0]["code"],
             "ALREADY_ENROLLED"
         );
-        let resp = execute(s, Some(&ta), ADD, add(&b1, "S1")).await;
+        let resp = api.execute(Some(&ta), ADD, add(&b1, "S1")).await;
         assert_eq!(error_codes(&resp), vec!["FORBIDDEN"], "{resp}");
         let mut as_teacher = add(&a1, "TB");
         as_teacher["r"] = json!("TEACHER");
-        let resp = execute(s, Some(&ta), ADD, as_teacher.clone()).await;
+        let resp = api.execute(Some(&ta), ADD, as_teacher.clone()).await;
         assert_eq!(error_codes(&resp), vec!["FORBIDDEN"], "{resp}");
-        let resp = execute(s, Some(&admin), ADD, as_teacher).await;
+        let resp = api.execute(Some(&admin), ADD, as_teacher).await;
         assert_eq!(
             resp["data"]["addParticipant"]["userErrors"],
             json!([]),
             "{resp}"
         );
         // Guardians follow their students; they are never enrolled.
-        let resp = execute(s, Some(&ta), ADD, add(&a1, "G1")).await;
+        let resp = api.execute(Some(&ta), ADD, add(&a1, "G1")).await;
         assert_eq!(
             resp["data"]["addParticipant"]["userErrors"][0]["code"],
             "NOT_A_STUDENT"
         );
-        let resp = execute(s, Some(&ta), ADD, json!({ "c": a1 })).await;
+        let resp = api.execute(Some(&ta), ADD, json!({ "c": a1 })).await;
         assert_eq!(error_codes(&resp), vec!["BAD_USER_INPUT"], "{resp}");
 
         // Removing: the teacher their students; not another class's; the person themselves.
-        let resp = execute(s, Some(&ta), REMOVE, add(&a1, "S3")).await;
+        let resp = api.execute(Some(&ta), REMOVE, add(&a1, "S3")).await;
         assert_eq!(
             resp["data"]["removeParticipant"]["userErrors"],
             json!([]),
             "{resp}"
         );
-        let resp = execute(s, Some(&ta), REMOVE, add(&a1, "S3")).await;
+        let resp = api.execute(Some(&ta), REMOVE, add(&a1, "S3")).await;
         assert_eq!(
             resp["data"]["removeParticipant"]["userErrors"][0]["code"],
             "NOT_ENROLLED"
         );
-        let resp = execute(s, Some(&ta), REMOVE, add(&b1, "S4")).await;
+        let resp = api.execute(Some(&ta), REMOVE, add(&b1, "S4")).await;
         assert_eq!(error_codes(&resp), vec!["FORBIDDEN"], "{resp}");
-        let resp = execute(s, Some(&ta), REMOVE, add(&a1, "TB")).await;
+        let resp = api.execute(Some(&ta), REMOVE, add(&a1, "TB")).await;
         assert_eq!(
             error_codes(&resp),
             vec!["FORBIDDEN"],
@@ -239,46 +245,62 @@ both_backends!(
         );
 
         // Join codes: a claimed class only (A2 is claimed by TB; A1 is not).
-        let resp = execute(s, Some(&s4), JOIN, json!({ "j": "JOIN-A2" })).await;
+        let resp = api
+            .execute(Some(&s4), JOIN, json!({ "j": "JOIN-A2" }))
+            .await;
         assert_eq!(resp["data"]["joinClass"]["userErrors"], json!([]), "{resp}");
         assert_eq!(resp["data"]["joinClass"]["class"]["title"], "A2");
-        let resp = execute(s, Some(&s4), JOIN, json!({ "j": "JOIN-A2" })).await;
+        let resp = api
+            .execute(Some(&s4), JOIN, json!({ "j": "JOIN-A2" }))
+            .await;
         assert_eq!(
             resp["data"]["joinClass"]["userErrors"][0]["code"],
             "ALREADY_ENROLLED"
         );
-        let resp = execute(s, Some(&s4), JOIN, json!({ "j": "JOIN-A1" })).await;
+        let resp = api
+            .execute(Some(&s4), JOIN, json!({ "j": "JOIN-A1" }))
+            .await;
         assert_eq!(
             resp["data"]["joinClass"]["userErrors"][0]["code"],
             "CLASS_NOT_CLAIMED"
         );
-        let resp = execute(s, Some(&s4), JOIN, json!({ "j": "nope" })).await;
+        let resp = api.execute(Some(&s4), JOIN, json!({ "j": "nope" })).await;
         assert_eq!(
             resp["data"]["joinClass"]["userErrors"][0]["code"],
             "INVALID_JOIN_CODE"
         );
-        let resp = execute(s, Some(&ta), JOIN, json!({ "j": "JOIN-A2" })).await;
+        let resp = api
+            .execute(Some(&ta), JOIN, json!({ "j": "JOIN-A2" }))
+            .await;
         assert_eq!(
             error_codes(&resp),
             vec!["FORBIDDEN"],
             "teachers do not join"
         );
         let tb = token(s, TokenRole::Teacher, Some(fx.id("TB"))).await?;
-        let resp = execute(s, Some(&tb), STUDENTS, json!({ "id": cid(fx.id("A2")) })).await;
+        let resp = api
+            .execute(Some(&tb), STUDENTS, json!({ "id": cid(fx.id("A2")) }))
+            .await;
         assert_eq!(names(&resp), vec!["Sue Four", "Sal Three"], "{resp}");
 
         // A join code is unique in the district; only a teacher of the class or an admin edits.
-        let resp = execute(s, Some(&ta), UPDATE, json!({ "id": a1, "j": "JOIN-B1" })).await;
+        let resp = api
+            .execute(Some(&ta), UPDATE, json!({ "id": a1, "j": "JOIN-B1" }))
+            .await;
         assert_eq!(
             resp["data"]["updateClass"]["userErrors"][0]["code"],
             "JOIN_CODE_TAKEN"
         );
-        let resp = execute(s, Some(&ta), UPDATE, json!({ "id": a1, "t": "  " })).await;
+        let resp = api
+            .execute(Some(&ta), UPDATE, json!({ "id": a1, "t": "  " }))
+            .await;
         assert_eq!(
             resp["data"]["updateClass"]["userErrors"][0]["code"],
             "BLANK"
         );
-        let resp = execute(s, Some(&ta), UPDATE, json!({ "id": b1, "t": "Mine" })).await;
+        let resp = api
+            .execute(Some(&ta), UPDATE, json!({ "id": b1, "t": "Mine" }))
+            .await;
         assert_eq!(error_codes(&resp), vec!["FORBIDDEN"], "{resp}");
         Ok(())
     }
@@ -286,6 +308,7 @@ both_backends!(
 
 both_backends!(rostering_enforcement_on_and_off, |db| async move {
     let s = &db.store;
+    let api = crate::admin_support::Api::start(&db).await?;
     let dir = TempDir::new("class-roster")?;
     let (_, class, teacher, s1, s2) = synced(&db, &dir.0).await?;
     let admin = token(s, TokenRole::DistrictAdmin, None).await?;
@@ -296,13 +319,13 @@ both_backends!(rostering_enforcement_on_and_off, |db| async move {
     let code = |resp: &Value| resp["data"]["removeParticipant"]["userErrors"][0]["code"].clone();
 
     // Off (the default): a SIS-linked student leaves a class themselves.
-    let resp = execute(s, Some(&sam), REMOVE, remove(&s1)).await;
+    let resp = api.execute(Some(&sam), REMOVE, remove(&s1)).await;
     assert_eq!(
         resp["data"]["removeParticipant"]["userErrors"],
         json!([]),
         "{resp}"
     );
-    let resp = execute(s, Some(&sam), REMOVE, remove(&s2)).await;
+    let resp = api.execute(Some(&sam), REMOVE, remove(&s2)).await;
     assert_eq!(
         error_codes(&resp),
         vec!["FORBIDDEN"],
@@ -312,64 +335,64 @@ both_backends!(rostering_enforcement_on_and_off, |db| async move {
     // Only district admins switch it on.
     const SET: &str = "mutation($on: Boolean!) { setRosteringEnforcement(enabled: $on) {
       rosteringEnforced } }";
-    let resp = execute(s, Some(&tara), SET, json!({ "on": true })).await;
+    let resp = api.execute(Some(&tara), SET, json!({ "on": true })).await;
     assert_eq!(error_codes(&resp), vec!["FORBIDDEN"]);
-    let resp = execute(s, Some(&admin), SET, json!({ "on": true })).await;
+    let resp = api.execute(Some(&admin), SET, json!({ "on": true })).await;
     assert_eq!(
         resp["data"]["setRosteringEnforcement"]["rosteringEnforced"],
         true
     );
-    let resp = execute(
-        s,
-        Some(&sky),
-        "{ district { rosteringEnforced } }",
-        json!({}),
-    )
-    .await;
+    let resp = api
+        .execute(Some(&sky), "{ district { rosteringEnforced } }", json!({}))
+        .await;
     assert_eq!(resp["data"]["district"]["rosteringEnforced"], true);
 
     // On: SIS-linked people leave only through sync or an admin.
-    let resp = execute(s, Some(&sky), REMOVE, remove(&s2)).await;
+    let resp = api.execute(Some(&sky), REMOVE, remove(&s2)).await;
     assert_eq!(code(&resp), "ROSTERING_ENFORCED", "{resp}");
-    let resp = execute(s, Some(&tara), REMOVE, remove(&s2)).await;
+    let resp = api.execute(Some(&tara), REMOVE, remove(&s2)).await;
     assert_eq!(code(&resp), "ROSTERING_ENFORCED", "{resp}");
-    let resp = execute(s, Some(&tara), REMOVE, remove(&teacher)).await;
+    let resp = api.execute(Some(&tara), REMOVE, remove(&teacher)).await;
     assert_eq!(
         code(&resp),
         "ROSTERING_ENFORCED",
         "the teacher cannot leave either"
     );
     // A student added by hand is not SIS-linked: their teacher may remove them.
-    let resp = execute(
-        s,
-        Some(&tara),
-        ADD,
-        json!({ "c": class, "n": { "givenName": "Nia", "familyName": "New" } }),
-    )
-    .await;
+    let resp = api
+        .execute(
+            Some(&tara),
+            ADD,
+            json!({ "c": class, "n": { "givenName": "Nia", "familyName": "New" } }),
+        )
+        .await;
     let nia = resp["data"]["addParticipant"]["person"]["id"].clone();
-    let resp = execute(s, Some(&tara), REMOVE, json!({ "c": class, "p": nia })).await;
+    let resp = api
+        .execute(Some(&tara), REMOVE, json!({ "c": class, "p": nia }))
+        .await;
     assert_eq!(
         resp["data"]["removeParticipant"]["userErrors"],
         json!([]),
         "{resp}"
     );
-    let resp = execute(s, Some(&admin), REMOVE, remove(&s2)).await;
+    let resp = api.execute(Some(&admin), REMOVE, remove(&s2)).await;
     assert_eq!(
         resp["data"]["removeParticipant"]["userErrors"],
         json!([]),
         "{resp}"
     );
-    let resp = execute(s, Some(&admin), STUDENTS, json!({ "id": class })).await;
+    let resp = api
+        .execute(Some(&admin), STUDENTS, json!({ "id": class }))
+        .await;
     assert_eq!(names(&resp), Vec::<String>::new(), "{resp}");
 
     // Off again: the teacher may leave the class themselves.
-    let resp = execute(s, Some(&admin), SET, json!({ "on": false })).await;
+    let resp = api.execute(Some(&admin), SET, json!({ "on": false })).await;
     assert_eq!(
         resp["data"]["setRosteringEnforcement"]["rosteringEnforced"],
         false
     );
-    let resp = execute(s, Some(&tara), REMOVE, remove(&teacher)).await;
+    let resp = api.execute(Some(&tara), REMOVE, remove(&teacher)).await;
     assert_eq!(
         resp["data"]["removeParticipant"]["userErrors"],
         json!([]),

@@ -7,7 +7,7 @@ use homeroom_schema::store::{classes, contacts, districts, links, people, relati
 use homeroom_tests::both_backends;
 use homeroom_tests::db::TempDir;
 use homeroom_tests::fixture;
-use homeroom_tests::graphql::{error_codes, execute, token};
+use homeroom_tests::graphql::{error_codes, token};
 use homeroom_tests::oneroster_files::{User, write};
 use homeroom_tests::sync::{csv_connector, run};
 use serde_json::json;
@@ -49,6 +49,7 @@ fn invitation(district: &str, person: &str, rel: &str, cp: &str, by: &str) -> In
 both_backends!(merge_then_unmerge_restores_every_row, |db| async move {
     let fx = fixture::load(&db.store).await?;
     let s = &db.store;
+    let api = crate::admin_support::Api::start(&db).await?;
     let d = fx.district_id.as_str();
     let dir = TempDir::new("merge-link")?;
     let connector = csv_connector(s, &dir.0).await?;
@@ -119,13 +120,13 @@ both_backends!(merge_then_unmerge_restores_every_row, |db| async move {
     let before = dump(&mut c).await?;
     let events_before = audit_count(&mut c).await?;
 
-    let resp = execute(
-        s,
-        Some(&admin),
-        MERGE,
-        json!({ "s": pid(fx.id("G1")), "d": pid(&dup.id) }),
-    )
-    .await;
+    let resp = api
+        .execute(
+            Some(&admin),
+            MERGE,
+            json!({ "s": pid(fx.id("G1")), "d": pid(&dup.id) }),
+        )
+        .await;
     let payload = &resp["data"]["mergePeople"];
     assert_eq!(payload["userErrors"], json!([]), "{resp}");
     assert_eq!(payload["person"]["id"], pid(fx.id("G1")));
@@ -174,35 +175,35 @@ both_backends!(merge_then_unmerge_restores_every_row, |db| async move {
     let holder = after.people.iter().find(|(p, _)| p.id == g1).expect("g1");
     assert_eq!(holder.0.account_state, AccountState::Claimed);
     // The moved token now acts for G1.
-    let resp = execute(
-        s,
-        Some(&dup_token),
-        "{ viewer { person { id } } }",
-        json!({}),
-    )
-    .await;
+    let resp = api
+        .execute(Some(&dup_token), "{ viewer { person { id } } }", json!({}))
+        .await;
     assert_eq!(resp["data"]["viewer"]["person"]["id"], pid(g1), "{resp}");
 
     // Undo: every row is back exactly as it was.
-    let resp = execute(s, Some(&admin), UNMERGE, json!({ "e": event })).await;
+    let resp = api
+        .execute(Some(&admin), UNMERGE, json!({ "e": event }))
+        .await;
     assert_eq!(resp["data"]["unmerge"]["userErrors"], json!([]), "{resp}");
     assert_eq!(resp["data"]["unmerge"]["duplicate"]["status"], "ACTIVE");
     assert_eq!(dump(&mut c).await?, before);
     assert_eq!(audit_count(&mut c).await?, events_before + 2);
-    let resp = execute(s, Some(&admin), UNMERGE, json!({ "e": event })).await;
+    let resp = api
+        .execute(Some(&admin), UNMERGE, json!({ "e": event }))
+        .await;
     assert_eq!(
         resp["data"]["unmerge"]["userErrors"][0]["code"], "ALREADY_UNDONE",
         "{resp}"
     );
 
     // The student pair: the shared class collapses, the other moves, and the undo is exact.
-    let resp = execute(
-        s,
-        Some(&admin),
-        MERGE,
-        json!({ "s": pid(fx.id("S1")), "d": pid(&s1dup.id) }),
-    )
-    .await;
+    let resp = api
+        .execute(
+            Some(&admin),
+            MERGE,
+            json!({ "s": pid(fx.id("S1")), "d": pid(&s1dup.id) }),
+        )
+        .await;
     assert_eq!(
         resp["data"]["mergePeople"]["userErrors"],
         json!([]),
@@ -218,7 +219,9 @@ both_backends!(merge_then_unmerge_restores_every_row, |db| async move {
     assert_eq!(s1_classes.len(), 2, "A1 once, and B1");
     assert!(s1_classes.contains(&fx.id("B1")));
     let event = resp["data"]["mergePeople"]["auditEvent"]["id"].clone();
-    let resp = execute(s, Some(&admin), UNMERGE, json!({ "e": event })).await;
+    let resp = api
+        .execute(Some(&admin), UNMERGE, json!({ "e": event }))
+        .await;
     assert_eq!(resp["data"]["unmerge"]["userErrors"], json!([]), "{resp}");
     assert_eq!(dump(&mut c).await?, before);
     Ok(())
@@ -227,6 +230,7 @@ both_backends!(merge_then_unmerge_restores_every_row, |db| async move {
 both_backends!(refused_merges_change_nothing, |db| async move {
     let fx = fixture::load(&db.store).await?;
     let s = &db.store;
+    let api = crate::admin_support::Api::start(&db).await?;
     let admin = token(s, TokenRole::DistrictAdmin, None).await?;
     let teacher = token(s, TokenRole::Teacher, Some(fx.id("TA"))).await?;
     let mut c = s.conn().await?;
@@ -239,48 +243,50 @@ both_backends!(refused_merges_change_nothing, |db| async move {
         ("TA", "TA", "SAME_PERSON"),
     ];
     for (a, b, code) in cases {
-        let resp = execute(
-            s,
-            Some(&admin),
-            MERGE,
-            json!({ "s": pid(fx.id(a)), "d": pid(fx.id(b)) }),
-        )
-        .await;
+        let resp = api
+            .execute(
+                Some(&admin),
+                MERGE,
+                json!({ "s": pid(fx.id(a)), "d": pid(fx.id(b)) }),
+            )
+            .await;
         assert_eq!(
             resp["data"]["mergePeople"]["userErrors"][0]["code"], code,
             "{a}+{b}: {resp}"
         );
         assert_eq!(resp["data"]["mergePeople"]["person"], json!(null));
     }
-    let resp = execute(
-        s,
-        Some(&teacher),
-        MERGE,
-        json!({ "s": pid(fx.id("TA")), "d": pid(fx.id("TB")) }),
-    )
-    .await;
+    let resp = api
+        .execute(
+            Some(&teacher),
+            MERGE,
+            json!({ "s": pid(fx.id("TA")), "d": pid(fx.id("TB")) }),
+        )
+        .await;
     assert_eq!(error_codes(&resp), vec!["FORBIDDEN"], "{resp}");
     // An event that is not a merge cannot be undone.
-    let resp = execute(
-        s,
-        Some(&admin),
-        "mutation { setRosteringEnforcement(enabled: true) { rosteringEnforced } }",
-        json!({}),
-    )
-    .await;
+    let resp = api
+        .execute(
+            Some(&admin),
+            "mutation { setRosteringEnforcement(enabled: true) { rosteringEnforced } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(
         resp["data"]["setRosteringEnforcement"]["rosteringEnforced"],
         true
     );
-    let resp = execute(
-        s,
-        Some(&admin),
-        "{ auditEvents(filter: {action: \"district.settings\"}) { edges { node { id } } } }",
-        json!({}),
-    )
-    .await;
+    let resp = api
+        .execute(
+            Some(&admin),
+            "{ auditEvents(filter: {action: \"district.settings\"}) { edges { node { id } } } }",
+            json!({}),
+        )
+        .await;
     let settings_event = resp["data"]["auditEvents"]["edges"][0]["node"]["id"].clone();
-    let resp = execute(s, Some(&admin), UNMERGE, json!({ "e": settings_event })).await;
+    let resp = api
+        .execute(Some(&admin), UNMERGE, json!({ "e": settings_event }))
+        .await;
     assert_eq!(
         resp["data"]["unmerge"]["userErrors"][0]["code"], "NOT_A_MERGE",
         "{resp}"
@@ -297,6 +303,7 @@ both_backends!(refused_merges_change_nothing, |db| async move {
 
 both_backends!(merge_suggestions_come_from_sync_alerts, |db| async move {
     let s = &db.store;
+    let api = crate::admin_support::Api::start(&db).await?;
     let dir = TempDir::new("merge-suggest")?;
     let user = |id, role, given, family, email| User {
         id,
@@ -348,7 +355,7 @@ both_backends!(merge_suggestions_come_from_sync_alerts, |db| async move {
     let admin = token(s, TokenRole::DistrictAdmin, None).await?;
     const SUGGESTIONS: &str = "{ mergeSuggestions(first: 10) { totalCount edges { node {
       reason survivor { id accountState } duplicate { id givenName } } } } }";
-    let resp = execute(s, Some(&admin), SUGGESTIONS, json!({})).await;
+    let resp = api.execute(Some(&admin), SUGGESTIONS, json!({})).await;
     let list = &resp["data"]["mergeSuggestions"];
     assert_eq!(list["totalCount"], 1, "{resp}");
     let node = &list["edges"][0]["node"];
@@ -364,21 +371,21 @@ both_backends!(merge_suggestions_come_from_sync_alerts, |db| async move {
             .expect("tara")
             .person_id;
     let teacher = token(s, TokenRole::Teacher, Some(&teacher_id)).await?;
-    let resp = execute(s, Some(&teacher), SUGGESTIONS, json!({})).await;
+    let resp = api.execute(Some(&teacher), SUGGESTIONS, json!({})).await;
     assert_eq!(error_codes(&resp), vec!["FORBIDDEN"]);
-    let resp = execute(
-        s,
-        Some(&admin),
-        MERGE,
-        json!({ "s": node["survivor"]["id"], "d": node["duplicate"]["id"] }),
-    )
-    .await;
+    let resp = api
+        .execute(
+            Some(&admin),
+            MERGE,
+            json!({ "s": node["survivor"]["id"], "d": node["duplicate"]["id"] }),
+        )
+        .await;
     assert_eq!(
         resp["data"]["mergePeople"]["userErrors"],
         json!([]),
         "{resp}"
     );
-    let resp = execute(s, Some(&admin), SUGGESTIONS, json!({})).await;
+    let resp = api.execute(Some(&admin), SUGGESTIONS, json!({})).await;
     assert_eq!(resp["data"]["mergeSuggestions"]["totalCount"], 0, "{resp}");
 
     // The next sync keeps the merged record with Pat: nothing new is created or suggested.

@@ -1,4 +1,5 @@
-//! Helpers shared by the admin operation tests: raw row dumps, direct row writes, GraphQL ids.
+//! Helpers shared by the admin operation tests: raw row dumps, direct row writes, GraphQL ids,
+//! and the API of the running binary.
 
 use anyhow::Result;
 use diesel::prelude::*;
@@ -141,4 +142,27 @@ pub async fn audit_count(conn: &mut Conn) -> Result<usize> {
 /// Audit events in id order.
 pub async fn audit_events(conn: &mut Conn) -> Result<Vec<AuditEvent>> {
     Ok(all_rows!(conn, audit_events, AuditEvent))
+}
+
+/// The GraphQL API of a running `homeroom serve` on the test's database: the admin tests go
+/// through the binary over HTTP, as a front end does.
+pub struct Api(homeroom_tests::server::Server);
+
+impl Api {
+    /// Starts the binary on `db`.
+    pub async fn start(db: &homeroom_tests::TestDb) -> Result<Api> {
+        Ok(Api(
+            homeroom_tests::server::Server::start(&db.url, &[]).await?
+        ))
+    }
+
+    /// Posts `query` with `variables` as the bearer of `token`; the whole JSON response (a
+    /// transport failure comes back as `{"transportError": …}`, which every assertion on
+    /// `data` then fails on).
+    pub async fn execute(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        match self.0.graphql(token, query, variables).await {
+            Ok(v) => v,
+            Err(e) => json!({ "transportError": format!("{e:#}") }),
+        }
+    }
 }
