@@ -70,7 +70,7 @@ async fn synced(
     dir: &std::path::Path,
 ) -> anyhow::Result<(String, String, String, String, String)> {
     let s = &db.store;
-    let api = crate::admin_support::Api::start(&db).await?;
+    let api = crate::admin_support::Api::start(db).await?;
     write(dir, &roster())?;
     let connector = csv_connector(s, dir).await?;
     let done = run(s, &connector, SyncMode::Full, false).await?;
