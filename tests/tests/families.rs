@@ -618,6 +618,19 @@ both_backends!(
         let link = w.sink.wait_for(3).await?[2]
             .link(&format!("{PUBLIC}/invitations/"))
             .expect("link");
+        // The worker records the send after the sink has the mail; expire the invitation only
+        // once that write is done, or it would overwrite the expiry.
+        let (_, row2) = homeroom::graphql::ids::decode(&id2)?;
+        for _ in 0..200 {
+            let mut c = w.db.store.conn().await?;
+            let inv = homeroom_schema::store::invitations::get(&mut c, &w.fx.district_id, &row2)
+                .await?
+                .expect("invitation");
+            if inv.status != homeroom_schema::enums::InvitationStatus::Pending {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
         {
             use diesel::prelude::*;
             use diesel_async::RunQueryDsl;
