@@ -1,19 +1,21 @@
 //! District settings admins change through the API.
 
-use homeroom_schema::models::{District, NotificationSettings};
+use homeroom_schema::models::{District, DistrictSettings, NotificationSettings};
 use homeroom_schema::store::districts;
 use homeroom_schema::{Store, StoreError};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::service::audit_log;
 
-/// Turns rostering enforcement on or off (district admins). One audit event when it changes.
-pub async fn set_rostering_enforced(
+/// Applies `change` to the caller's district settings (district admins). `change` returns the
+/// audit before/after of what it changed, or `None` when nothing changed (nothing is written or
+/// audited then). Returns the district after.
+async fn update(
     store: &Store,
     principal: &Principal,
-    enabled: bool,
+    change: impl FnOnce(&mut DistrictSettings) -> Option<(Value, Value)> + Send,
 ) -> ApiResult<District> {
     if !principal.is_district_admin() {
         return Err(ApiError::Forbidden(
@@ -26,17 +28,15 @@ pub async fn set_rostering_enforced(
                 .await?
                 .ok_or(StoreError::NotFound)?;
             let mut settings = district.settings();
-            if settings.rostering_enforced != enabled {
-                let before = settings.rostering_enforced;
-                settings.rostering_enforced = enabled;
+            if let Some((before, after)) = change(&mut settings) {
                 districts::set_settings(conn, &district.id, &settings).await?;
                 audit_log::record(
                     conn,
                     principal,
                     "district.settings",
                     ("district", &district.id),
-                    Some(json!({ "rostering_enforced": before })),
-                    Some(json!({ "rostering_enforced": enabled })),
+                    Some(before),
+                    Some(after),
                 )
                 .await?;
             }
@@ -47,6 +47,24 @@ pub async fn set_rostering_enforced(
             )
         })
         .await
+}
+
+/// Turns rostering enforcement on or off (district admins). One audit event when it changes.
+pub async fn set_rostering_enforced(
+    store: &Store,
+    principal: &Principal,
+    enabled: bool,
+) -> ApiResult<District> {
+    update(store, principal, |settings| {
+        (settings.rostering_enforced != enabled).then(|| {
+            let before = std::mem::replace(&mut settings.rostering_enforced, enabled);
+            (
+                json!({ "rostering_enforced": before }),
+                json!({ "rostering_enforced": enabled }),
+            )
+        })
+    })
+    .await
 }
 
 /// Changes to the notification switches; `None` leaves a switch as it is.
@@ -78,36 +96,15 @@ pub async fn set_notifications(
     principal: &Principal,
     patch: &NotificationPatch,
 ) -> ApiResult<District> {
-    if !principal.is_district_admin() {
-        return Err(ApiError::Forbidden(
-            "only district admins change district settings".into(),
-        ));
-    }
-    store
-        .transaction(async |conn| {
-            let district = districts::get(conn, &principal.district_id)
-                .await?
-                .ok_or(StoreError::NotFound)?;
-            let mut settings = district.settings();
-            let after = patch.apply(&settings.notifications);
-            if after != settings.notifications {
-                let before = std::mem::replace(&mut settings.notifications, after.clone());
-                districts::set_settings(conn, &district.id, &settings).await?;
-                audit_log::record(
-                    conn,
-                    principal,
-                    "district.settings",
-                    ("district", &district.id),
-                    Some(json!({ "notifications": before })),
-                    Some(json!({ "notifications": after })),
-                )
-                .await?;
-            }
-            Ok::<_, ApiError>(
-                districts::get(conn, &district.id)
-                    .await?
-                    .ok_or(StoreError::NotFound)?,
+    update(store, principal, |settings| {
+        let after = patch.apply(&settings.notifications);
+        (after != settings.notifications).then(|| {
+            let before = std::mem::replace(&mut settings.notifications, after.clone());
+            (
+                json!({ "notifications": before }),
+                json!({ "notifications": after }),
             )
         })
-        .await
+    })
+    .await
 }

@@ -1,7 +1,6 @@
 //! Turning an invitation into an outbox message: a fresh link (token) and the rendered text.
 
-use homeroom_schema::enums::{Channel, OutboxStatus};
-use homeroom_schema::ids::{new_id, now_micros};
+use homeroom_schema::enums::Channel;
 use homeroom_schema::models::{ContactPoint, Invitation, OutboxMessage};
 
 use crate::auth::token;
@@ -60,25 +59,8 @@ pub fn message(
         Channel::Email => text.email(),
         Channel::Sms => text.sms(),
     };
-    let now = now_micros();
-    OutboxMessage {
-        id: new_id(),
-        district_id: invitation.district_id.clone(),
-        invitation_id: Some(invitation.id.clone()),
-        kind: KIND_INVITATION.to_owned(),
-        channel: channel.as_str().to_owned(),
-        recipient: contact.value.clone(),
-        payload: serde_json::to_string(&payload).unwrap_or_else(|_| "{}".into()),
-        status: OutboxStatus::Pending,
-        attempts: 0,
-        next_attempt_at: now,
-        lease_owner: None,
-        lease_expires_at: None,
-        last_error: None,
-        created_at: now,
-        updated_at: now,
-        sent_at: None,
-        provider_message_id: None,
-        webhook_id: None,
-    }
+    let mut message =
+        payload.into_message(&invitation.district_id, KIND_INVITATION, &contact.value);
+    message.invitation_id = Some(invitation.id.clone());
+    message
 }
