@@ -203,8 +203,18 @@ pub(crate) use with_conn;
 /// Runs a multi-row insert (or upsert) built from `$rows`, once per backend. SQLite's multi-row
 /// `INSERT` is only available on diesel's synchronous connection, so that arm runs the statement
 /// on the wrapped connection's blocking thread with an owned copy of the rows.
+///
+/// The long form gives PostgreSQL its own statement over the same slice (e.g. an `unnest` insert
+/// from `store::unnest`).
 macro_rules! execute_rows {
     ($conn:expr, $rows:expr, |$values:ident| $query:expr) => {
+        $crate::db::execute_rows!($conn, $rows, sqlite: |$values| $query, postgres: |$values| $query)
+    };
+    (
+        $conn:expr, $rows:expr,
+        sqlite: |$values:ident| $query:expr,
+        postgres: |$pg_rows:ident| $pg:expr $(,)?
+    ) => {
         match $conn {
             $crate::db::Conn::Sqlite(obj) => {
                 let owned = $rows.to_vec();
@@ -215,8 +225,8 @@ macro_rules! execute_rows {
                 .await?
             }
             $crate::db::Conn::Pg(obj) => {
-                let $values = $rows;
-                diesel_async::RunQueryDsl::execute($query, &mut **obj).await?
+                let $pg_rows = $rows;
+                diesel_async::RunQueryDsl::execute($pg, &mut **obj).await?
             }
         }
     };

@@ -81,6 +81,15 @@ both_backends!(
             "a guardian who teaches is one person"
         );
         assert_eq!(first.of("enrollment").created, day1.enrollments as u64);
+        // Each link is written once: the guardian's side (which carries the kind) comes first,
+        // and the student's side finds the link made.
+        assert_eq!(
+            (
+                first.of("relationship").created,
+                first.of("relationship").updated
+            ),
+            (day1.relationships as u64, 0)
+        );
         assert_eq!(
             first.with_code("shared_phone").len(),
             day1.shared_phone_pairs

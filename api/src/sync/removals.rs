@@ -64,6 +64,18 @@ impl Plan {
     pub fn total(&self) -> i64 {
         self.0.iter().map(|(_, n, _)| n).sum()
     }
+
+    /// Removes what the plan counted, skipping kinds with nothing to remove (each listing is a
+    /// scan of the kind's live links, the slowest part of finishing an unchanged re-sync).
+    pub async fn apply(&self, conn: &mut Conn, ctx: &mut RunCtx) -> ApplyResult<()> {
+        let mut kinds = Vec::new();
+        for (kind, unseen, _) in &self.0 {
+            if *unseen > 0 {
+                kinds.push(*kind);
+            }
+        }
+        apply_kinds(conn, ctx, &kinds).await
+    }
 }
 
 /// Lists every record a held run would remove as an alert.
@@ -100,7 +112,12 @@ pub async fn list_would_remove(conn: &mut Conn, ctx: &mut RunCtx) -> ApplyResult
 
 /// Removes everything the run did not see (after a complete full snapshot, or a confirmed hold).
 pub async fn apply_all(conn: &mut Conn, ctx: &mut RunCtx) -> ApplyResult<()> {
-    for kind in REMOVAL_ORDER {
+    apply_kinds(conn, ctx, &REMOVAL_ORDER).await
+}
+
+/// Removes the unseen records of `kinds`, in the order given.
+async fn apply_kinds(conn: &mut Conn, ctx: &mut RunCtx, kinds: &[EntityKind]) -> ApplyResult<()> {
+    for &kind in kinds {
         loop {
             let page = links::unseen(
                 conn,

@@ -270,6 +270,6 @@ async fn finish_full(
         );
         return Ok(RunOutcome::Held(reason));
     }
-    removals::apply_all(conn, ctx).await?;
+    plan.apply(conn, ctx).await?;
     Ok(RunOutcome::Succeeded)
 }

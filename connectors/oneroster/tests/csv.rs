@@ -171,10 +171,8 @@ async fn v1p1_bulk_export_maps_every_file() {
     let active = RecordStatus::Active;
     assert_eq!(
         relationships(&records),
+        // The guardians' own side first (it carries the kind), then the students' side.
         [
-            ("par-1".into(), "stu-1".into(), Guardian, true, active),
-            ("par-1".into(), "stu-2".into(), Guardian, true, active),
-            ("rel-1".into(), "stu-2".into(), Guardian, true, active),
             ("par-1".into(), "stu-1".into(), Parent, false, active),
             ("par-1".into(), "stu-2".into(), Parent, false, active),
             ("rel-1".into(), "stu-2".into(), Relative, false, active),
@@ -185,6 +183,9 @@ async fn v1p1_bulk_export_maps_every_file() {
                 false,
                 RecordStatus::ToBeDeleted
             ),
+            ("par-1".into(), "stu-1".into(), Guardian, true, active),
+            ("par-1".into(), "stu-2".into(), Guardian, true, active),
+            ("rel-1".into(), "stu-2".into(), Guardian, true, active),
         ]
     );
 
@@ -378,9 +379,9 @@ async fn v1p2_roles_come_from_roles_csv() {
     assert_eq!(
         relationships(&records),
         [
-            ("u-mom".into(), "u-stu".into(), Guardian, true, active),
             ("u-mom".into(), "u-stu".into(), Parent, false, active),
             ("u-tea".into(), "u-kid".into(), Guardian, false, active),
+            ("u-mom".into(), "u-stu".into(), Guardian, true, active),
         ]
     );
 

@@ -3,13 +3,16 @@
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
-use crate::db::{Conn, execute_rows, with_conn};
+use diesel::sql_types::{BigInt, Bool, Nullable, Text};
+
+use crate::db::{Backend, Conn, execute_rows, with_conn};
 use crate::enums::{EnrollmentRole, RecordSource, Status};
 use crate::error::{StoreError, StoreResult};
 use crate::ids::now_micros;
 use crate::models::{Class, Enrollment};
 use crate::page::{Page, PageRequest};
 use crate::scope::Visible;
+use crate::store::unnest::pg_unnest_insert;
 use crate::tables::{classes, enrollments};
 
 /// Filters of the class list. Without a status, only active classes are listed.
@@ -142,13 +145,39 @@ pub async fn insert(conn: &mut Conn, rows: &[Class]) -> StoreResult<()> {
 
 /// Inserts enrollments.
 pub async fn insert_enrollments(conn: &mut Conn, rows: &[Enrollment]) -> StoreResult<()> {
-    for rows in rows.chunks(1_000) {
-        execute_rows!(conn, rows, |values| {
-            diesel::insert_into(enrollments::table).values(values)
-        });
+    // SQLite binds every cell (12 columns); PostgreSQL one array per column.
+    let chunk = match conn.backend() {
+        Backend::Sqlite => 2_000,
+        Backend::Postgres => 5_000,
+    };
+    for rows in rows.chunks(chunk) {
+        execute_rows!(
+            conn,
+            rows,
+            sqlite: |values| diesel::insert_into(enrollments::table).values(values),
+            postgres: |rows| PgInsertEnrollments::new(rows),
+        );
     }
     Ok(())
 }
+
+pg_unnest_insert!(
+    /// New enrollments on PostgreSQL.
+    PgInsertEnrollments for Enrollment => "enrollments" {
+        id: &'a str as Text = "text" => |e| e.id.as_str(),
+        district_id: &'a str as Text = "text" => |e| e.district_id.as_str(),
+        class_id: &'a str as Text = "text" => |e| e.class_id.as_str(),
+        person_id: &'a str as Text = "text" => |e| e.person_id.as_str(),
+        role: &'static str as Text = "text" => |e| e.role.as_str(),
+        is_primary: bool as Bool = "bool" => |e| e.is_primary,
+        begin_date: Option<&'a str> as Nullable<Text> = "text" => |e| e.begin_date.as_deref(),
+        end_date: Option<&'a str> as Nullable<Text> = "text" => |e| e.end_date.as_deref(),
+        source: &'static str as Text = "text" => |e| e.source.as_str(),
+        status: &'static str as Text = "text" => |e| e.status.as_str(),
+        created_at: i64 as BigInt = "int8" => |e| e.created_at,
+        updated_at: i64 as BigInt = "int8" => |e| e.updated_at,
+    }
+);
 
 /// Active enrollments in the given classes (any role), ordered by id.
 pub async fn enrollments_of_classes(

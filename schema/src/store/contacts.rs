@@ -1,6 +1,7 @@
 //! Contact points: emails and phones, with the one-adult-per-contact-point rule.
 
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool, Nullable, Text};
 use diesel_async::RunQueryDsl;
 
 use crate::db::{Conn, execute_rows, with_conn};
@@ -87,14 +88,38 @@ pub async fn insert_skipping_conflicts(
 ) -> StoreResult<usize> {
     let mut added = 0;
     for chunk in rows.chunks(2_000) {
-        added += crate::db::upsert_rows!(conn, chunk, |values| {
-            diesel::insert_into(contact_points::table)
+        added += crate::db::upsert_rows!(
+            conn,
+            chunk,
+            sqlite: |values| diesel::insert_into(contact_points::table)
                 .values(values)
-                .on_conflict_do_nothing()
-        });
+                .on_conflict_do_nothing(),
+            postgres: |rows| PgInsertContactsSkipping::new(rows),
+        );
     }
     Ok(added)
 }
+
+crate::store::unnest::pg_unnest_insert!(
+    /// New contact points on PostgreSQL, skipping any that break a uniqueness rule.
+    PgInsertContactsSkipping for ContactPoint => "contact_points" "ON CONFLICT DO NOTHING" {
+        id: &'a str as Text = "text" => |c| c.id.as_str(),
+        district_id: &'a str as Text = "text" => |c| c.district_id.as_str(),
+        person_id: &'a str as Text = "text" => |c| c.person_id.as_str(),
+        kind: &'static str as Text = "text" => |c| c.kind.as_str(),
+        value: &'a str as Text = "text" => |c| c.value.as_str(),
+        display_value: &'a str as Text = "text" => |c| c.display_value.as_str(),
+        is_adult: bool as Bool = "bool" => |c| c.is_adult,
+        source: &'static str as Text = "text" => |c| c.source.as_str(),
+        verified_at: Option<i64> as Nullable<BigInt> = "int8" => |c| c.verified_at,
+        reachability: &'static str as Text = "text" => |c| c.reachability.as_str(),
+        unreachable_reason: Option<&'a str> as Nullable<Text> = "text"
+            => |c| c.unreachable_reason.as_deref(),
+        unreachable_at: Option<i64> as Nullable<BigInt> = "int8" => |c| c.unreachable_at,
+        created_at: i64 as BigInt = "int8" => |c| c.created_at,
+        updated_at: i64 as BigInt = "int8" => |c| c.updated_at,
+    }
+);
 
 /// Deletes a person's SIS contact points that are unverified and not in `keep` (kind, value):
 /// unverified SIS contact points follow the SIS; verified ones are never touched by sync.

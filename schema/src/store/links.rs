@@ -4,12 +4,45 @@
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
-use crate::db::{Conn, execute_rows, with_conn};
+use diesel::sql_types::{BigInt, Nullable, Text};
+
+use crate::db::{Backend, Conn, execute_rows, with_conn};
 use crate::enums::SyncStatus;
 use crate::error::StoreResult;
 use crate::ids::now_micros;
 use crate::models::SourceLink;
+use crate::store::unnest::pg_unnest_insert;
 use crate::tables::{source_links, sync_runs, sync_seen};
+
+/// Rows per insert statement. SQLite binds every cell (11 columns, under its 32,766 limit); the
+/// PostgreSQL statement binds one array per column, so its chunk only bounds one message.
+const SQLITE_LINK_CHUNK: usize = 2_000;
+const PG_LINK_CHUNK: usize = 5_000;
+
+pg_unnest_insert!(
+    /// New source links on PostgreSQL.
+    PgInsertLinks for SourceLink => "source_links" {
+        id: &'a str as Text = "text" => |l| l.id.as_str(),
+        district_id: &'a str as Text = "text" => |l| l.district_id.as_str(),
+        connector_id: &'a str as Text = "text" => |l| l.connector_id.as_str(),
+        entity_kind: &'a str as Text = "text" => |l| l.entity_kind.as_str(),
+        external_id: &'a str as Text = "text" => |l| l.external_id.as_str(),
+        local_id: &'a str as Text = "text" => |l| l.local_id.as_str(),
+        last_run_id: Option<&'a str> as Nullable<Text> = "text" => |l| l.last_run_id.as_deref(),
+        content_hash: Option<&'a str> as Nullable<Text> = "text" => |l| l.content_hash.as_deref(),
+        removed_at: Option<i64> as Nullable<BigInt> = "int8" => |l| l.removed_at,
+        created_at: i64 as BigInt = "int8" => |l| l.created_at,
+        updated_at: i64 as BigInt = "int8" => |l| l.updated_at,
+    }
+);
+
+pg_unnest_insert!(
+    /// `sync_seen` rows on PostgreSQL.
+    PgInsertSeen for SeenRow => "sync_seen" {
+        run_id: &'a str as Text = "text" => |r| r.run_id.as_str(),
+        link_id: &'a str as Text = "text" => |r| r.link_id.as_str(),
+    }
+);
 
 /// Links of `connector` for `kind` among `external_ids`.
 pub async fn lookup(
@@ -36,10 +69,17 @@ pub async fn lookup(
 
 /// Inserts new links.
 pub async fn insert(conn: &mut Conn, rows: &[SourceLink]) -> StoreResult<()> {
-    for rows in rows.chunks(2_000) {
-        execute_rows!(conn, rows, |values| {
-            diesel::insert_into(source_links::table).values(values)
-        });
+    let chunk = match conn.backend() {
+        Backend::Sqlite => SQLITE_LINK_CHUNK,
+        Backend::Postgres => PG_LINK_CHUNK,
+    };
+    for rows in rows.chunks(chunk) {
+        execute_rows!(
+            conn,
+            rows,
+            sqlite: |values| diesel::insert_into(source_links::table).values(values),
+            postgres: |rows| PgInsertLinks::new(rows),
+        );
     }
     Ok(())
 }
@@ -70,9 +110,12 @@ pub async fn mark_seen(conn: &mut Conn, ids: &[String], run_id: &str) -> StoreRe
                 link_id: id.clone(),
             })
             .collect();
-        execute_rows!(conn, &rows, |values| {
-            diesel::insert_into(sync_seen::table).values(values)
-        });
+        execute_rows!(
+            conn,
+            &rows,
+            sqlite: |values| diesel::insert_into(sync_seen::table).values(values),
+            postgres: |rows| PgInsertSeen::new(rows),
+        );
     }
     Ok(())
 }

@@ -24,6 +24,7 @@ pub mod status;
 pub mod suggestions;
 pub mod sync_runs;
 pub mod tokens;
+pub(crate) mod unnest;
 pub mod verification;
 pub mod webhooks;
 

@@ -260,14 +260,31 @@ pub async fn students_by_number(
 pub async fn add_roles(conn: &mut Conn, rows: &[PersonRole]) -> StoreResult<usize> {
     let mut added = 0;
     for chunk in rows.chunks(2_000) {
-        added += crate::db::upsert_rows!(conn, chunk, |values| {
-            diesel::insert_into(person_roles::table)
+        added += crate::db::upsert_rows!(
+            conn,
+            chunk,
+            sqlite: |values| diesel::insert_into(person_roles::table)
                 .values(values)
-                .on_conflict_do_nothing()
-        });
+                .on_conflict_do_nothing(),
+            postgres: |rows| PgAddRoles::new(rows),
+        );
     }
     Ok(added)
 }
+
+crate::store::unnest::pg_unnest_insert!(
+    /// Role rows on PostgreSQL, skipping roles a person already holds.
+    PgAddRoles for PersonRole => "person_roles" "ON CONFLICT DO NOTHING" {
+        id: &'a str as diesel::sql_types::Text = "text" => |r| r.id.as_str(),
+        district_id: &'a str as diesel::sql_types::Text = "text" => |r| r.district_id.as_str(),
+        person_id: &'a str as diesel::sql_types::Text = "text" => |r| r.person_id.as_str(),
+        role: &'static str as diesel::sql_types::Text = "text" => |r| r.role.as_str(),
+        org_id: Option<&'a str> as diesel::sql_types::Nullable<diesel::sql_types::Text> = "text"
+            => |r| r.org_id.as_deref(),
+        source: &'static str as diesel::sql_types::Text = "text" => |r| r.source.as_str(),
+        created_at: i64 as diesel::sql_types::BigInt = "int8" => |r| r.created_at,
+    }
+);
 
 /// Marks people as students (the flag behind the student-number identity rule).
 pub async fn mark_students(conn: &mut Conn, ids: &[String]) -> StoreResult<()> {

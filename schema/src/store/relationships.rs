@@ -1,6 +1,7 @@
 //! Guardian–student relationships.
 
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool, Nullable, Text};
 use diesel_async::RunQueryDsl;
 
 use crate::db::{Conn, execute_rows, with_conn};
@@ -82,13 +83,41 @@ pub async fn count(
 
 /// Inserts relationships.
 pub async fn insert(conn: &mut Conn, rows: &[Relationship]) -> StoreResult<()> {
-    for rows in rows.chunks(1_000) {
-        execute_rows!(conn, rows, |values| {
-            diesel::insert_into(relationships::table).values(values)
-        });
+    // SQLite binds every cell (13 columns); PostgreSQL one array per column.
+    let chunk = match conn.backend() {
+        crate::db::Backend::Sqlite => 2_000,
+        crate::db::Backend::Postgres => 5_000,
+    };
+    for rows in rows.chunks(chunk) {
+        execute_rows!(
+            conn,
+            rows,
+            sqlite: |values| diesel::insert_into(relationships::table).values(values),
+            postgres: |rows| PgInsertRelationships::new(rows),
+        );
     }
     Ok(())
 }
+
+crate::store::unnest::pg_unnest_insert!(
+    /// New relationships on PostgreSQL.
+    PgInsertRelationships for Relationship => "relationships" {
+        id: &'a str as Text = "text" => |r| r.id.as_str(),
+        district_id: &'a str as Text = "text" => |r| r.district_id.as_str(),
+        guardian_id: &'a str as Text = "text" => |r| r.guardian_id.as_str(),
+        student_id: &'a str as Text = "text" => |r| r.student_id.as_str(),
+        kind: &'static str as Text = "text" => |r| r.kind.as_str(),
+        source: &'static str as Text = "text" => |r| r.source.as_str(),
+        source_connector_id: Option<&'a str> as Nullable<Text> = "text"
+            => |r| r.source_connector_id.as_deref(),
+        lives_with_student: Option<bool> as Nullable<Bool> = "bool" => |r| r.lives_with_student,
+        status: &'static str as Text = "text" => |r| r.status.as_str(),
+        removed_by: Option<&'a str> as Nullable<Text> = "text" => |r| r.removed_by.as_deref(),
+        removed_at: Option<i64> as Nullable<BigInt> = "int8" => |r| r.removed_at,
+        created_at: i64 as BigInt = "int8" => |r| r.created_at,
+        updated_at: i64 as BigInt = "int8" => |r| r.updated_at,
+    }
+);
 
 /// One relationship by id.
 pub async fn get(

@@ -288,8 +288,22 @@ impl<'a> CsvRun<'a> {
     }
 
     /// Relationships (pass 7): `users.csv` again, quietly (its problems were reported in pass
-    /// 6), emitting the relationships of every user pass 6 accepted.
+    /// 6), emitting the relationships of every user pass 6 accepted: first the guardians' own
+    /// agents, then everyone else's.
+    ///
+    /// Why two reads: when a guardian and a student list each other, the guardian's side carries
+    /// the kind (parent, relative…) and the student's side only implies one. Read in file order,
+    /// a student listed before their guardian made the sync engine create the link with the
+    /// implied kind, then rewrite it (and its source link) when the guardian's side came; with
+    /// the guardians' side first, the student's side finds the link made and writes nothing
+    /// (one in ten relationship writes at 50,000 students, for one more parse of `users.csv`).
     fn relationships(&self, sink: &mut dyn RecordSink) -> Result<(), Halt> {
+        self.relationships_of(sink, true)?;
+        self.relationships_of(sink, false)
+    }
+
+    /// The relationships of the users who are guardians (`guardians`), or of everyone else.
+    fn relationships_of(&self, sink: &mut dyn RecordSink, guardians: bool) -> Result<(), Halt> {
         let name = self.export.file_name(CsvFile::Users);
         let quiet = ReportHandle::discard();
         self.read_rows(CsvFile::Users, &quiet, |row, mode| {
@@ -300,6 +314,9 @@ impl<'a> CsvRun<'a> {
             let Ok(mapped) = map_person(&user, &self.context(mode), &mut Vec::new()) else {
                 return Ok(());
             };
+            if mapped.guardian_kind.is_some() != guardians {
+                return Ok(());
+            }
             let mut warnings = Vec::new();
             let found = relationships(
                 &user,
