@@ -155,7 +155,7 @@ pub async fn insert_enrollments(conn: &mut Conn, rows: &[Enrollment]) -> StoreRe
             conn,
             rows,
             sqlite: |values| diesel::insert_into(enrollments::table).values(values),
-            postgres: |rows| PgInsertEnrollments::new(rows),
+            postgres: |batch| PgInsertEnrollments::new(batch),
         );
     }
     Ok(())

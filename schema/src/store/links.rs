@@ -78,7 +78,7 @@ pub async fn insert(conn: &mut Conn, rows: &[SourceLink]) -> StoreResult<()> {
             conn,
             rows,
             sqlite: |values| diesel::insert_into(source_links::table).values(values),
-            postgres: |rows| PgInsertLinks::new(rows),
+            postgres: |batch| PgInsertLinks::new(batch),
         );
     }
     Ok(())

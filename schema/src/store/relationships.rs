@@ -93,7 +93,7 @@ pub async fn insert(conn: &mut Conn, rows: &[Relationship]) -> StoreResult<()> {
             conn,
             rows,
             sqlite: |values| diesel::insert_into(relationships::table).values(values),
-            postgres: |rows| PgInsertRelationships::new(rows),
+            postgres: |batch| PgInsertRelationships::new(batch),
         );
     }
     Ok(())
