@@ -5,14 +5,14 @@ use diesel_async::RunQueryDsl;
 
 use diesel::sql_types::{BigInt, Bool, Nullable, Text};
 
-use crate::db::{Backend, Conn, execute_rows, with_conn};
+use crate::db::{Conn, execute_rows, with_conn};
 use crate::enums::{EnrollmentRole, RecordSource, Status};
 use crate::error::{StoreError, StoreResult};
 use crate::ids::now_micros;
 use crate::models::{Class, Enrollment};
 use crate::page::{Page, PageRequest};
 use crate::scope::Visible;
-use crate::store::unnest::pg_unnest_insert;
+use crate::store::unnest::{insert_chunk, pg_unnest_insert};
 use crate::tables::{classes, enrollments};
 
 /// Filters of the class list. Without a status, only active classes are listed.
@@ -145,11 +145,7 @@ pub async fn insert(conn: &mut Conn, rows: &[Class]) -> StoreResult<()> {
 
 /// Inserts enrollments.
 pub async fn insert_enrollments(conn: &mut Conn, rows: &[Enrollment]) -> StoreResult<()> {
-    // SQLite binds every cell (12 columns); PostgreSQL one array per column.
-    let chunk = match conn.backend() {
-        Backend::Sqlite => 2_000,
-        Backend::Postgres => 5_000,
-    };
+    let chunk = insert_chunk(conn.backend(), PgInsertEnrollments::COLUMNS.len());
     for rows in rows.chunks(chunk) {
         execute_rows!(
             conn,

@@ -6,18 +6,13 @@ use diesel_async::RunQueryDsl;
 
 use diesel::sql_types::{BigInt, Nullable, Text};
 
-use crate::db::{Backend, Conn, execute_rows, with_conn};
+use crate::db::{Conn, execute_rows, with_conn};
 use crate::enums::SyncStatus;
 use crate::error::StoreResult;
 use crate::ids::now_micros;
 use crate::models::SourceLink;
-use crate::store::unnest::pg_unnest_insert;
+use crate::store::unnest::{insert_chunk, pg_unnest_insert};
 use crate::tables::{source_links, sync_runs, sync_seen};
-
-/// Rows per insert statement. SQLite binds every cell (11 columns, under its 32,766 limit); the
-/// PostgreSQL statement binds one array per column, so its chunk only bounds one message.
-const SQLITE_LINK_CHUNK: usize = 2_000;
-const PG_LINK_CHUNK: usize = 5_000;
 
 pg_unnest_insert!(
     /// New source links on PostgreSQL.
@@ -69,11 +64,7 @@ pub async fn lookup(
 
 /// Inserts new links.
 pub async fn insert(conn: &mut Conn, rows: &[SourceLink]) -> StoreResult<()> {
-    let chunk = match conn.backend() {
-        Backend::Sqlite => SQLITE_LINK_CHUNK,
-        Backend::Postgres => PG_LINK_CHUNK,
-    };
-    for rows in rows.chunks(chunk) {
+    for rows in rows.chunks(insert_chunk(conn.backend(), PgInsertLinks::COLUMNS.len())) {
         execute_rows!(
             conn,
             rows,

@@ -83,11 +83,8 @@ pub async fn count(
 
 /// Inserts relationships.
 pub async fn insert(conn: &mut Conn, rows: &[Relationship]) -> StoreResult<()> {
-    // SQLite binds every cell (13 columns); PostgreSQL one array per column.
-    let chunk = match conn.backend() {
-        crate::db::Backend::Sqlite => 2_000,
-        crate::db::Backend::Postgres => 5_000,
-    };
+    let chunk =
+        crate::store::unnest::insert_chunk(conn.backend(), PgInsertRelationships::COLUMNS.len());
     for rows in rows.chunks(chunk) {
         execute_rows!(
             conn,

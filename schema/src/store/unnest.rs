@@ -11,6 +11,18 @@
 //! Used for the tables a full sync writes by the million (source links, enrollments, seen
 //! links); `store::bulk` explains the same shape for people, which also upsert.
 
+use crate::db::Backend;
+
+/// Rows per insert statement of a `columns`-column table: under SQLite's bind limit there (every
+/// cell is a parameter), and on PostgreSQL, where the statement binds one array per column,
+/// bounded only to keep one message moderate.
+pub(crate) fn insert_chunk(backend: Backend, columns: usize) -> usize {
+    match backend {
+        Backend::Sqlite => crate::store::bulk::batch_rows(backend, columns),
+        Backend::Postgres => 5_000,
+    }
+}
+
 /// Declares `$name<'a>`, an `INSERT … SELECT unnest(…)` of a slice of `$model` rows into
 /// `$table`, one array per listed column (`column: RustType as SqlType = "pgcast" => |row| value`),
 /// followed by `$suffix` if given (e.g. `ON CONFLICT DO NOTHING`).
