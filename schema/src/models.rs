@@ -10,7 +10,7 @@ use crate::tables::*;
 macro_rules! row {
     ($(#[$meta:meta])* $table:ident => $name:ident { $($(#[$fmeta:meta])* $field:ident : $ty:ty),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Identifiable, AsChangeset, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Queryable, QueryableByName, Selectable, Insertable, Identifiable, AsChangeset, Serialize, Deserialize)]
         #[diesel(table_name = $table, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
         #[diesel(treat_none_as_default_value = false, treat_none_as_null = true)]
         pub struct $name {

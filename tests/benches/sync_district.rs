@@ -7,6 +7,9 @@
 //! cargo bench -p homeroom-tests --bench sync_district -- --students 500000
 //! cargo bench -p homeroom-tests --bench sync_district -- --students 50000 --backend sqlite
 //! ```
+//!
+//! `--bin PATH` runs a prebuilt `homeroom` instead of building the release binary first;
+//! `--work DIR` keeps generated districts and SQLite files elsewhere than the temp dir.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -20,6 +23,8 @@ struct Args {
     backends: Vec<String>,
     pg: String,
     work: PathBuf,
+    /// A prebuilt `homeroom` binary (skips the release build).
+    bin: Option<PathBuf>,
 }
 
 fn args() -> Args {
@@ -29,6 +34,7 @@ fn args() -> Args {
         pg: std::env::var("HOMEROOM_TEST_PG_URL")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into()),
         work: std::env::temp_dir().join("homeroom-sync-bench"),
+        bin: None,
     };
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -49,6 +55,10 @@ fn args() -> Args {
             }
             "--work" => {
                 a.work = PathBuf::from(next);
+                i += 1;
+            }
+            "--bin" => {
+                a.bin = Some(PathBuf::from(next));
                 i += 1;
             }
             _ => {}
@@ -179,7 +189,10 @@ fn psql(pg: &str, db: &str, sql: &str) -> Result<f64> {
 
 fn main() -> Result<()> {
     let a = args();
-    let bin = homeroom_tests::server::binary()?;
+    let bin = match a.bin.clone() {
+        Some(bin) => bin,
+        None => homeroom_tests::server::binary()?,
+    };
     std::fs::create_dir_all(&a.work)?;
     println!(
         "| students | backend | full sync s | peak RSS MB | no-change s (% of full) | delta rows | delta s | psql \\copy s (ratio) |"

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use homeroom_connector_core::{EntityKind, PhoneRegion};
 use homeroom_schema::models::DistrictSettings;
 
+use crate::sync::first_import::FirstImport;
 use crate::sync::report::Report;
 
 /// State of one run.
@@ -21,6 +22,8 @@ pub struct RunCtx {
     pub region: PhoneRegion,
     /// The report.
     pub report: Report,
+    /// Kinds this connector never linked before, whose records need no link lookup.
+    pub first_import: FirstImport,
     /// Small entity kinds (orgs, terms, courses, classes) resolved this run: external → local.
     resolved: HashMap<(EntityKind, String), String>,
 }
@@ -41,6 +44,7 @@ impl RunCtx {
             settings,
             region,
             report: Report::default(),
+            first_import: FirstImport::none(),
             resolved: HashMap::new(),
         }
     }

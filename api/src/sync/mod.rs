@@ -10,6 +10,7 @@
 pub mod announce;
 pub mod apply;
 pub mod context;
+pub mod first_import;
 pub mod removals;
 pub mod report;
 pub mod runner;

@@ -13,6 +13,7 @@ use crate::service::notifications::admins::RunSummary;
 use crate::sync::announce;
 use crate::sync::apply::apply_page;
 use crate::sync::context::RunCtx;
+use crate::sync::first_import::FirstImport;
 use crate::sync::removals::{self, Plan};
 
 /// A connector that has not synced successfully for this long raises an alert.
@@ -111,6 +112,7 @@ pub async fn execute_run(
         if run.dry_run {
             conn.begin().await?;
         }
+        ctx.first_import = FirstImport::probe(&mut conn, &run.connector_id).await?;
         let result = drive(store, run, owner, connector, cursor, &mut ctx, &mut conn).await;
         if run.dry_run {
             // A dry run changes nothing: everything it applied is rolled back.

@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
-use diesel::sql_types::{BigInt, Bool, Nullable, Text};
+use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text};
 
 use crate::db::{Conn, execute_rows, with_conn};
 use crate::enums::{EnrollmentRole, RecordSource, Status};
@@ -311,23 +311,50 @@ pub async fn update_sis(conn: &mut Conn, row: &Class) -> StoreResult<()> {
     Ok(())
 }
 
-/// Enrollments (any status) of the given classes and people, for matching SIS enrollments.
+/// Enrollments (any status) of the given (class, person) pairs, for matching SIS enrollments.
+///
+/// PostgreSQL joins the pairs as two parallel arrays, one index probe per pair; two separate
+/// `= ANY` lists would make it probe every class against every person (thousands × thousands
+/// per batch when a file lists enrollments by student). SQLite's planner takes the two `IN`
+/// lists as the index's leading columns and filters each class's few rows.
 pub async fn enrollments_between(
     conn: &mut Conn,
-    class_ids: &[String],
-    person_ids: &[String],
+    pairs: &[(String, String)],
 ) -> StoreResult<Vec<Enrollment>> {
-    if class_ids.is_empty() || person_ids.is_empty() {
-        return Ok(Vec::new());
+    let mut out = Vec::with_capacity(pairs.len());
+    for chunk in pairs.chunks(5_000) {
+        let rows: Vec<Enrollment> = match &mut *conn {
+            Conn::Pg(c) => {
+                let (classes, people): (Vec<&str>, Vec<&str>) =
+                    chunk.iter().map(|(c, p)| (c.as_str(), p.as_str())).unzip();
+                diesel::sql_query(
+                    "SELECT e.* FROM enrollments e \
+                     JOIN unnest($1::text[], $2::text[]) AS p (class_id, person_id) \
+                     ON e.class_id = p.class_id AND e.person_id = p.person_id",
+                )
+                .bind::<Array<Text>, _>(classes)
+                .bind::<Array<Text>, _>(people)
+                .load(&mut **c)
+                .await?
+            }
+            Conn::Sqlite(c) => {
+                let mut classes: Vec<&str> = chunk.iter().map(|(c, _)| c.as_str()).collect();
+                let mut people: Vec<&str> = chunk.iter().map(|(_, p)| p.as_str()).collect();
+                classes.sort_unstable();
+                classes.dedup();
+                people.sort_unstable();
+                people.dedup();
+                enrollments::table
+                    .filter(enrollments::class_id.eq_any(classes))
+                    .filter(enrollments::person_id.eq_any(people))
+                    .select(Enrollment::as_select())
+                    .load(&mut **c)
+                    .await?
+            }
+        };
+        out.extend(rows);
     }
-    Ok(with_conn!(conn, |c| {
-        enrollments::table
-            .filter(enrollments::class_id.eq_any(class_ids))
-            .filter(enrollments::person_id.eq_any(person_ids))
-            .select(Enrollment::as_select())
-            .load(c)
-            .await?
-    }))
+    Ok(out)
 }
 
 /// Rewrites the SIS-owned fields of an enrollment (primary flag, dates, status).

@@ -39,6 +39,20 @@ pg_unnest_insert!(
     }
 );
 
+/// Whether `connector` has any link of `kind`, live or removed.
+pub async fn any(conn: &mut Conn, connector_id: &str, kind: &str) -> StoreResult<bool> {
+    let found: Option<String> = with_conn!(conn, |c| {
+        source_links::table
+            .filter(source_links::connector_id.eq(connector_id))
+            .filter(source_links::entity_kind.eq(kind))
+            .select(source_links::id)
+            .first(c)
+            .await
+            .optional()?
+    });
+    Ok(found.is_some())
+}
+
 /// Links of `connector` for `kind` among `external_ids`.
 pub async fn lookup(
     conn: &mut Conn,
@@ -54,6 +68,31 @@ pub async fn lookup(
                 .filter(source_links::entity_kind.eq(kind))
                 .filter(source_links::external_id.eq_any(chunk))
                 .select(SourceLink::as_select())
+                .load(c)
+                .await?
+        });
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// Local ids of the live links of `connector` for `kind` among `external_ids`, as
+/// (external id, local id): the narrow form of [`lookup`] for resolving references.
+pub async fn resolve_live(
+    conn: &mut Conn,
+    connector_id: &str,
+    kind: &str,
+    external_ids: &[String],
+) -> StoreResult<Vec<(String, String)>> {
+    let mut out = Vec::with_capacity(external_ids.len());
+    for chunk in external_ids.chunks(5_000) {
+        let rows: Vec<(String, String)> = with_conn!(conn, |c| {
+            source_links::table
+                .filter(source_links::connector_id.eq(connector_id))
+                .filter(source_links::entity_kind.eq(kind))
+                .filter(source_links::external_id.eq_any(chunk))
+                .filter(source_links::removed_at.is_null())
+                .select((source_links::external_id, source_links::local_id))
                 .load(c)
                 .await?
         });

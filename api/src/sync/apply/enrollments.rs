@@ -53,10 +53,17 @@ pub async fn apply(conn: &mut Conn, ctx: &mut RunCtx, group: Vec<Record>) -> App
         .collect();
     let class_map = resolve(conn, ctx, EntityKind::Class, &class_refs).await?;
     let user_map = resolve(conn, ctx, EntityKind::Person, &user_refs).await?;
-    let class_ids: Vec<String> = class_map.values().cloned().collect();
-    let user_ids: Vec<String> = user_map.values().cloned().collect();
+    let pairs: Vec<(String, String)> = work
+        .iter()
+        .filter_map(|(e, _)| {
+            Some((
+                class_map.get(&e.class_external_id)?.clone(),
+                user_map.get(&e.user_external_id)?.clone(),
+            ))
+        })
+        .collect();
     let mut existing: HashMap<(String, String, EnrollmentRole), Enrollment> =
-        classes::enrollments_between(conn, &class_ids, &user_ids)
+        classes::enrollments_between(conn, &pairs)
             .await?
             .into_iter()
             .map(|e| ((e.class_id.clone(), e.person_id.clone(), e.role), e))

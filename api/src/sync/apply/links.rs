@@ -40,7 +40,16 @@ impl Links {
         kind: EntityKind,
         external_ids: &[String],
     ) -> ApplyResult<Links> {
-        let rows = links::lookup(conn, &ctx.connector_id, kind.as_str(), external_ids).await?;
+        let maybe: Vec<String> = external_ids
+            .iter()
+            .filter(|id| ctx.first_import.may_be_linked(kind, id))
+            .cloned()
+            .collect();
+        let rows = if maybe.is_empty() {
+            Vec::new()
+        } else {
+            links::lookup(conn, &ctx.connector_id, kind.as_str(), &maybe).await?
+        };
         Ok(Links {
             kind,
             by_external: rows
@@ -138,8 +147,10 @@ impl Links {
     }
 
     /// Writes the accumulated link changes.
-    pub async fn flush(self, conn: &mut Conn, ctx: &RunCtx) -> ApplyResult<()> {
+    pub async fn flush(self, conn: &mut Conn, ctx: &mut RunCtx) -> ApplyResult<()> {
         links::insert(conn, &self.new).await?;
+        ctx.first_import
+            .linked(self.kind, self.new.iter().map(|l| l.external_id.as_str()));
         links::mark_seen(conn, &self.seen, &ctx.run_id).await?;
         links::replace(conn, &self.changed).await?;
         Ok(())
@@ -166,10 +177,10 @@ pub async fn resolve(
     missing.sort();
     missing.dedup();
     if !missing.is_empty() {
-        let rows = links::lookup(conn, &ctx.connector_id, kind.as_str(), &missing).await?;
-        for link in rows.into_iter().filter(|l| l.removed_at.is_none()) {
-            ctx.remember(kind, &link.external_id, &link.local_id);
-            out.insert(link.external_id, link.local_id);
+        let rows = links::resolve_live(conn, &ctx.connector_id, kind.as_str(), &missing).await?;
+        for (external, local) in rows {
+            ctx.remember(kind, &external, &local);
+            out.insert(external, local);
         }
     }
     Ok(out)
