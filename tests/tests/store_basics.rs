@@ -213,3 +213,55 @@ both_backends!(migrations_run_once_and_again_cleanly, |db| async move {
     assert!(db.store.migrate().await?.is_empty());
     Ok(())
 });
+
+/// `pg_class.reltuples` of `table` (-1 until the table is first analyzed).
+async fn reltuples(conn: &mut homeroom_schema::Conn, table: &str) -> anyhow::Result<f32> {
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Float)]
+        reltuples: f32,
+    }
+    let homeroom_schema::Conn::Pg(c) = conn else {
+        anyhow::bail!("PostgreSQL only");
+    };
+    let rows: Vec<Row> = diesel_async::RunQueryDsl::load(
+        diesel::sql_query("SELECT reltuples FROM pg_class WHERE relname = $1")
+            .bind::<diesel::sql_types::Text, _>(table),
+        &mut **c,
+    )
+    .await?;
+    rows.first()
+        .map(|r| r.reltuples)
+        .ok_or_else(|| anyhow::anyhow!("no table {table}"))
+}
+
+both_backends!(sync_tables_get_planner_statistics, |db| async move {
+    let mut c = db.store.conn().await?;
+    let d = districts::ensure_default(&mut c, "Test District").await?;
+    let rows: Vec<Person> = (0..50)
+        .map(|i| people::new_person(&d.id, &format!("P{i}"), "Lee"))
+        .collect();
+    for p in &rows {
+        people::insert(&mut c, p).await?;
+    }
+    let is_pg = matches!(c, homeroom_schema::Conn::Pg(_));
+    if is_pg {
+        assert!(
+            reltuples(&mut c, "people").await? < 0.0,
+            "a fresh table has no statistics"
+        );
+    }
+    homeroom_schema::store::planner_stats::refresh(&mut c).await?;
+    if is_pg {
+        assert_eq!(reltuples(&mut c, "people").await?, 50.0);
+        for table in [
+            "enrollments",
+            "contact_points",
+            "source_links",
+            "relationships",
+        ] {
+            assert!(reltuples(&mut c, table).await? >= 0.0, "{table} analyzed");
+        }
+    }
+    Ok(())
+});

@@ -5,7 +5,9 @@ use futures::StreamExt;
 use homeroom_connector_core::{Connector, ConnectorError};
 use homeroom_schema::enums::{SyncMode, SyncStatus};
 use homeroom_schema::models::SyncRun;
-use homeroom_schema::store::{connectors, districts, links, sync_runs, transaction_on};
+use homeroom_schema::store::{
+    connectors, districts, links, planner_stats, sync_runs, transaction_on,
+};
 use homeroom_schema::{Conn, Store, StoreError};
 use tracing::Instrument;
 
@@ -181,6 +183,7 @@ async fn drive(
         SyncMode::Delta => connector.delta(cursor.as_deref()),
     };
     let mut records = 0u64;
+    let mut stats = StatsSchedule::default();
     while let Some(item) = stream.next().await {
         let page = match item {
             Ok(page) => page,
@@ -230,13 +233,14 @@ async fn drive(
                 Ok::<_, StoreError>(())
             })
             .await?;
-            let mut conn = store.conn().await?;
-            if !sync_runs::renew(&mut conn, &run.id, owner, LEASE_MICROS).await? {
+            let mut lease_conn = store.conn().await?;
+            if !sync_runs::renew(&mut lease_conn, &run.id, owner, LEASE_MICROS).await? {
                 return Ok((
                     RunOutcome::Failed("the run lost its lease to another replica".into()),
                     None,
                 ));
             }
+            stats.after(conn, records).await;
         }
     }
     let next_cursor = stream.next_cursor().ok().flatten();
@@ -251,6 +255,35 @@ async fn drive(
         transaction_on(conn, async |conn| finish_full(conn, ctx, threshold).await).await?
     };
     Ok((outcome, next_cursor))
+}
+
+/// When a run refreshes the planner statistics of the tables it fills: after 10,000 records,
+/// then each time the count has grown fourfold (a handful of `ANALYZE`s even for millions of
+/// records; see `store::planner_stats` for why).
+struct StatsSchedule {
+    next: u64,
+}
+
+impl Default for StatsSchedule {
+    fn default() -> Self {
+        StatsSchedule { next: 10_000 }
+    }
+}
+
+impl StatsSchedule {
+    async fn after(&mut self, conn: &mut Conn, records: u64) {
+        if records < self.next {
+            return;
+        }
+        while self.next <= records {
+            self.next = self.next.saturating_mul(4);
+        }
+        // Statistics only steer plans: a refusal (e.g. the role does not own the tables) is
+        // worth a warning, never a failed run.
+        if let Err(e) = planner_stats::refresh(conn).await {
+            tracing::warn!(error = %e, "could not refresh planner statistics");
+        }
+    }
 }
 
 async fn finish_full(

@@ -19,6 +19,7 @@ pub mod notices;
 pub mod orgs;
 pub mod outbox;
 pub mod people;
+pub mod planner_stats;
 pub mod relationships;
 pub mod status;
 pub mod suggestions;
