@@ -427,7 +427,7 @@ fn repeat_first_row(dir: &std::path::Path, file: &str) -> anyhow::Result<String>
         .nth(1)
         .ok_or_else(|| anyhow::anyhow!("{file} has no rows"))?
         .to_owned();
-    let mut out = text.clone();
+    let mut out = text;
     if !out.ends_with('\n') {
         out.push('\n');
     }

@@ -45,6 +45,12 @@ impl FirstImport {
         Ok(FirstImport { fresh, linked })
     }
 
+    /// Whether the connector had no link of `kind` when the run started: every link of that
+    /// kind was then made (and so seen) by this run.
+    pub fn is_fresh(&self, kind: EntityKind) -> bool {
+        self.fresh.contains(&kind)
+    }
+
     /// Whether `external_id` of `kind` may already have a link (and so must be looked up).
     pub fn may_be_linked(&self, kind: EntityKind, external_id: &str) -> bool {
         match &self.linked {

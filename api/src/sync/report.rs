@@ -296,6 +296,14 @@ impl Report {
         serde_json::to_string(&list).unwrap_or_else(|_| "[]".into())
     }
 
+    /// Records this run wrote so far (created, updated or merged, of every kind).
+    pub fn written(&self) -> u64 {
+        self.counts
+            .values()
+            .map(|c| c.created + c.updated + c.merged)
+            .sum()
+    }
+
     /// Counts per entity.
     pub fn all_counts(&self) -> &BTreeMap<&'static str, Counts> {
         &self.counts

@@ -183,7 +183,7 @@ async fn drive(
         SyncMode::Delta => connector.delta(cursor.as_deref()),
     };
     let mut records = 0u64;
-    let mut stats = StatsSchedule::default();
+    let mut stats = StatsSchedule::new(planner_stats::link_estimate(conn).await?);
     while let Some(item) = stream.next().await {
         let page = match item {
             Ok(page) => page,
@@ -240,7 +240,7 @@ async fn drive(
                     None,
                 ));
             }
-            stats.after(conn, records).await;
+            stats.after(conn, ctx.report.written()).await;
         }
     }
     let next_cursor = stream.next_cursor().ok().flatten();
@@ -257,26 +257,36 @@ async fn drive(
     Ok((outcome, next_cursor))
 }
 
-/// When a run refreshes the planner statistics of the tables it fills: after 10,000 records,
-/// then each time the count has grown fourfold (a handful of `ANALYZE`s even for millions of
-/// records; see `store::planner_stats` for why).
+/// When a run refreshes the planner statistics of the tables it fills: once it has written
+/// 10,000 records or as many as the source links already there, whichever is more, then at
+/// each fourfold growth. A first import refreshes them a handful of times even for millions of
+/// records; a no-change re-sync or a delta into a large district writes too little to need it
+/// (see `store::planner_stats` for why it matters).
 struct StatsSchedule {
     next: u64,
 }
 
-impl Default for StatsSchedule {
-    fn default() -> Self {
-        StatsSchedule { next: 10_000 }
-    }
-}
-
 impl StatsSchedule {
-    async fn after(&mut self, conn: &mut Conn, records: u64) {
-        if records < self.next {
-            return;
+    fn new(links_before: u64) -> Self {
+        StatsSchedule {
+            next: links_before.max(10_000),
         }
-        while self.next <= records {
+    }
+
+    /// Whether `written` records call for a refresh now (and if so, when the next is due).
+    fn due(&mut self, written: u64) -> bool {
+        if written < self.next {
+            return false;
+        }
+        while self.next <= written {
             self.next = self.next.saturating_mul(4);
+        }
+        true
+    }
+
+    async fn after(&mut self, conn: &mut Conn, written: u64) {
+        if !self.due(written) {
+            return;
         }
         // Statistics only steer plans: a refusal (e.g. the role does not own the tables) is
         // worth a warning, never a failed run.
@@ -307,4 +317,32 @@ async fn finish_full(
     }
     plan.apply(conn, ctx).await?;
     Ok(RunOutcome::Succeeded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StatsSchedule;
+
+    #[test]
+    fn statistics_refresh_as_a_first_import_grows_fourfold() {
+        let mut s = StatsSchedule::new(0);
+        assert!(!s.due(9_999));
+        assert!(s.due(10_000));
+        assert!(!s.due(39_999), "next at 40k");
+        assert!(s.due(200_000), "past 40k and 160k: one refresh");
+        assert!(!s.due(639_999));
+        assert!(s.due(640_000));
+    }
+
+    #[test]
+    fn small_runs_into_large_districts_leave_statistics_alone() {
+        // 4.5M links already: a 26k-record delta or a no-change re-sync (nothing written).
+        let mut s = StatsSchedule::new(4_500_000);
+        assert!(!s.due(0));
+        assert!(!s.due(26_000));
+        assert!(
+            s.due(4_500_000),
+            "a run that doubles the district does refresh"
+        );
+    }
 }

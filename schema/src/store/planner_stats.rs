@@ -10,6 +10,9 @@
 //! SQLite's planner prefers an index for equality without statistics, so there this does
 //! nothing.
 
+use diesel::sql_types::BigInt;
+use diesel_async::RunQueryDsl;
+
 use crate::db::Conn;
 use crate::error::StoreResult;
 
@@ -22,5 +25,31 @@ pub async fn refresh(conn: &mut Conn) -> StoreResult<()> {
     match conn {
         Conn::Pg(_) => conn.batch_execute(&format!("ANALYZE {SYNC_TABLES}")).await,
         Conn::Sqlite(_) => Ok(()),
+    }
+}
+
+/// How many source links the planner believes there are (0 before the first `ANALYZE`, and on
+/// SQLite): the size a run's writes are measured against before statistics are worth
+/// refreshing.
+pub async fn link_estimate(conn: &mut Conn) -> StoreResult<u64> {
+    #[derive(diesel::QueryableByName)]
+    struct Estimate {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    match conn {
+        Conn::Pg(c) => {
+            let rows: Vec<Estimate> = diesel::sql_query(
+                "SELECT GREATEST(reltuples, 0)::int8 AS n FROM pg_class \
+                 WHERE oid = to_regclass('source_links')",
+            )
+            .load(&mut **c)
+            .await?;
+            Ok(rows
+                .into_iter()
+                .next()
+                .map_or(0, |r| u64::try_from(r.n).unwrap_or(0)))
+        }
+        Conn::Sqlite(_) => Ok(0),
     }
 }
