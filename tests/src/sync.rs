@@ -100,6 +100,30 @@ impl Finished {
             .filter(|i| i.severity == Severity::Error)
             .collect()
     }
+
+    /// Panics unless the run succeeded without rejecting a record.
+    pub fn assert_clean(&self) {
+        assert_eq!(self.outcome, RunOutcome::Succeeded, "{:?}", self.run.error);
+        assert!(self.errors().is_empty(), "{:?}", self.errors());
+    }
+}
+
+/// Generates a district of `students` (day 1 only, under `dir/day1`); returns its summary.
+pub fn district(
+    dir: &std::path::Path,
+    students: usize,
+    seed: u64,
+) -> Result<homeroom_district_gen::DistrictSummary> {
+    Ok(homeroom_district_gen::generate_to_dir(
+        homeroom_district_gen::GenerateOptions {
+            students,
+            seed,
+            churn_pct: None,
+        },
+        dir,
+    )?
+    .day1
+    .summary)
 }
 
 /// Runs a sync of `connector_id` to the end.

@@ -28,7 +28,7 @@ use homeroom::service::connectors::{self, ConnectorChanges, NewConnector};
 use homeroom::service::sync::SyncService;
 use homeroom::sync::RunOutcome;
 use homeroom_connector_core::{Connector, HttpConfig, Registry, RetryPolicy};
-use homeroom_district_gen::{Date, DistrictSummary, GenerateOptions, generate_to_dir};
+use homeroom_district_gen::{Date, DistrictSummary};
 use homeroom_oneroster::fake::{FakeAuth, FakeDataset, FakeHandle, FakeOneRoster, Faults};
 use homeroom_oneroster::{OneRosterRest, OneRosterRestConfig, OneRosterVersion};
 use homeroom_schema::Store;
@@ -42,7 +42,7 @@ use homeroom_schema::store::people::{self, PersonFilter};
 use homeroom_schema::store::relationships::{self, RelationshipFilter};
 use homeroom_schema::store::{contacts, districts, links, orgs};
 use homeroom_tests::db::TempDir;
-use homeroom_tests::sync::{Census, Finished, census, csv_connector, finished, run};
+use homeroom_tests::sync::{Census, Finished, census, csv_connector, district, finished, run};
 use homeroom_tests::{TestDb, both_backends};
 use serde_json::{Value, json};
 
@@ -64,20 +64,6 @@ fn expect(s: &DistrictSummary) -> Census {
         enrollments: n(s.enrollments),
         relationships: n(s.relationships),
     }
-}
-
-/// Generates a district of `students` (day 1 only) under `dir`; returns its summary.
-fn district(dir: &std::path::Path, students: usize, seed: u64) -> Result<DistrictSummary> {
-    Ok(generate_to_dir(
-        GenerateOptions {
-            students,
-            seed,
-            churn_pct: None,
-        },
-        dir,
-    )?
-    .day1
-    .summary)
 }
 
 /// Serves the OneRoster CSV folder `dir` as `version`: 1.1 signed with OAuth 1.0a, 1.2 with
