@@ -1,6 +1,8 @@
 //! Every identity rule as its own test, through hand-written OneRoster CSV files.
 
-use homeroom_schema::enums::{AccountState, ContactKind, RelationshipStatus, Role, SyncMode};
+use homeroom_schema::enums::{
+    AccountState, ConnectorKind, ContactKind, RelationshipStatus, Role, SyncMode,
+};
 use homeroom_schema::scope::Visible;
 use homeroom_schema::store::people::PersonFilter;
 use homeroom_schema::store::relationships::RelationshipFilter;
@@ -9,7 +11,7 @@ use homeroom_sync::RunOutcome;
 use homeroom_tests::both_backends;
 use homeroom_tests::db::TempDir;
 use homeroom_tests::oneroster_files::{User, write};
-use homeroom_tests::sync::{Finished, csv_connector, run};
+use homeroom_tests::sync::{Finished, add_connector, csv_connector, run};
 
 fn user<'a>(
     id: &'a str,
@@ -425,6 +427,90 @@ both_backends!(
             "kept apart: the email was never verified"
         );
         assert_eq!(done.with_code("merge_suggestion").len(), 1);
+        Ok(())
+    }
+);
+
+fn student<'a>(id: &'a str, name: &'a str, number: &'a str) -> User<'a> {
+    User {
+        identifier: number,
+        ..user(id, "student", name, "", "", "")
+    }
+}
+
+both_backends!(
+    two_records_of_one_source_sharing_a_student_number_are_two_children,
+    |db| async move {
+        // A public export had two different children under one `identifier`: merging them
+        // would show each child's guardians the other child's classes.
+        let dir = TempDir::new("id")?;
+        write(
+            &dir.0,
+            &[
+                student("s1", "Ana Diaz", "4711"),
+                student("s2", "Ben Diaz", "4711"),
+            ],
+        )?;
+        let (_, done) = sync(&db, &dir.0).await?;
+        assert_eq!(people_named(&db, "diaz").await?.len(), 2, "two children");
+        assert_eq!(done.of("person").created, 2);
+        assert_eq!(done.of("person").merged, 0);
+        let mut flagged: Vec<String> = done
+            .with_code("duplicate_student_number")
+            .iter()
+            .filter_map(|i| i.external_id.clone())
+            .collect();
+        flagged.sort();
+        assert_eq!(flagged, ["s1", "s2"], "both records are flagged");
+        // A second run changes nothing and merges nothing.
+        let again = run(&db.store, &done.run.connector_id, SyncMode::Full, false).await?;
+        assert_eq!(again.of("person").merged, 0);
+        assert_eq!(people_named(&db, "diaz").await?.len(), 2);
+        Ok(())
+    }
+);
+
+both_backends!(
+    a_student_number_joins_another_source_only_under_the_same_names,
+    |db| async move {
+        let first = TempDir::new("id")?;
+        write(
+            &first.0,
+            &[
+                student("a-1", "Cleo Nash", "5001"),
+                student("a-2", "Dev Rao", "5002"),
+            ],
+        )?;
+        sync(&db, &first.0).await?;
+        // Another source sends the same two numbers: Cleo under her names, and someone else
+        // under Dev's number.
+        let second = TempDir::new("id")?;
+        write(
+            &second.0,
+            &[
+                student("b-1", "cleo NASH", "5001"),
+                student("b-2", "Eli Rao", "5002"),
+            ],
+        )?;
+        let other = add_connector(
+            &db.store,
+            ConnectorKind::OneRosterCsv,
+            "Second SIS",
+            serde_json::json!({ "path": second.0.display().to_string() }),
+        )
+        .await?;
+        let done = run(&db.store, &other, SyncMode::Full, false).await?;
+        assert_eq!(done.outcome, RunOutcome::Succeeded, "{:?}", done.run.error);
+        assert_eq!(done.of("person").merged, 1, "Cleo is one person");
+        assert_eq!(done.of("person").created, 1, "Eli is not Dev");
+        assert_eq!(people_named(&db, "nash").await?.len(), 1);
+        assert_eq!(people_named(&db, "rao").await?.len(), 2);
+        let flagged: Vec<String> = done
+            .with_code("duplicate_student_number")
+            .iter()
+            .filter_map(|i| i.external_id.clone())
+            .collect();
+        assert_eq!(flagged, ["b-2"]);
         Ok(())
     }
 );

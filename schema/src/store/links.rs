@@ -272,6 +272,31 @@ pub async fn mark_removed(conn: &mut Conn, ids: &[String]) -> StoreResult<()> {
     Ok(())
 }
 
+/// The live links of `connector` for `kind` to any of `local_ids`, as (local id, external id):
+/// which of these rows this source already names, and by which id.
+pub async fn live_of_local(
+    conn: &mut Conn,
+    connector_id: &str,
+    kind: &str,
+    local_ids: &[String],
+) -> StoreResult<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for chunk in local_ids.chunks(5_000) {
+        let rows: Vec<(String, String)> = with_conn!(conn, |c| {
+            source_links::table
+                .filter(source_links::local_id.eq_any(chunk))
+                .filter(source_links::connector_id.eq(connector_id))
+                .filter(source_links::entity_kind.eq(kind))
+                .filter(source_links::removed_at.is_null())
+                .select((source_links::local_id, source_links::external_id))
+                .load(c)
+                .await?
+        });
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
 /// Which of `local_ids` are still linked by a live link not in `except` (another record of the
 /// same or another connector, e.g. a teacher who is also a guardian).
 pub async fn still_linked(

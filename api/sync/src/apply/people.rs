@@ -1,6 +1,8 @@
-//! People and the identity rules: source link first; then students by student number only;
-//! adults by normalized email, or by phone when the names agree too; never student↔adult; a
-//! claimed account is joined only through a contact point it verified.
+//! People and the identity rules: source link first; then students by student number only, and
+//! only into a student this source does not already name whose names agree (two records of one
+//! source are two children, whatever number they share); adults by normalized email, or by
+//! phone when the names agree too; never student↔adult; a claimed account is joined only
+//! through a contact point it verified.
 
 use std::collections::HashMap;
 
@@ -12,7 +14,7 @@ use homeroom_schema::enums::{
 use homeroom_schema::ids::{new_id, now_micros};
 use homeroom_schema::models::{ContactPoint, Person, PersonRole};
 use homeroom_schema::store::status::{self, Archivable};
-use homeroom_schema::store::{bulk, contacts, people};
+use homeroom_schema::store::{bulk, contacts, links, people};
 
 use crate::apply::links::Seen;
 use crate::apply::orgs::typed;
@@ -34,6 +36,27 @@ impl Holder {
     fn same_names(&self, given: &str, family: &str) -> bool {
         self.given.trim().eq_ignore_ascii_case(given.trim())
             && self.family.trim().eq_ignore_ascii_case(family.trim())
+    }
+}
+
+/// The student who holds a student number, as far as matching needs to know.
+#[derive(Debug, Clone)]
+struct NumberHolder {
+    person_id: String,
+    given: String,
+    family: String,
+    /// The holder's external id in this run's source, when this source already names them (a
+    /// live link, or a record earlier in this run): then a second record with the number is a
+    /// second child, never the same one.
+    own_ext: Option<String>,
+}
+
+impl NumberHolder {
+    /// Whether `p` may be this student: the same family name and given name. (Homeroom stores
+    /// no birth dates, so names are all there is to compare.)
+    fn same_child(&self, p: &core::Person) -> bool {
+        let eq = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b.trim());
+        eq(&self.family, &p.family_name) && eq(&self.given, &p.given_name)
     }
 }
 
@@ -116,7 +139,7 @@ enum Identity {
 struct Batch {
     emails: HashMap<String, Holder>,
     phones: HashMap<String, Holder>,
-    students: HashMap<String, String>,
+    students: HashMap<String, NumberHolder>,
     /// Emails adults of this batch send (a student may come before the adult).
     adult_emails: std::collections::HashSet<String>,
     /// Emails students already hold (earlier batches or runs).
@@ -197,12 +220,32 @@ pub async fn apply(conn: &mut Conn, ctx: &mut RunCtx, group: Vec<Record>) -> App
         .into_iter()
         .map(|p| (p.id.clone(), p))
         .collect();
-    let students: HashMap<String, String> =
-        people::students_by_number(conn, &ctx.district_id, &numbers)
-            .await?
-            .into_iter()
-            .filter_map(|p| p.student_number.clone().map(|n| (n, p.id)))
-            .collect();
+    let numbered = people::students_by_number(conn, &ctx.district_id, &numbers).await?;
+    let numbered_ids: Vec<String> = numbered.iter().map(|p| p.id.clone()).collect();
+    let own: HashMap<String, String> = links::live_of_local(
+        conn,
+        &ctx.connector_id,
+        EntityKind::Person.as_str(),
+        &numbered_ids,
+    )
+    .await?
+    .into_iter()
+    .collect();
+    let students: HashMap<String, NumberHolder> = numbered
+        .into_iter()
+        .filter_map(|p| {
+            let number = p.student_number.clone()?;
+            Some((
+                number,
+                NumberHolder {
+                    own_ext: own.get(&p.id).cloned(),
+                    person_id: p.id,
+                    given: p.given_name,
+                    family: p.family_name,
+                },
+            ))
+        })
+        .collect();
     let adult_emails: std::collections::HashSet<String> = work
         .iter()
         .filter(|(p, _, _, _)| !p.is_student())
@@ -267,7 +310,10 @@ pub async fn apply(conn: &mut Conn, ctx: &mut RunCtx, group: Vec<Record>) -> App
             row.grade = p.grade.clone().filter(|s| !s.is_empty());
             row.student_number = p.student_number.clone().filter(|s| !s.is_empty());
             if let Some(n) = &row.student_number
-                && batch.students.get(n).is_some_and(|holder| *holder != local)
+                && batch
+                    .students
+                    .get(n)
+                    .is_some_and(|holder| holder.person_id != local)
             {
                 ctx.report.alert_once(
                     &run,
@@ -297,8 +343,22 @@ pub async fn apply(conn: &mut Conn, ctx: &mut RunCtx, group: Vec<Record>) -> App
             Identity::Merged(_) => ctx.report.counts(EntityKind::Person).merged += 1,
             Identity::Created(_) => ctx.report.counts(EntityKind::Person).created += 1,
         }
-        if is_student && let Some(n) = p.student_number.clone().filter(|s| !s.is_empty()) {
-            batch.students.insert(n, local.clone());
+        if is_student
+            && let Some(n) = p.student_number.clone().filter(|s| !s.is_empty())
+            && batch
+                .students
+                .get(&n)
+                .is_none_or(|holder| holder.person_id == local)
+        {
+            batch.students.insert(
+                n,
+                NumberHolder {
+                    person_id: local.clone(),
+                    given: p.given_name.clone(),
+                    family: p.family_name.clone(),
+                    own_ext: Some(ext.clone()),
+                },
+            );
         }
         for assignment in &p.roles {
             let org_id = assignment
@@ -419,15 +479,54 @@ fn identify(
     let run = ctx.run_id.clone();
     let ext = p.external_id.as_str();
     if is_student {
-        // Students merge only on the same student number; never by contact point.
-        return match p
+        // Students merge only on the same student number, never by contact point; and only
+        // into a student this source does not name already, under the same names.
+        let Some((number, holder)) = p
             .student_number
             .as_ref()
-            .and_then(|n| batch.students.get(n))
-        {
-            Some(existing) => Identity::Merged(existing.clone()),
-            None => Identity::Created(new_id()),
+            .filter(|n| !n.is_empty())
+            .and_then(|n| batch.students.get(n).map(|h| (n, h)))
+        else {
+            return Identity::Created(new_id());
         };
+        if let Some(other) = &holder.own_ext {
+            // Two records of one source: two children. Both are flagged (the number stays
+            // with the one that had it).
+            let message = format!(
+                "student number {number} is sent for two records of this source ({other} and \
+                 {ext}); they are kept as two people and the number stays with {other}"
+            );
+            ctx.report.alert_once(
+                &run,
+                codes::DUPLICATE_STUDENT_NUMBER,
+                EntityKind::Person,
+                other,
+                message.clone(),
+            );
+            ctx.report.alert_once(
+                &run,
+                codes::DUPLICATE_STUDENT_NUMBER,
+                EntityKind::Person,
+                ext,
+                message,
+            );
+            return Identity::Created(new_id());
+        }
+        if !holder.same_child(p) {
+            ctx.report.alert_related(
+                &run,
+                codes::DUPLICATE_STUDENT_NUMBER,
+                EntityKind::Person,
+                ext,
+                &holder.person_id,
+                format!(
+                    "student number {number} belongs to a student with other names; \
+                     kept apart"
+                ),
+            );
+            return Identity::Created(new_id());
+        }
+        return Identity::Merged(holder.person_id.clone());
     }
     let by_email = norm
         .emails
