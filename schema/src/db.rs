@@ -55,7 +55,7 @@ impl Default for PoolOptions {
 #[derive(Clone)]
 pub enum Pool {
     /// SQLite pool.
-    Sqlite(DeadPool<SqliteConn>),
+    Sqlite(DeadPool<SqliteConn>, std::path::PathBuf),
     /// PostgreSQL pool.
     Pg(DeadPool<AsyncPgConnection>),
 }
@@ -338,6 +338,7 @@ impl Pool {
                     .runtime(deadpool::Runtime::Tokio1)
                     .build()
                     .map_err(build_err)?,
+                std::path::PathBuf::from(&target),
             ),
             Backend::Postgres => Pool::Pg(
                 DeadPool::builder(pg_manager(&target))
@@ -353,7 +354,7 @@ impl Pool {
     /// The pool's backend.
     pub fn backend(&self) -> Backend {
         match self {
-            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Sqlite(..) => Backend::Sqlite,
             Pool::Pg(_) => Backend::Postgres,
         }
     }
@@ -367,15 +368,23 @@ impl Pool {
             })
         };
         Ok(match self {
-            Pool::Sqlite(p) => Conn::Sqlite(p.get().await.map_err(unavailable)?),
+            Pool::Sqlite(p, _) => Conn::Sqlite(p.get().await.map_err(unavailable)?),
             Pool::Pg(p) => Conn::Pg(p.get().await.map_err(unavailable)?),
         })
+    }
+
+    /// The SQLite database file, when the backend is SQLite.
+    pub fn sqlite_path(&self) -> Option<&std::path::Path> {
+        match self {
+            Pool::Sqlite(_, path) => Some(path),
+            Pool::Pg(_) => None,
+        }
     }
 
     /// Closes the pool; connections in use are dropped when returned.
     pub fn close(&self) {
         match self {
-            Pool::Sqlite(p) => p.close(),
+            Pool::Sqlite(p, _) => p.close(),
             Pool::Pg(p) => p.close(),
         }
     }

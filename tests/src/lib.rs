@@ -12,6 +12,7 @@ pub mod oneroster_files;
 pub mod server;
 pub mod sms_fake;
 pub mod smtp_sink;
+pub mod snapshot;
 pub mod sync;
 pub mod webhook_sink;
 

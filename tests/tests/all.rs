@@ -20,6 +20,7 @@ mod pagination;
 mod relationship_import;
 mod store_basics;
 mod sync_api;
+mod sync_crash;
 mod sync_csv;
 mod sync_identity;
 mod sync_rest;

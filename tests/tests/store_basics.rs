@@ -184,18 +184,24 @@ both_backends!(identity_constraints_hold, |db| async move {
             .await?
             .is_none()
     );
-    // An expired lease is taken over: the dead run is aborted and the next claim wins.
-    assert!(
-        sync_runs::claim(&mut c, &r1.id, "replica-b", 1)
-            .await?
-            .is_none(),
-        "already running"
+    // The holder of the run lock finds r1 running with nobody behind it: it fails it as
+    // interrupted, and the next claim wins; r1's old holder can no longer renew.
+    let dead = sync_runs::fail_interrupted(&mut c, &conn_row.id).await?;
+    assert_eq!(
+        dead.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+        [r1.id.as_str()]
     );
+    let r1_after = sync_runs::get(&mut c, &r1.id).await?.expect("run");
+    assert_eq!(r1_after.status, homeroom_schema::enums::SyncStatus::Failed);
     assert!(
-        sync_runs::renew(&mut c, &r1.id, "replica-a", -1).await?,
-        "holder renews (here: expires it)"
+        r1_after
+            .error
+            .as_deref()
+            .is_some_and(|e| e.starts_with("interrupted")),
+        "{:?}",
+        r1_after.error
     );
-    assert_eq!(sync_runs::abort_expired(&mut c, &conn_row.id).await?, 1);
+    assert!(sync_runs::running(&mut c, &conn_row.id).await?.is_none());
     assert!(
         sync_runs::claim(&mut c, &r2.id, "replica-b", 60_000_000)
             .await?
@@ -207,6 +213,28 @@ both_backends!(identity_constraints_hold, |db| async move {
     );
     Ok(())
 });
+
+both_backends!(
+    a_connectors_run_lock_has_one_holder_and_dies_with_it,
+    |db| async move {
+        let held = db.store.try_lock_runs("connector-a").await?;
+        assert!(held.is_some(), "a free lock is taken");
+        assert!(
+            db.store.try_lock_runs("connector-a").await?.is_none(),
+            "held: nobody else gets it"
+        );
+        assert!(
+            db.store.try_lock_runs("connector-b").await?.is_some(),
+            "each connector has its own"
+        );
+        drop(held);
+        assert!(
+            db.store.try_lock_runs("connector-a").await?.is_some(),
+            "released with its holder"
+        );
+        Ok(())
+    }
+);
 
 both_backends!(migrations_run_once_and_again_cleanly, |db| async move {
     // Migrations already ran when the test database was made; running again applies nothing.

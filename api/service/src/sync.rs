@@ -6,8 +6,9 @@ use std::sync::Arc;
 use homeroom_connector_core::Registry;
 use homeroom_schema::enums::{SyncMode, SyncStatus};
 use homeroom_schema::models::SyncRun;
+use homeroom_schema::store::run_lock::RunLock;
 use homeroom_schema::store::{connectors, sync_runs};
-use homeroom_schema::{Store, StoreError};
+use homeroom_schema::{Conn, Store, StoreError};
 
 use homeroom_sync::RunListener;
 pub use homeroom_sync::report::EntityCounts;
@@ -89,10 +90,10 @@ impl SyncService {
         let connector = connectors::get(&mut conn, &run.district_id, &run.connector_id)
             .await?
             .ok_or_else(|| ServiceError::NotFound("connector".into()))?;
-        sync_runs::abort_expired(&mut conn, &run.connector_id).await?;
-        let Some(claimed) = sync_runs::claim(&mut conn, &run.id, &self.owner, LEASE_MICROS).await?
-        else {
-            let message = "another sync of this connector is running".to_owned();
+        // The run lock decides who runs this connector; whoever held it before us is gone,
+        // so a run still marked running was interrupted (a crash, kill -9, a lost host).
+        let Some(lock) = self.store.try_lock_runs(&run.connector_id).await? else {
+            let message = busy_message(&mut conn, &run.connector_id).await?;
             sync_runs::finish(
                 &mut conn,
                 &run.id,
@@ -103,6 +104,20 @@ impl SyncService {
             )
             .await?;
             return Err(ServiceError::BadUserInput(message));
+        };
+        for dead in sync_runs::fail_interrupted(&mut conn, &run.connector_id).await? {
+            tracing::warn!(
+                run_id = %dead.id,
+                owner = dead.lease_owner.as_deref().unwrap_or("unknown"),
+                "took over from an interrupted sync run"
+            );
+        }
+        let Some(claimed) = sync_runs::claim(&mut conn, &run.id, &self.owner, LEASE_MICROS).await?
+        else {
+            return Err(ServiceError::BadUserInput(format!(
+                "sync run {} is not queued any more",
+                run.id
+            )));
         };
         drop(conn);
         let live = match crate::connectors::build(&self.registry, self.key.as_ref(), &connector) {
@@ -134,6 +149,7 @@ impl SyncService {
             self.listener.as_ref(),
         )
         .await?;
+        drop(lock);
         let mut conn = self.store.conn().await?;
         let after = sync_runs::get(&mut conn, &run.id)
             .await?
@@ -144,6 +160,7 @@ impl SyncService {
     /// Applies the removals of a held run (it must be the connector's latest run).
     pub async fn confirm_hold(&self, district_id: &str, run_id: &str) -> ServiceResult<SyncRun> {
         let run = self.held_latest(district_id, run_id).await?;
+        let _lock = self.lock_idle(&run.connector_id).await?;
         let settings = {
             let mut conn = self.store.conn().await?;
             homeroom_schema::store::districts::get(&mut conn, district_id)
@@ -186,6 +203,7 @@ impl SyncService {
     /// Discards a held run: nothing is removed.
     pub async fn discard_hold(&self, district_id: &str, run_id: &str) -> ServiceResult<SyncRun> {
         let run = self.held_latest(district_id, run_id).await?;
+        let _lock = self.lock_idle(&run.connector_id).await?;
         let mut conn = self.store.conn().await?;
         sync_runs::set_status(&mut conn, &run.id, SyncStatus::Held, SyncStatus::Aborted).await?;
         let note = homeroom_schema::models::SyncIssue {
@@ -205,6 +223,20 @@ impl SyncService {
         Ok(sync_runs::get(&mut conn, run_id)
             .await?
             .ok_or(StoreError::NotFound)?)
+    }
+
+    /// The run lock of a connector with no live run (a hold is confirmed or discarded only
+    /// while nothing else writes for that connector).
+    async fn lock_idle(&self, connector_id: &str) -> ServiceResult<RunLock> {
+        match self.store.try_lock_runs(connector_id).await? {
+            Some(lock) => Ok(lock),
+            None => {
+                let mut conn = self.store.conn().await?;
+                Err(ServiceError::BadUserInput(
+                    busy_message(&mut conn, connector_id).await?,
+                ))
+            }
+        }
     }
 
     async fn held_latest(&self, district_id: &str, run_id: &str) -> ServiceResult<SyncRun> {
@@ -227,4 +259,25 @@ impl SyncService {
         }
         Ok(run)
     }
+}
+
+/// Why a connector cannot run now: its live run, who runs it and since when.
+async fn busy_message(conn: &mut Conn, connector_id: &str) -> ServiceResult<String> {
+    Ok(match sync_runs::running(conn, connector_id).await? {
+        Some(live) => {
+            let since = live.started_at.unwrap_or(live.created_at);
+            let minutes = (homeroom_schema::ids::now_micros() - since).max(0) / 60_000_000;
+            format!(
+                "another sync of this connector is running: run {} ({} {}), started {} min \
+                 ago by {}; wait for it to end (it is taken over at once if that process \
+                 has died)",
+                homeroom_core::ids::encode(homeroom_core::ids::NodeKind::SyncRun, &live.id),
+                live.mode,
+                if live.dry_run { "dry run" } else { "run" },
+                minutes,
+                live.lease_owner.as_deref().unwrap_or("an unknown process"),
+            )
+        }
+        None => "another sync of this connector is starting; try again in a moment".into(),
+    })
 }

@@ -21,6 +21,7 @@ pub mod outbox;
 pub mod people;
 pub mod planner_stats;
 pub mod relationships;
+pub mod run_lock;
 pub mod status;
 pub mod suggestions;
 pub mod sync_runs;

@@ -58,24 +58,54 @@ pub async fn get(conn: &mut Conn, id: &str) -> StoreResult<Option<SyncRun>> {
     }))
 }
 
-/// Aborts runs whose lease ran out (their holder died), so the connector can run again.
-pub async fn abort_expired(conn: &mut Conn, connector_id: &str) -> StoreResult<usize> {
-    let now = now_micros();
+/// The run of `connector_id` marked running, if any.
+pub async fn running(conn: &mut Conn, connector_id: &str) -> StoreResult<Option<SyncRun>> {
     Ok(with_conn!(conn, |c| {
-        diesel::update(
-            sync_runs::table
-                .filter(sync_runs::connector_id.eq(connector_id))
-                .filter(sync_runs::status.eq(SyncStatus::Running))
-                .filter(sync_runs::lease_expires_at.lt(now)),
-        )
-        .set((
-            sync_runs::status.eq(SyncStatus::Aborted),
-            sync_runs::error.eq("the replica running this sync stopped; its lease expired"),
-            sync_runs::finished_at.eq(now),
-        ))
-        .execute(c)
-        .await?
+        sync_runs::table
+            .filter(sync_runs::connector_id.eq(connector_id))
+            .filter(sync_runs::status.eq(SyncStatus::Running))
+            .select(SyncRun::as_select())
+            .first(c)
+            .await
+            .optional()?
     }))
+}
+
+/// Marks failed every run of `connector_id` still marked running: called by the holder of the
+/// connector's run lock, so whoever ran them is gone. Returns them as they were.
+pub async fn fail_interrupted(conn: &mut Conn, connector_id: &str) -> StoreResult<Vec<SyncRun>> {
+    let dead: Vec<SyncRun> = with_conn!(conn, |c| {
+        sync_runs::table
+            .filter(sync_runs::connector_id.eq(connector_id))
+            .filter(sync_runs::status.eq(SyncStatus::Running))
+            .select(SyncRun::as_select())
+            .load(c)
+            .await?
+    });
+    let now = now_micros();
+    for run in &dead {
+        let why = format!(
+            "interrupted: the process running this sync ({}) stopped before it ended; \
+             every page it applied is complete, nothing was removed, and the next run \
+             converges",
+            run.lease_owner.as_deref().unwrap_or("unknown")
+        );
+        with_conn!(conn, |c| {
+            diesel::update(
+                sync_runs::table
+                    .filter(sync_runs::id.eq(&run.id))
+                    .filter(sync_runs::status.eq(SyncStatus::Running)),
+            )
+            .set((
+                sync_runs::status.eq(SyncStatus::Failed),
+                sync_runs::error.eq(&why),
+                sync_runs::finished_at.eq(now),
+            ))
+            .execute(c)
+            .await?
+        });
+    }
+    Ok(dead)
 }
 
 /// Takes a queued run: sets it running under `owner`'s lease. Returns `Ok(None)` when the run is
