@@ -5,6 +5,7 @@ pub mod auth;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod console;
 pub mod delivery;
 pub mod demo;
 pub mod error;
