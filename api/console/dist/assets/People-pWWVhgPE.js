@@ -1,1 +1,0 @@
-import{a as e,t}from"./common-BrEKyPVf.js";import{W as n}from"./index-CDABQeKw.js";var r=n();function i(){return(0,r.jsx)(e,{title:`People`,children:(0,r.jsx)(t,{children:`Coming soon.`})})}export{i as default};
