@@ -134,7 +134,9 @@ export default function SyncRunPage() {
   return (
     <Page title="Sync run">
       <Group gap="sm">
-        <StateBadge value={live && active ? live.status : run.status} />
+        <span data-testid="run-status">
+          <StateBadge value={live && active ? live.status : run.status} />
+        </span>
         <Text>
           {run.mode === 'FULL' ? 'Full snapshot' : 'Delta'}
           {run.dryRun ? ' · dry run (nothing changed)' : ''} · queued {formatTime(run.createdAt)} · ended {formatTime(run.finishedAt)}

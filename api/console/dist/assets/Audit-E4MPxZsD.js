@@ -1,4 +1,4 @@
-import{D as e,G as t,S as n,b as r,g as i,mt as a,o,p as s,pt as c}from"./index-BmkhjGub.js";import{t as l}from"./Code-DGrWncU7.js";import{t as u}from"./Table-C5FFiQLD.js";import{t as d}from"./use-debounced-value-CyMVAOd0.js";import{a as f,n as p,r as m,s as h,t as g}from"./common-C-XOZkye.js";var _=a(c(),1),v=t(),y=o(`
+import{D as e,G as t,S as n,b as r,g as i,mt as a,o,p as s,pt as c}from"./index-DoeTbhHF.js";import{t as l}from"./Code-pfJhUFhC.js";import{t as u}from"./Table-5Ae7REfi.js";import{t as d}from"./use-debounced-value-lW7jjeDU.js";import{a as f,n as p,r as m,s as h,t as g}from"./common-FfU0D2Uu.js";var _=a(c(),1),v=t(),y=o(`
   query AuditEvents($filter: AuditEventFilter, $after: String) {
     auditEvents(filter: $filter, first: 100, after: $after) {
       totalCount

@@ -1,4 +1,4 @@
-import{D as e,G as t,S as n,_ as r,a as i,b as a,f as o,g as s,h as c,i as l,l as u,mt as d,n as f,o as p,p as m,pt as h,r as g,s as _,x as v}from"./index-BmkhjGub.js";import{t as y}from"./Card-C5t6PR2g.js";import{t as b}from"./NativeSelect-Bf2NZGfe.js";import{t as x}from"./SimpleGrid-CqsG4lYl.js";import{t as S}from"./Table-C5FFiQLD.js";import{a as C,i as w,n as T,o as E,r as D,s as O,t as k}from"./common-C-XOZkye.js";var A=d(h(),1),j=t(),M=p(`
+import{D as e,G as t,S as n,_ as r,a as i,b as a,f as o,g as s,h as c,i as l,l as u,mt as d,n as f,o as p,p as m,pt as h,r as g,s as _,x as v}from"./index-DoeTbhHF.js";import{t as y}from"./Card-Df_jG5zJ.js";import{t as b}from"./NativeSelect-DevV0cHn.js";import{t as x}from"./SimpleGrid-DGyG_hhh.js";import{t as S}from"./Table-5Ae7REfi.js";import{a as C,i as w,n as T,o as E,r as D,s as O,t as k}from"./common-FfU0D2Uu.js";var A=d(h(),1),j=t(),M=p(`
   query ClassPage($id: ID!) {
     class(id: $id) {
       id

@@ -1,4 +1,4 @@
-import{D as e,G as t,M as n,S as r,_ as i,b as a,c as o,f as s,h as c,mt as l,n as u,o as d,p as f,pt as p,r as m,s as h,x as g}from"./index-BmkhjGub.js";import{t as _}from"./Card-C5t6PR2g.js";import{n as v,r as y,t as b}from"./ConnectorForm-STGoXlng.js";import{a as x,n as S,o as C,r as w,s as T,t as E}from"./common-C-XOZkye.js";var D=l(p(),1),O=t(),k=d(`
+import{D as e,G as t,M as n,S as r,_ as i,b as a,c as o,f as s,h as c,mt as l,n as u,o as d,p as f,pt as p,r as m,s as h,x as g}from"./index-DoeTbhHF.js";import{t as _}from"./Card-Df_jG5zJ.js";import{n as v,r as y,t as b}from"./ConnectorForm-CFEY8pbF.js";import{a as x,n as S,o as C,r as w,s as T,t as E}from"./common-FfU0D2Uu.js";var D=l(p(),1),O=t(),k=d(`
   query Connectors {
     connectors {
       id

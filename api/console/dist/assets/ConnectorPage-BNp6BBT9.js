@@ -1,4 +1,4 @@
-import{D as e,G as t,S as n,_ as r,b as i,f as a,h as o,l as s,mt as c,n as l,o as u,p as d,pt as f,r as p,s as m,x as h}from"./index-BmkhjGub.js";import{t as g}from"./Card-C5t6PR2g.js";import{t as _}from"./NativeSelect-Bf2NZGfe.js";import{t as v}from"./SimpleGrid-CqsG4lYl.js";import{t as y}from"./Table-C5FFiQLD.js";import{n as b,r as x,t as S}from"./ConnectorForm-STGoXlng.js";import{a as C,n as w,o as T,r as E,s as D,t as O}from"./common-C-XOZkye.js";var k=c(f(),1),A=t(),j=u(`
+import{D as e,G as t,S as n,_ as r,b as i,f as a,h as o,l as s,mt as c,n as l,o as u,p as d,pt as f,r as p,s as m,x as h}from"./index-DoeTbhHF.js";import{t as g}from"./Card-Df_jG5zJ.js";import{t as _}from"./NativeSelect-DevV0cHn.js";import{t as v}from"./SimpleGrid-DGyG_hhh.js";import{t as y}from"./Table-5Ae7REfi.js";import{n as b,r as x,t as S}from"./ConnectorForm-CFEY8pbF.js";import{a as C,n as w,o as T,r as E,s as D,t as O}from"./common-FfU0D2Uu.js";var k=c(f(),1),A=t(),j=u(`
   query ConnectorPage($id: ID!, $after: String) {
     connector(id: $id) {
       id

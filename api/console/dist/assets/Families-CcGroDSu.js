@@ -1,4 +1,4 @@
-import{a as e,c as t,i as n,l as r,n as i,o as a,r as o,s,t as c}from"./common-C-XOZkye.js";import{D as l,G as u,S as d,_ as f,b as p,c as m,f as h,g,h as _,l as v,mt as y,n as b,o as x,p as S,pt as C,r as w}from"./index-BmkhjGub.js";import{t as T}from"./Card-C5t6PR2g.js";import{t as E}from"./Checkbox-BjadvJm4.js";import{t as D}from"./NativeSelect-Bf2NZGfe.js";import{t as O}from"./Table-C5FFiQLD.js";import{a as k,i as A,n as j,r as M,t as N}from"./families-CBRQRjYu.js";var P=y(C(),1),F=u(),I=x(`
+import{a as e,c as t,i as n,l as r,n as i,o as a,r as o,s,t as c}from"./common-FfU0D2Uu.js";import{D as l,G as u,S as d,_ as f,b as p,c as m,f as h,g,h as _,l as v,mt as y,n as b,o as x,p as S,pt as C,r as w}from"./index-DoeTbhHF.js";import{t as T}from"./Card-Df_jG5zJ.js";import{t as E}from"./Checkbox-BAx7fyuJ.js";import{t as D}from"./NativeSelect-DevV0cHn.js";import{t as O}from"./Table-5Ae7REfi.js";import{a as k,i as A,n as j,r as M,t as N}from"./families-CBRQRjYu.js";var P=y(C(),1),F=u(),I=x(`
   query FamilyClasses {
     classes(first: 500) {
       totalCount

@@ -1,4 +1,4 @@
-import{D as e,G as t,S as n,_ as r,b as i,f as a,h as o,i as s,l as c,mt as l,o as u,p as d,pt as f,s as p,x as m}from"./index-BmkhjGub.js";import{a as h,c as g,i as ee,l as _,n as v,o as y,r as b,s as x,t as S}from"./common-C-XOZkye.js";import{t as C}from"./Card-C5t6PR2g.js";import{t as w}from"./Checkbox-BjadvJm4.js";import{t as T}from"./SimpleGrid-CqsG4lYl.js";import{t as E}from"./Table-C5FFiQLD.js";import{n as D,r as O,t as k}from"./people-ops-Cguj4qR8.js";var A=l(f(),1),j=t(),M=u(`
+import{D as e,G as t,S as n,_ as r,b as i,f as a,h as o,i as s,l as c,mt as l,o as u,p as d,pt as f,s as p,x as m}from"./index-DoeTbhHF.js";import{a as h,c as g,i as ee,l as _,n as v,o as y,r as b,s as x,t as S}from"./common-FfU0D2Uu.js";import{t as C}from"./Card-Df_jG5zJ.js";import{t as w}from"./Checkbox-BAx7fyuJ.js";import{t as T}from"./SimpleGrid-DGyG_hhh.js";import{t as E}from"./Table-5Ae7REfi.js";import{n as D,r as O,t as k}from"./people-ops-axI4DTkE.js";var A=l(f(),1),j=t(),M=u(`
   query PersonPage($id: ID!, $merges: AuditEventFilter, $admin: Boolean!) {
     person(id: $id) {
       id

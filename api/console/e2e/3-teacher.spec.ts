@@ -1,0 +1,34 @@
+import { expect, test } from '@playwright/test';
+import { env, screenshot, signInWithToken, watchConsole } from './helpers';
+
+test('a teacher opens their class, invites all families and sees the invitations go out', async ({ page }, info) => {
+  const problems = watchConsole(page);
+  await signInWithToken(page, env('E2E_TEACHER_TOKEN'));
+  const classId = env('E2E_TEACHER_CLASS_ID');
+
+  // A teacher sees exactly Classes and Families.
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await expect(nav.getByRole('link')).toHaveText(['Classes', 'Families']);
+
+  await expect(page.getByTestId('class-count')).toBeVisible();
+  await page.locator(`a[href="/classes/${encodeURIComponent(classId)}"]`).click();
+  await expect(page.getByRole('table', { name: 'Roster' })).toBeVisible();
+  await page.getByRole('link', { name: 'Family invite manager' }).click();
+  await expect(page).toHaveURL(new RegExp(`/families/${encodeURIComponent(classId)}$`));
+
+  const rows = page.getByTestId('family-row');
+  const families = Number(env('E2E_TEACHER_FAMILIES'));
+  await expect(rows).toHaveCount(families);
+  await expect(page.getByTestId('family-state')).toHaveText(Array(families).fill('Not invited'));
+
+  await page.getByRole('button', { name: 'Invite all' }).click();
+  // Every row is invited; each invitation leaves "Pending" once the SMTP server took it.
+  await expect(page.getByTestId('family-state')).toHaveText(Array(families).fill('Invited'));
+  await expect(page.getByTestId('invitation-status')).toHaveText(Array(families).fill('Sent'), { timeout: 60_000 });
+  await screenshot(page, info, 'families');
+
+  // Filter by state.
+  await page.getByLabel('State').selectOption({ label: 'Not invited' });
+  await expect(page.getByText('No families in state “Not invited”.')).toBeVisible();
+  expect(problems).toEqual([]);
+});
