@@ -1,6 +1,9 @@
 //! The Homeroom console: the single-page app under `api/console/` (React, built by
 //! `npm ci && npm run build` into `api/console/dist/`), embedded in the binary and served at `/`.
 //!
+//! Release builds embed the files; debug builds read them from `api/console/dist/` at run time
+//! (rust-embed's default), so a rebuilt console shows without recompiling the server.
+//!
 //! Files of the build are served as they are: hashed assets (`/assets/…`) cached for a year,
 //! everything else revalidated. Any other GET path is a client route and gets `index.html`,
 //! except the server's own paths (the API, health, metrics, invitation pages, webhooks, sign-in
@@ -148,7 +151,11 @@ mod tests {
             "/assets/gone.js",
             "/missing.png",
         ] {
-            assert_eq!(get(reserved).await.status(), StatusCode::NOT_FOUND, "{reserved}");
+            assert_eq!(
+                get(reserved).await.status(),
+                StatusCode::NOT_FOUND,
+                "{reserved}"
+            );
         }
         let r = handler(Method::POST, "/classes".parse().unwrap(), HeaderMap::new()).await;
         assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);

@@ -92,12 +92,17 @@ fn files_under(root: &Path) -> Result<Vec<(String, Vec<u8>)>> {
     let mut out = Vec::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
+        for entry in
+            std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))?
+        {
             let path = entry?.path();
             if path.is_dir() {
                 stack.push(path);
             } else {
-                let rel = path.strip_prefix(root)?.to_string_lossy().replace('\\', "/");
+                let rel = path
+                    .strip_prefix(root)?
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 out.push((rel, std::fs::read(&path)?));
             }
         }
@@ -110,12 +115,8 @@ both_backends!(console_in_a_browser, |db| async move {
     browser_ready()?;
     let sink = SmtpSink::start().await?;
     let work = TempDir::new("homeroom-console-e2e")?;
-    let server = Server::start_with_env(
-        &db.url,
-        &["--demo"],
-        &[("HOMEROOM_SMTP_URL", sink.url())],
-    )
-    .await?;
+    let server =
+        Server::start_with_env(&db.url, &["--demo"], &[("HOMEROOM_SMTP_URL", sink.url())]).await?;
     let admin = server
         .stdout
         .iter()
@@ -139,7 +140,7 @@ both_backends!(console_in_a_browser, |db| async move {
     // The teacher: the claimer of a claimed class whose families can all be emailed.
     let claimed = gql(
         "{ classes(filter: {claimed: true}, first: 500) { nodes { id claimedBy { id }
-            familyInviteManager(first: 50) { totalCount nodes { state contactPoints { kind } } } } } }",
+            familyInviteManager(first: 50) { totalCount nodes { state guardian { id } contactPoints { kind } } } } } }",
         json!({}),
     )
     .await?;
@@ -147,22 +148,26 @@ both_backends!(console_in_a_browser, |db| async move {
         .as_array()
         .into_iter()
         .flatten()
-        .find(|c| {
-            let rows = c["familyInviteManager"]["nodes"].as_array();
+        .filter(|c| {
             let n = c["familyInviteManager"]["totalCount"].as_i64().unwrap_or(0);
-            (2..=12).contains(&n)
+            let rows = c["familyInviteManager"]["nodes"].as_array();
+            n >= 2
                 && rows.is_some_and(|rows| {
-                    rows.iter().all(|r| {
-                        r["state"] == "NOT_INVITED"
-                            && r["contactPoints"]
-                                .as_array()
-                                .is_some_and(|cps| cps.iter().any(|cp| cp["kind"] == "EMAIL"))
-                    })
+                    rows.len() as i64 == n
+                        && rows.iter().all(|r| {
+                            r["state"] == "NOT_INVITED"
+                                && r["contactPoints"]
+                                    .as_array()
+                                    .is_some_and(|cps| cps.iter().any(|cp| cp["kind"] == "EMAIL"))
+                        })
                 })
         })
+        .min_by_key(|c| c["familyInviteManager"]["totalCount"].as_i64())
         .context("a claimed demo class whose families all have an email")?
         .clone();
-    let families = class["familyInviteManager"]["totalCount"].as_i64().unwrap_or(0);
+    let families = class["familyInviteManager"]["totalCount"]
+        .as_i64()
+        .unwrap_or(0);
     let teacher_id = raw_id(class["claimedBy"]["id"].as_str().context("claimed by")?)?;
     let (code, out, err) = run(&[
         "token",
@@ -176,6 +181,10 @@ both_backends!(console_in_a_browser, |db| async move {
     ])?;
     ensure!(code == 0, "token create for the teacher failed: {err}");
     let teacher = out.trim().to_owned();
+
+    // A guardian with a password (staff cannot have one yet): invited and accepted over the API.
+    let (guardian_email, guardian_password) =
+        guardian_with_password(&server, &gql, &sink, &class).await?;
 
     // The connector folder the admin test changes: 20 students, then 10 (a hold).
     let hold = work.0.join("roster");
@@ -208,7 +217,10 @@ both_backends!(console_in_a_browser, |db| async move {
         .flatten()
         .filter_map(|s| s["studentNumber"].as_str().map(str::to_owned))
         .collect();
-    ensure!(emails.len() >= 2 && numbers.len() >= 200, "demo people: {people}");
+    ensure!(
+        emails.len() >= 2 && numbers.len() >= 200,
+        "demo people: {people}"
+    );
     // Students from the end of the list: not the guardians' own children (new links).
     let csv = format!(
         "parent_email,student_id,relationship_type\n\
@@ -223,8 +235,8 @@ both_backends!(console_in_a_browser, |db| async move {
         homeroom_tests::Backend::Postgres => "postgres",
     };
     let output = work.0.join("playwright");
-    let screenshots = std::env::var("E2E_SCREENSHOTS")
-        .map_or_else(|_| work.0.join("screenshots"), PathBuf::from);
+    let screenshots =
+        std::env::var("E2E_SCREENSHOTS").map_or_else(|_| work.0.join("screenshots"), PathBuf::from);
     let status = tokio::time::timeout(
         Duration::from_secs(900),
         tokio::process::Command::new(console_dir().join("node_modules/.bin/playwright"))
@@ -236,8 +248,13 @@ both_backends!(console_in_a_browser, |db| async move {
             .env("E2E_OUTPUT", &output)
             .env("E2E_SCREENSHOTS", &screenshots)
             .env("E2E_ADMIN_TOKEN", &admin)
+            .env("E2E_GUARDIAN_EMAIL", &guardian_email)
+            .env("E2E_GUARDIAN_PASSWORD", &guardian_password)
             .env("E2E_TEACHER_TOKEN", &teacher)
-            .env("E2E_TEACHER_CLASS_ID", class["id"].as_str().unwrap_or_default())
+            .env(
+                "E2E_TEACHER_CLASS_ID",
+                class["id"].as_str().unwrap_or_default(),
+            )
             .env("E2E_TEACHER_FAMILIES", families.to_string())
             .env("E2E_HOLD_DIR", &hold)
             .env("E2E_HOLD_SMALLER_DIR", &smaller)
@@ -258,8 +275,8 @@ both_backends!(console_in_a_browser, |db| async move {
         );
     }
 
-    // What the page showed as sent, the SMTP server received.
-    let mails = sink.wait_for(families as usize).await?;
+    // What the page showed as sent, the SMTP server received (and the guardian's invitation).
+    let mails = sink.wait_for(families as usize + 1).await?;
     let invitations = mails
         .iter()
         .filter(|m| m.link(&format!("{}/invitations/", server.base)).is_some())
@@ -271,6 +288,88 @@ both_backends!(console_in_a_browser, |db| async move {
     drop(work);
     Ok(())
 });
+
+/// Invites one family of another claimed class than the teacher's and accepts the invitation
+/// with a password; returns the guardian's email and password.
+async fn guardian_with_password(
+    server: &Server,
+    gql: &impl AsyncFn(&str, Value) -> Result<Value>,
+    sink: &SmtpSink,
+    teachers_class: &Value,
+) -> Result<(String, String)> {
+    let classes = gql(
+        "{ classes(first: 60) { nodes { id familyInviteManager(first: 1, filter: {state: NOT_INVITED}) {
+            nodes { id guardian { id } contactPoints { kind value } } } } } }",
+        json!({}),
+    )
+    .await?;
+    // Not a guardian of the teacher's class: that class's families must start uninvited.
+    let taken: Vec<&Value> = teachers_class["familyInviteManager"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| &r["guardian"]["id"])
+        .collect();
+    let (class_id, row, email) = classes["classes"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["id"] != teachers_class["id"])
+        .find_map(|c| {
+            let row = c["familyInviteManager"]["nodes"].get(0)?;
+            if taken.contains(&&row["guardian"]["id"]) {
+                return None;
+            }
+            let email = row["contactPoints"]
+                .as_array()?
+                .iter()
+                .find(|cp| cp["kind"] == "EMAIL")?["value"]
+                .as_str()?
+                .to_owned();
+            Some((c["id"].clone(), row["id"].clone(), email))
+        })
+        .context("a demo family with an email to invite")?;
+    let invited = gql(
+        "mutation($c: ID!, $r: [ID!]) { inviteFamilies(classId: $c, relationshipIds: $r) {
+            invitations { id } userErrors { message } } }",
+        json!({"c": class_id, "r": [row]}),
+    )
+    .await?;
+    ensure!(
+        invited["inviteFamilies"]["userErrors"] == json!([]),
+        "{invited}"
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let link = loop {
+        if let Some(link) = sink
+            .mails_to(&email)
+            .iter()
+            .find_map(|m| m.link(&format!("{}/invitations/", server.base)))
+        {
+            break link;
+        }
+        ensure!(
+            std::time::Instant::now() < deadline,
+            "no invitation reached {email}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let token = link.rsplit('/').next().unwrap_or_default().to_owned();
+    let password = "console e2e passphrase 2026".to_owned();
+    let accepted = server
+        .graphql(
+            None,
+            "mutation($t: String!, $p: String!) { acceptInvitation(token: $t, password: $p,
+                profile: {givenName: \"Gwen\", familyName: \"Guardian\"}) { token userErrors { message } } }",
+            json!({"t": token, "p": password}),
+        )
+        .await?;
+    ensure!(
+        accepted["data"]["acceptInvitation"]["token"].is_string(),
+        "{accepted}"
+    );
+    Ok((email, password))
+}
 
 /// The uuid inside a global id (`base64("Person:uuid")`), as the CLI takes it.
 fn raw_id(global: &str) -> Result<String> {

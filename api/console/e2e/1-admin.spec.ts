@@ -52,11 +52,11 @@ test('an admin finds unclaimed classes, claims one for a teacher, syncs, reads t
   await page.getByRole('button', { name: 'Add connector' }).click();
   await page.getByLabel('Kind').selectOption('ONEROSTER_CSV');
   // Refused (the demo's connector has this name): the userError shows in the form.
-  await page.getByLabel('Name', { exact: true }).fill('Demo SIS (OneRoster CSV)');
-  await page.getByLabel('Folder or .zip path').fill(folder);
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Demo SIS (OneRoster CSV)');
+  await page.getByRole('textbox', { name: 'Folder or .zip path' }).fill(folder);
   await page.getByRole('button', { name: 'Create connector' }).click();
   await expect(page.locator('#new-connector').getByRole('alert')).toContainText('already exists');
-  await page.getByLabel('Name', { exact: true }).fill('E2E roster');
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill('E2E roster');
   await page.getByRole('button', { name: 'Create connector' }).click();
   await expect(page.getByRole('heading', { level: 2, name: 'E2E roster' })).toBeVisible();
 

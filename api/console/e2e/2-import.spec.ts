@@ -31,6 +31,7 @@ test('an admin uploads a relationship spreadsheet with bad rows and sees them be
   await page.getByRole('button', { name: 'Import', exact: true }).click();
   await expect(page.getByRole('progressbar', { name: 'Import progress' })).toBeVisible();
   await expect(page.getByText(`${valid} of ${valid} valid rows applied`)).toBeVisible({ timeout: 60_000 });
-  await expect(page.getByRole('table', { name: 'Recent imports' })).toContainText('Succeeded');
+  await expect(page.getByTestId('import-state')).toHaveText('Succeeded');
+  await expect(page.getByRole('table', { name: 'Recent imports' }).getByRole('row').nth(1)).toContainText('Succeeded');
   expect(problems).toEqual([]);
 });

@@ -46,7 +46,7 @@ export function Layout() {
           </Group>
           <Group gap="sm" wrap="nowrap">
             <Text size="sm" visibleFrom="sm">
-              {viewer.person?.displayName ?? ROLE_NAMES[viewer.role]} · {ROLE_NAMES[viewer.role]}
+              {viewer.person ? `${viewer.person.displayName} · ${ROLE_NAMES[viewer.role]}` : ROLE_NAMES[viewer.role]}
             </Text>
             <Button
               variant="default"

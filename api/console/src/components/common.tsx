@@ -94,7 +94,7 @@ export function humanize(value: string): string {
 
 export function StateBadge({ value }: { value: string }) {
   return (
-    <Badge variant="light" color={STATE_COLORS[value] ?? 'gray'} radius="sm">
+    <Badge variant="light" color={STATE_COLORS[value] ?? 'gray'} radius="sm" tt="none" fz="xs" style={{ flexShrink: 0, overflow: 'visible' }} styles={{ label: { overflow: 'visible' } }}>
       {humanize(value)}
     </Badge>
   );

@@ -1,5 +1,5 @@
-import { Alert, Button, Card, Checkbox, FileInput, Group, Progress, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { Alert, Button, Card, Checkbox, Group, Input, Progress, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { useCallback, useEffect, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../gql';
 import type { ImportJobFieldsFragment } from '../gql/graphql';
@@ -66,6 +66,8 @@ export default function Imports() {
   const [jobId, setJobId] = useState<string | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
   const [state, submit] = useMutation(ImportDoc);
+  const [finished, setFinished] = useState(0);
+  const onDone = useCallback(() => setFinished((n) => n + 1), []);
 
   async function validate() {
     setJobId(null);
@@ -98,18 +100,22 @@ export default function Imports() {
           <code>relationship_type</code>. Every row is checked and previewed before anything is imported.
         </Text>
         <Stack gap="sm" maw={560}>
-          <FileInput
-            label="Spreadsheet (CSV)"
-            accept=".csv,text/csv"
-            value={file}
-            onChange={(f) => {
-              setFile(f);
-              setValidated(null);
-              setJobId(null);
-            }}
-            error={fileError}
-            clearable
-          />
+          <Input.Wrapper label="Spreadsheet (CSV)" id="import-file" error={fileError} description="UTF-8, with a header row">
+            <input
+              id="import-file"
+              className="file-input"
+              type="file"
+              accept=".csv,text/csv"
+              aria-invalid={fileError ? true : undefined}
+              aria-describedby={fileError ? 'import-file-error' : 'import-file-description'}
+              onChange={(e) => {
+                setFile(e.currentTarget.files?.[0] ?? null);
+                setFileError(null);
+                setValidated(null);
+                setJobId(null);
+              }}
+            />
+          </Input.Wrapper>
           <Checkbox label="Import the valid rows even if some are invalid" checked={onlyValidRows} onChange={(e) => setOnlyValidRows(e.currentTarget.checked)} />
           <Checkbox label="Invite the imported families" checked={invite} onChange={(e) => setInvite(e.currentTarget.checked)} />
           <Group>
@@ -125,13 +131,13 @@ export default function Imports() {
           )}
         </Stack>
       </Card>
-      {jobId ? <RunningJob id={jobId} /> : validated && <JobReport job={validated} />}
-      <RecentJobs key={jobId ?? 'none'} />
+      {jobId ? <RunningJob id={jobId} onDone={onDone} /> : validated && <JobReport job={validated} />}
+      <RecentJobs key={`${jobId ?? 'none'}:${finished}`} />
     </Page>
   );
 }
 
-function RunningJob({ id }: { id: string }) {
+function RunningJob({ id, onDone }: { id: string; onDone: () => void }) {
   const [{ data, error }, refetch] = useQuery({ query: JobDoc, variables: { id }, requestPolicy: 'network-only' });
   const job = data?.importJob;
   const running = !job || RUNNING.includes(job.state);
@@ -140,13 +146,16 @@ function RunningJob({ id }: { id: string }) {
     const t = setInterval(() => refetch({ requestPolicy: 'network-only' }), 1000);
     return () => clearInterval(t);
   }, [running, refetch]);
+  useEffect(() => {
+    if (!running) onDone();
+  }, [running, onDone]);
   if (error) return <ErrorNote error={error} />;
   if (!job) return <Loading label="Starting the import" />;
   return (
     <Card withBorder>
       <Title order={3} size="h4" mb="xs">Import</Title>
       <Group gap="sm" mb="xs">
-        <StateBadge value={job.state} />
+        <span data-testid="import-state"><StateBadge value={job.state} /></span>
         <Text size="sm">{job.message}</Text>
       </Group>
       <Progress value={Math.round(job.progress * 100)} aria-label="Import progress" animated={running} />

@@ -92,6 +92,7 @@ export function SignIn() {
                 type="email"
                 autoComplete="username"
                 required
+                withAsterisk={false}
                 value={email}
                 onChange={(e) => setEmail(e.currentTarget.value)}
                 error={loginErrors.email}
@@ -100,6 +101,7 @@ export function SignIn() {
                 label="Password"
                 autoComplete="current-password"
                 required
+                withAsterisk={false}
                 value={password}
                 onChange={(e) => setPassword(e.currentTarget.value)}
                 error={loginErrors.password}

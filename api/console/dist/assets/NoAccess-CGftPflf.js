@@ -1,1 +1,0 @@
-import{a as e}from"./common-FfU0D2Uu.js";import{G as t,S as n}from"./index-DoeTbhHF.js";var r=t();function i(){return(0,r.jsx)(e,{title:`Nothing to manage here`,children:(0,r.jsx)(n,{children:`The console is for district admins, school admins and teachers. Your role has no pages here.`})})}export{i as default};

@@ -1,1 +1,0 @@
-import{G as e,S as t,s as n,x as r}from"./index-DoeTbhHF.js";import{a as i}from"./common-FfU0D2Uu.js";var a=e();function o(){return(0,a.jsx)(i,{title:`Page not found`,children:(0,a.jsxs)(t,{children:[`There is no page here. `,(0,a.jsx)(r,{component:n,to:`/`,children:`Go to the start page`}),`.`]})})}export{o as default};
