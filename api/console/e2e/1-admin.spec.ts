@@ -60,7 +60,7 @@ test('an admin finds unclaimed classes, claims one for a teacher, syncs, reads t
   await page.getByRole('button', { name: 'Create connector' }).click();
   await expect(page.getByRole('heading', { level: 2, name: 'E2E roster' })).toBeVisible();
 
-  await page.getByRole('button', { name: 'Run E2E roster now' }).click();
+  await page.getByRole('button', { name: 'Run now: E2E roster' }).click();
   await expect(page.getByRole('heading', { name: 'Sync run' })).toBeVisible();
   await expect(page.getByTestId('run-status')).toHaveText('Succeeded', { timeout: 60_000 });
   const counts = page.getByRole('table', { name: 'Counts per entity' });
@@ -72,7 +72,7 @@ test('an admin finds unclaimed classes, claims one for a teacher, syncs, reads t
   for (const f of fs.readdirSync(smaller)) fs.copyFileSync(path.join(smaller, f), path.join(folder, f));
   await page.goBack();
   await expect(page.getByRole('heading', { level: 2, name: 'E2E roster' })).toBeVisible();
-  await page.getByRole('button', { name: 'Run E2E roster now' }).click();
+  await page.getByRole('button', { name: 'Run now: E2E roster' }).click();
   await expect(page.getByRole('heading', { name: 'Review the hold' })).toBeVisible({ timeout: 60_000 });
   await expect(page.getByText(/^Person: \d+ would be removed$/)).toBeVisible();
   await page.getByText(/^Person: \d+ would be removed$/).click();

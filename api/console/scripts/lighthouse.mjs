@@ -119,8 +119,10 @@ async function main() {
         page,
       );
       const cats = runner.lhr.categories;
-      const failed = Object.values(runner.lhr.audits)
-        .filter((a) => a.score !== null && a.score < 1 && a.scoreDisplayMode !== 'informative' && a.scoreDisplayMode !== 'notApplicable' && a.scoreDisplayMode !== 'manual')
+      // Audits that count towards a score and did not pass.
+      const failed = Object.values(cats)
+        .flatMap((c) => c.auditRefs.filter((r) => r.weight > 0).map((r) => runner.lhr.audits[r.id]))
+        .filter((a) => a.score !== null && a.score < 1)
         .map((a) => a.id);
       fs.writeFileSync(path.join(outDir, `${p.name}.html`), runner.report);
       results.push({

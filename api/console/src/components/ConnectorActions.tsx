@@ -42,7 +42,7 @@ export function ConnectorActions({
       <Button
         variant="default"
         size="sm"
-        aria-label={`Test ${connector.name}`}
+        aria-label={`Test: ${connector.name}`}
         loading={testState.fetching}
         onClick={async () => {
           setNote(null);
@@ -55,13 +55,13 @@ export function ConnectorActions({
       >
         Test
       </Button>
-      <Button size="sm" aria-label={`Run ${connector.name} now`} disabled={!connector.enabled} loading={runState.fetching && !runState.operation?.variables.dryRun} onClick={() => start(false)}>
+      <Button size="sm" aria-label={`Run now: ${connector.name}`} disabled={!connector.enabled} loading={runState.fetching && !runState.operation?.variables.dryRun} onClick={() => start(false)}>
         Run now
       </Button>
       <Button
         variant="default"
         size="sm"
-        aria-label={`Dry run ${connector.name}`}
+        aria-label={`Dry run: ${connector.name}`}
         disabled={!connector.enabled}
         loading={runState.fetching && !!runState.operation?.variables.dryRun}
         onClick={() => start(true)}

@@ -76,6 +76,8 @@ const STATE_COLORS: Record<string, string> = {
   ALERT: 'yellow',
   NOT_INVITED: 'gray',
   NONE: 'gray',
+  NO_ACCOUNT: 'gray',
+  ACCOUNT_CLAIMED: 'teal',
   ARCHIVED: 'gray',
   REMOVED: 'gray',
   ABORTED: 'gray',

@@ -152,7 +152,7 @@ export default function People() {
                         <Anchor component={Link} to={`/people/${encodeURIComponent(p.id)}`}>{p.displayName}</Anchor>
                       </Table.Td>
                       <Table.Td>{[...new Set(p.roles.map((r) => humanize(r.role)))].join(', ')}</Table.Td>
-                      <Table.Td><StateBadge value={p.accountState} /></Table.Td>
+                      <Table.Td><StateBadge value={p.accountState === 'NONE' ? 'NO_ACCOUNT' : p.accountState} /></Table.Td>
                       <Table.Td>{p.studentNumber ?? '—'}</Table.Td>
                     </Table.Tr>
                   ))}

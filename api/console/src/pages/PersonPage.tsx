@@ -84,7 +84,7 @@ export default function PersonPage() {
     <Page title={p.displayName}>
       <Group gap="xs">
         <StateBadge value={p.status} />
-        <StateBadge value={p.accountState} />
+        <StateBadge value={p.accountState === 'NONE' ? 'NO_ACCOUNT' : p.accountState === 'CLAIMED' ? 'ACCOUNT_CLAIMED' : 'INVITED'} />
         {p.grade && <Text size="sm">Grade {p.grade}</Text>}
         {p.studentNumber && <Text size="sm">Student number {p.studentNumber}</Text>}
       </Group>
@@ -119,7 +119,7 @@ export default function PersonPage() {
           <Title order={3} size="h4" mb="xs">Roles</Title>
           {p.roles.length ? (
             <ul style={{ margin: 0, paddingLeft: '1.2em' }}>
-              {p.roles.map((r, i) => <li key={i}>{humanize(r.role)}{r.org ? ` at ${r.org.name}` : ''}</li>)}
+              {[...new Set(p.roles.map((r) => `${humanize(r.role)}${r.org ? ` at ${r.org.name}` : ''}`))].map((r) => <li key={r}>{r}</li>)}
             </ul>
           ) : <Empty>No roles.</Empty>}
         </Card>

@@ -1,4 +1,4 @@
-import{C as e,D as t,S as n,T as r,W as i,_ as a,b as o,dt as s,f as c,ft as l,h as u,o as d,p as f}from"./index-DzaWSokf.js";import{t as p}from"./Card-ClFRFkOw.js";import{t as m}from"./Checkbox-BAx70VEV.js";import{t as h}from"./Progress-BoUvi6pO.js";import{t as g}from"./SimpleGrid-BBxREA1e.js";import{t as _}from"./Table-D-JoQwad.js";import{a as v,c as y,n as b,o as x,r as S,s as C,t as w}from"./common-SdSLt0hB.js";var T=l(s(),1),E=i();d(`
+import{C as e,D as t,S as n,T as r,W as i,_ as a,b as o,dt as s,f as c,ft as l,h as u,o as d,p as f}from"./index-DkZXhyih.js";import{t as p}from"./Card-Bd3L4AUT.js";import{t as m}from"./Checkbox-DxmAultv.js";import{t as h}from"./Progress-Dd9TAncV.js";import{t as g}from"./SimpleGrid-De4guq0C.js";import{t as _}from"./Table-AoiTy00X.js";import{a as v,c as y,n as b,o as x,r as S,s as C,t as w}from"./common-ZIMuA_xN.js";var T=l(s(),1),E=i();d(`
   fragment ImportJobFields on ImportJob {
     id
     state
