@@ -11,6 +11,22 @@ test('a teacher opens their class, invites all families and sees the invitations
   await expect(nav.getByRole('link')).toHaveText(['Classes', 'Families']);
 
   await expect(page.getByTestId('class-count')).toBeVisible();
+
+  // Keyboard: the first Tab reaches "Skip to content", which moves focus to the page.
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#main')).toBeFocused();
+
+  // Phone width: the navigation folds behind "Menu".
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(nav.getByRole('link', { name: 'Families' })).toBeHidden();
+  await page.getByRole('button', { name: 'Menu' }).click();
+  await nav.getByRole('link', { name: 'Families' }).click();
+  await expect(page.getByLabel('Class')).toBeVisible();
+  await expect(nav.getByRole('link', { name: 'Families' })).toBeHidden();
+  await page.setViewportSize({ width: 1280, height: 860 });
+  await nav.getByRole('link', { name: 'Classes' }).click();
   await page.locator(`a[href="/classes/${encodeURIComponent(classId)}"]`).click();
   await expect(page.getByRole('table', { name: 'Roster' })).toBeVisible();
   await page.getByRole('link', { name: 'Family invite manager' }).click();

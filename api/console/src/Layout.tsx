@@ -1,5 +1,5 @@
 import { AppShell, Burger, Button, Center, Group, Loader, NavLink, Text, Title } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { Suspense, useEffect } from 'react';
 import { NavLink as RouterNavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { useSession, useViewer } from './lib/auth';
@@ -24,6 +24,9 @@ export function Layout() {
   const [opened, { toggle, close }] = useDisclosure();
   useEffect(() => close(), [location.pathname, close]);
   const links = navFor(viewer.role);
+  // Folded away on a phone, the menu is out of the tab order and hidden from screen readers.
+  const phone = useMediaQuery('(max-width: 47.99em)');
+  const folded = !!phone && !opened;
   return (
     <AppShell
       header={{ height: 56 }}
@@ -36,7 +39,7 @@ export function Layout() {
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
-            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Menu" />
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Menu" aria-controls="main-nav" aria-expanded={opened} />
             <Title order={1} size="h3">
               Homeroom
             </Title>
@@ -61,7 +64,7 @@ export function Layout() {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" component="nav" aria-label="Main">
+      <AppShell.Navbar p="xs" component="nav" aria-label="Main" id="main-nav" style={folded ? { visibility: 'hidden' } : undefined}>
         {links.map((l) => (
           <NavLink key={l.to} component={RouterNavLink} to={l.to} label={l.label} />
         ))}

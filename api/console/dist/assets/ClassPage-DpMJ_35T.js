@@ -1,4 +1,4 @@
-import{D as e,S as t,W as n,_ as r,a as i,b as a,dt as o,f as s,ft as c,g as l,h as u,i as d,l as f,n as p,o as m,p as h,r as g,s as _,x as v}from"./index-DkZXhyih.js";import{t as y}from"./Card-Bd3L4AUT.js";import{t as b}from"./NativeSelect-DkvqxEXV.js";import{t as x}from"./SimpleGrid-De4guq0C.js";import{t as S}from"./Table-AoiTy00X.js";import{a as C,i as w,n as T,o as E,r as D,s as O,t as k}from"./common-ZIMuA_xN.js";var A=c(o(),1),j=n(),M=m(`
+import{D as e,S as t,W as n,_ as r,a as i,b as a,dt as o,f as s,ft as c,g as l,h as u,i as d,l as f,n as p,o as m,p as h,r as g,s as _,x as v}from"./index-DneHprC4.js";import{t as y}from"./Card-DYhlkUgi.js";import{t as b}from"./NativeSelect-CquZby1a.js";import{t as x}from"./SimpleGrid-02pPcg6Y.js";import{t as S}from"./Table-Bid0dSDp.js";import{a as C,i as w,n as T,o as E,r as D,s as O,t as k}from"./common-o0H5mEIu.js";var A=c(o(),1),j=n(),M=m(`
   query ClassPage($id: ID!) {
     class(id: $id) {
       id
