@@ -52,9 +52,33 @@ fn browser_ready() -> Result<()> {
     node_ready()
 }
 
+/// `npm test` and `npm run build` both regenerate src/gql: one at a time.
+static NPM: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+#[test]
+fn console_unit_tests_pass() -> Result<()> {
+    node_ready()?;
+    let _one_at_a_time = NPM
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let status = std::process::Command::new("npm")
+        .args(["test"])
+        .current_dir(console_dir())
+        .status()
+        .context("running npm test in api/console")?;
+    ensure!(
+        status.success(),
+        "the console's unit tests (Vitest) failed: see the output above"
+    );
+    Ok(())
+}
+
 #[test]
 fn committed_console_build_matches_a_fresh_build() -> Result<()> {
     node_ready()?;
+    let _one_at_a_time = NPM
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let out = TempDir::new("homeroom-console-dist")?;
     let status = std::process::Command::new("npm")
         .args(["run", "build", "--", "--outDir"])

@@ -240,8 +240,6 @@ function LocalFields({ cls }: { cls: Cls }) {
 }
 
 function Roster({ cls }: { cls: Cls }) {
-  const viewer = useViewer();
-  const admin = isAdmin(viewer.role);
   const [removeState, remove] = useMutation(RemoveDoc);
   const [addState, add] = useMutation(AddDoc);
   const [errors, setErrors] = useState<UserErrorLike[]>([]);
@@ -285,7 +283,7 @@ function Roster({ cls }: { cls: Cls }) {
               {cls.students.map((s) => (
                 <Table.Tr key={s.id}>
                   <Table.Td>
-                    {admin ? <Anchor component={Link} to={`/people/${encodeURIComponent(s.id)}`}>{s.displayName}</Anchor> : s.displayName}
+                    <Anchor component={Link} to={`/people/${encodeURIComponent(s.id)}`}>{s.displayName}</Anchor>
                   </Table.Td>
                   <Table.Td>{s.studentNumber ?? '—'}</Table.Td>
                   <Table.Td>{s.grade ?? '—'}</Table.Td>

@@ -1,4 +1,4 @@
-import{D as e,S as t,W as n,_ as r,b as i,dt as a,f as o,ft as s,h as c,i as l,l as u,o as d,p as f,s as p,x as m}from"./index-DneHprC4.js";import{a as h,c as g,i as _,l as v,n as y,o as b,r as x,s as ee,t as S}from"./common-o0H5mEIu.js";import{t as C}from"./Card-DYhlkUgi.js";import{t as w}from"./Checkbox-DNVPF5Vh.js";import{t as T}from"./SimpleGrid-02pPcg6Y.js";import{t as E}from"./Table-Bid0dSDp.js";import{n as D,r as O,t as k}from"./people-ops-DmJYolf2.js";var A=s(a(),1),j=n(),M=d(`
+import{D as e,S as t,W as n,_ as r,b as i,dt as a,f as o,ft as s,h as c,i as l,l as u,o as d,p as f,s as p,x as m}from"./index-VCtY1MBL.js";import{a as h,c as g,i as _,l as v,n as y,o as b,r as x,s as ee,t as S}from"./common-BaP8xAkM.js";import{t as C}from"./Card-OhpYyj69.js";import{t as w}from"./Checkbox-D8a8MdNS.js";import{t as T}from"./SimpleGrid-DZB1fHGC.js";import{t as E}from"./Table-BrELQmHJ.js";import{n as D,r as O,t as k}from"./people-ops-ISvOSphU.js";var A=s(a(),1),j=n(),M=d(`
   query PersonPage($id: ID!, $merges: AuditEventFilter, $admin: Boolean!) {
     person(id: $id) {
       id

@@ -1,4 +1,4 @@
-import{D as e,S as t,W as n,_ as r,b as i,dt as a,f as o,ft as s,h as c,l,n as u,o as d,p as f,r as p,s as m,x as h}from"./index-DneHprC4.js";import{t as g}from"./Card-DYhlkUgi.js";import{t as _}from"./NativeSelect-CquZby1a.js";import{t as v}from"./SimpleGrid-02pPcg6Y.js";import{t as y}from"./Table-Bid0dSDp.js";import{n as b,r as x,t as S}from"./ConnectorForm-DDUwH6yD.js";import{a as C,n as w,o as T,r as E,s as D,t as O}from"./common-o0H5mEIu.js";var k=s(a(),1),A=n(),j=d(`
+import{D as e,S as t,W as n,_ as r,b as i,dt as a,f as o,ft as s,h as c,l,n as u,o as d,p as f,r as p,s as m,x as h}from"./index-VCtY1MBL.js";import{t as g}from"./Card-OhpYyj69.js";import{t as _}from"./NativeSelect-C3Ju4Xw2.js";import{t as v}from"./SimpleGrid-DZB1fHGC.js";import{t as y}from"./Table-BrELQmHJ.js";import{n as b,r as x,t as S}from"./ConnectorForm-gBs7Z0io.js";import{a as C,n as w,o as T,r as E,s as D,t as O}from"./common-BaP8xAkM.js";var k=s(a(),1),A=n(),j=d(`
   query ConnectorPage($id: ID!, $after: String) {
     connector(id: $id) {
       id

@@ -1,4 +1,4 @@
-import{C as e,D as t,S as n,T as r,W as i,_ as a,b as o,dt as s,f as c,ft as l,h as u,o as d,p as f}from"./index-DneHprC4.js";import{t as p}from"./Card-DYhlkUgi.js";import{t as m}from"./Checkbox-DNVPF5Vh.js";import{t as h}from"./Progress-C0u6T2u_.js";import{t as g}from"./SimpleGrid-02pPcg6Y.js";import{t as _}from"./Table-Bid0dSDp.js";import{a as v,c as y,n as b,o as x,r as S,s as C,t as w}from"./common-o0H5mEIu.js";var T=l(s(),1),E=i();d(`
+import{C as e,D as t,S as n,T as r,W as i,_ as a,b as o,dt as s,f as c,ft as l,h as u,o as d,p as f}from"./index-VCtY1MBL.js";import{t as p}from"./Card-OhpYyj69.js";import{t as m}from"./Checkbox-D8a8MdNS.js";import{t as h}from"./Progress-3g0UfV1q.js";import{t as g}from"./SimpleGrid-DZB1fHGC.js";import{t as _}from"./Table-BrELQmHJ.js";import{a as v,c as y,n as b,o as x,r as S,s as C,t as w}from"./common-BaP8xAkM.js";var T=l(s(),1),E=i();d(`
   fragment ImportJobFields on ImportJob {
     id
     state

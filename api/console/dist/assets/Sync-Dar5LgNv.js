@@ -1,4 +1,4 @@
-import{D as e,S as t,W as n,_ as r,b as i,c as a,dt as o,f as s,ft as c,h as l,j as u,n as d,o as f,p,r as m,s as h,x as g}from"./index-DneHprC4.js";import{t as _}from"./Card-DYhlkUgi.js";import{n as v,r as y,t as b}from"./ConnectorForm-DDUwH6yD.js";import{a as x,n as S,o as C,r as w,s as T,t as E}from"./common-o0H5mEIu.js";var D=c(o(),1),O=n(),k=f(`
+import{D as e,S as t,W as n,_ as r,b as i,c as a,dt as o,f as s,ft as c,h as l,j as u,n as d,o as f,p,r as m,s as h,x as g}from"./index-VCtY1MBL.js";import{t as _}from"./Card-OhpYyj69.js";import{n as v,r as y,t as b}from"./ConnectorForm-gBs7Z0io.js";import{a as x,n as S,o as C,r as w,s as T,t as E}from"./common-BaP8xAkM.js";var D=c(o(),1),O=n(),k=f(`
   query Connectors {
     connectors {
       id
