@@ -89,5 +89,18 @@ test('an admin finds unclaimed classes, claims one for a teacher, syncs, reads t
   await page.getByLabel('Severity').selectOption({ label: 'Alerts' });
   await expect(page.getByRole('table', { name: 'Records with issues' })).toBeVisible();
 
+  // Settings: a refused webhook shows why next to its URL; a good one is listed.
+  await page.getByRole('link', { name: 'Settings', exact: true }).click();
+  const url = page.getByRole('textbox', { name: 'URL' });
+  await url.fill('http://partner.example/hooks');
+  await page.getByLabel(/^Signing secret/).fill('a signing secret of 32 characters');
+  await page.getByRole('button', { name: 'Add webhook' }).click();
+  await expect(url).toHaveAccessibleDescription(/must use https/);
+  await url.fill('http://127.0.0.1:9/hooks');
+  await page.getByRole('button', { name: 'Add webhook' }).click();
+  await expect(page.getByText('http://127.0.0.1:9/hooks', { exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Delivery log' }).click();
+  await expect(page.getByText('No deliveries yet.')).toBeVisible();
+
   expect(problems).toEqual([]);
 });

@@ -94,7 +94,7 @@ export function ConnectorForm({
             required: f.required && !(editing && f.secret && secretFieldsSet),
             description: f.secret && editing && secretFieldsSet ? 'Stored; leave empty to keep it.' : f.description,
             value: values[f.key] ?? '',
-            error: err(f.key) ?? err('config'),
+            error: err(f.key),
           };
           const set = (v: string) => setValues((old) => ({ ...old, [f.key]: v }));
           if (f.type === 'select') {

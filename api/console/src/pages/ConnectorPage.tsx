@@ -95,7 +95,7 @@ export default function ConnectorPage() {
             submitLabel="Save connector"
             busy={updateState.fetching}
             serverErrors={byField}
-            otherErrors={[...otherErrors(errors, ['name', 'schedule', 'config']), ...(updateState.error ? [updateState.error.message] : [])]}
+            otherErrors={[...otherErrors(errors, ['name', 'schedule']), ...(updateState.error ? [updateState.error.message] : [])]}
             onSubmit={async (v) => {
               setSaved(false);
               const r = await update({ input: { id: c.id, name: v.name, schedule: v.schedule, config: v.config } });

@@ -58,7 +58,7 @@ export default function Sync() {
             submitLabel="Create connector"
             busy={createState.fetching}
             serverErrors={byField}
-            otherErrors={[...otherErrors(errors, ['name', 'schedule', 'config', 'kind']), ...(createState.error ? [createState.error.message] : [])]}
+            otherErrors={[...otherErrors(errors, ['name', 'schedule']), ...(createState.error ? [createState.error.message] : [])]}
             onSubmit={async (v) => {
               const r = await create({
                 input: { kind: v.kind, name: v.name, config: v.config, schedule: v.schedule || undefined },

@@ -1,1 +1,0 @@
-import{S as e,W as t,s as n,x as r}from"./index-VCtY1MBL.js";import{a as i}from"./common-BaP8xAkM.js";var a=t();function o(){return(0,a.jsx)(i,{title:`Page not found`,children:(0,a.jsxs)(e,{children:[`There is no page here. `,(0,a.jsx)(r,{component:n,to:`/`,children:`Go to the start page`}),`.`]})})}export{o as default};
