@@ -7,7 +7,7 @@ use homeroom_schema::Store;
 use homeroom_schema::enums::TokenRole;
 
 use crate::config::{Overrides, Settings};
-use crate::service::tokens::{self, NewToken};
+use homeroom_service::tokens::{self, NewToken};
 
 /// Homeroom keeps a school district's rosters and family links in sync and serves them over
 /// GraphQL.
@@ -263,11 +263,13 @@ pub enum SchemaCommand {
 }
 
 /// The configured secret key, if any.
-pub fn secret_key(settings: &Settings) -> anyhow::Result<Option<crate::secrets::SecretKey>> {
+pub fn secret_key(
+    settings: &Settings,
+) -> anyhow::Result<Option<homeroom_core::secrets::SecretKey>> {
     Ok(settings
         .secret_key
         .as_deref()
-        .map(crate::secrets::SecretKey::from_base64)
+        .map(homeroom_core::secrets::SecretKey::from_base64)
         .transpose()?)
 }
 
@@ -289,7 +291,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Schema {
             action: SchemaCommand::Print,
         } => {
-            print!("{}", crate::graphql::sdl());
+            print!("{}", homeroom_graphql::sdl());
             Ok(std::process::ExitCode::SUCCESS)
         }
         Command::Migrate => {
@@ -324,10 +326,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let store = Store::open_and_migrate(&settings.database_url).await?;
             let key = match secret_key(&settings)? {
                 Some(key) => Some(key),
-                None if args.demo => Some(crate::secrets::SecretKey::generate().0),
+                None if args.demo => Some(homeroom_core::secrets::SecretKey::generate().0),
                 None => None,
             };
-            let sync = crate::service::sync::SyncService::new(store.clone(), key);
+            let sync = homeroom_service::sync::SyncService::new(store.clone(), key);
             if args.demo {
                 crate::demo::prepare(&store, &sync, &settings).await?;
             }

@@ -12,10 +12,10 @@ use serde_json::json;
 
 use crate::cli::{CliMode, ConnectorAddArgs, SyncRunArgs, secret_key};
 use crate::config::Settings;
-use crate::service::connectors::{self, NewConnector};
-use crate::service::sync::SyncService;
-use crate::sync::RunOutcome;
-use crate::sync::report::EntityCounts;
+use homeroom_service::connectors::{self, NewConnector};
+use homeroom_service::sync::SyncService;
+use homeroom_sync::RunOutcome;
+use homeroom_sync::report::EntityCounts;
 
 /// `homeroom connector add`: prints only the new connector's id.
 pub async fn connector_add(

@@ -72,7 +72,11 @@ fn file_response(
     request: &HeaderMap,
     head: bool,
 ) -> Response {
-    let etag = format!("\"{}\"", hex::encode(&file.metadata.sha256_hash()[..16]));
+    let hash: String = file.metadata.sha256_hash()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let etag = format!("\"{hash}\"");
     let cache = if path.starts_with("assets/") {
         "public, max-age=31536000, immutable"
     } else {

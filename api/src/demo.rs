@@ -11,10 +11,10 @@ use homeroom_schema::scope::Visible;
 use homeroom_schema::store::{classes, districts, orgs, people};
 
 use crate::config::Settings;
-use crate::service::connectors::{self, NewConnector};
-use crate::service::sync::SyncService;
-use crate::service::tokens::{self, NewToken};
-use crate::sync::RunOutcome;
+use homeroom_service::connectors::{self, NewConnector};
+use homeroom_service::sync::SyncService;
+use homeroom_service::tokens::{self, NewToken};
+use homeroom_sync::RunOutcome;
 
 /// Students in the demo district.
 pub const STUDENTS: usize = 700;

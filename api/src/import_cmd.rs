@@ -15,9 +15,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
 use crate::cli::ImportRelationshipsArgs;
-use crate::service::imports::csv_file::RowError;
-use crate::service::imports::validate::{Change, PlannedRow};
-use crate::service::imports::{self, ImportOptions, ImportRunner, JobCounts};
+use homeroom_service::imports::csv_file::RowError;
+use homeroom_service::imports::validate::{Change, PlannedRow};
+use homeroom_service::imports::{self, ImportOptions, ImportRunner, JobCounts};
 
 /// Who the CLI's jobs belong to.
 pub const CLI_ACTOR: &str = "cli";
@@ -114,7 +114,7 @@ async fn run_with_progress(
     };
     let runner = ImportRunner::new(
         store.clone(),
-        imports::default_hooks(crate::service::invitations::Families::new(public_url)),
+        imports::default_hooks(homeroom_service::invitations::Families::new(public_url)),
     );
     let outcome = async {
         if let Some(done) = runner.run_next(Some(&job.id)).await? {

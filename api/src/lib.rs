@@ -1,21 +1,17 @@
 //! Homeroom: keeps a school district's rosters and family links in sync and serves them over
-//! GraphQL. This crate is the binary's library: CLI, HTTP server, GraphQL API, services, demo data.
+//! GraphQL. This crate is the binary's library, the top layer: command line, settings, the HTTP
+//! server and its pages, demo data. The layers below are crates of their own, each naming only
+//! those beneath it: `homeroom-graphql` → `homeroom-service` → `homeroom-sync` and
+//! `homeroom-delivery` → `homeroom-schema` (the store), with `homeroom-core` under all of them.
 
-pub mod auth;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod console;
-pub mod delivery;
+pub mod delivery_setup;
 pub mod demo;
-pub mod error;
-pub mod graphql;
 pub mod import_cmd;
-pub mod metrics;
-pub mod secrets;
+pub mod receipts_http;
 pub mod server;
 pub mod server_pages;
-pub mod service;
-pub mod sync;
 pub mod telemetry;
-pub mod time;

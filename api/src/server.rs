@@ -17,12 +17,12 @@ use tower_http::trace::TraceLayer;
 use std::sync::Arc;
 
 use crate::config::Settings;
-use crate::delivery::{Delivery, WorkerOptions};
-use crate::graphql::context::RequestCtx;
-use crate::graphql::{HomeroomSchema, schema};
-use crate::service::invitations::Families;
-use crate::service::sync::SyncService;
-use crate::service::tokens;
+use homeroom_delivery::{Delivery, WorkerOptions};
+use homeroom_graphql::context::RequestCtx;
+use homeroom_graphql::{HomeroomSchema, schema};
+use homeroom_service::invitations::Families;
+use homeroom_service::sync::SyncService;
+use homeroom_service::tokens;
 
 /// Shared state of the HTTP handlers.
 #[derive(Clone)]
@@ -45,7 +45,7 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql", get(graphiql).post(graphql))
         .route(
             "/webhooks/delivery/{provider}",
-            axum::routing::post(crate::delivery::webhook::receive),
+            axum::routing::post(crate::receipts_http::receive),
         )
         .route(
             "/invitations/{token}",
@@ -80,7 +80,7 @@ async fn graphql(
         .with_sync(app.sync.clone())
         .with_families(app.families.clone());
     let mut response = app.schema.execute(request.into_inner().data(ctx)).await;
-    crate::error::finish_response(&mut response);
+    homeroom_graphql::errors::finish_response(&mut response);
     response.into()
 }
 
@@ -130,11 +130,11 @@ async fn metrics(State(app): State<AppState>) -> impl IntoResponse {
     if let Ok(mut conn) = app.store.conn().await
         && let Ok(depth) = homeroom_schema::store::outbox::depth(&mut conn).await
     {
-        crate::metrics::set_outbox_depth(depth);
+        homeroom_core::metrics::set_outbox_depth(depth);
     }
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        crate::metrics::render(),
+        homeroom_core::metrics::render(),
     )
 }
 
@@ -152,7 +152,7 @@ async fn observe(
     };
     let started = std::time::Instant::now();
     let response = next.run(request).await;
-    crate::metrics::http_request(path, response.status().as_u16(), started.elapsed());
+    homeroom_core::metrics::http_request(path, response.status().as_u16(), started.elapsed());
     response
 }
 
@@ -174,8 +174,8 @@ async fn readyz(State(app): State<AppState>) -> impl IntoResponse {
 pub async fn serve(store: Store, sync: SyncService, settings: &Settings) -> anyhow::Result<()> {
     let listen = settings.listen.as_str();
     let delivery = Arc::new(Delivery {
-        webhooks: crate::delivery::outgoing::WebhookSender::new(sync.key.clone()),
-        ..Delivery::from_settings(settings)?
+        webhooks: homeroom_delivery::outgoing::WebhookSender::new(sync.key.clone()),
+        ..crate::delivery_setup::channels(settings)?
     });
     let families = Families::new(settings.public_url.clone());
     let listener = tokio::net::TcpListener::bind(listen)
@@ -183,15 +183,18 @@ pub async fn serve(store: Store, sync: SyncService, settings: &Settings) -> anyh
         .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
     tracing::info!(address = %listener.local_addr()?, "homeroom listening");
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let scheduler = tokio::spawn(crate::sync::scheduler::run(sync.clone(), stopped.clone()));
-    let importer = crate::service::imports::ImportRunner::new(
+    let scheduler = tokio::spawn(homeroom_service::scheduler::run(
+        sync.clone(),
+        stopped.clone(),
+    ));
+    let importer = homeroom_service::imports::ImportRunner::new(
         store.clone(),
-        crate::service::imports::default_hooks(families.clone()),
+        homeroom_service::imports::default_hooks(families.clone()),
     );
     let imports = tokio::spawn(importer.run(stopped.clone()));
-    let worker = tokio::spawn(crate::delivery::worker::run(
+    let worker = tokio::spawn(homeroom_delivery::worker::run(
         store.clone(),
-        families.clone(),
+        Arc::new(families.clone()),
         delivery,
         WorkerOptions::default(),
         stopped,

@@ -9,15 +9,15 @@
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use homeroom::auth::Principal;
-use homeroom::delivery::email::{EmailSender, SmtpSettings};
-use homeroom::delivery::{Delivery, WorkerOptions, worker};
-use homeroom::service::invitations::Families;
-use homeroom::service::invitations::invite::{Selection, invite_families};
+use homeroom_delivery::email::{EmailSender, SmtpSettings};
+use homeroom_delivery::{Delivery, WorkerOptions, worker};
 use homeroom_schema::enums::{
     EnrollmentRole, OrgType, PrincipalKind, RecordSource, Role, TokenRole,
 };
 use homeroom_schema::store::{classes, contacts, districts, orgs, people, relationships};
+use homeroom_service::auth::Principal;
+use homeroom_service::invitations::Families;
+use homeroom_service::invitations::invite::{Selection, invite_families};
 use homeroom_tests::fixture::{class, email, enrollment, link, org};
 use homeroom_tests::smtp_sink::SmtpSink;
 use homeroom_tests::{Backend, TestDb};

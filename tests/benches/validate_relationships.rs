@@ -11,11 +11,11 @@ use std::fmt::Write as _;
 use std::time::Instant;
 
 use anyhow::Result;
-use homeroom::service::imports::{self, ImportOptions, csv_file, validate};
 use homeroom_schema::enums::{ActorKind, ImportState};
 use homeroom_schema::models::Relationship;
 use homeroom_schema::scope::Visible;
 use homeroom_schema::store::{bulk, contacts, districts, people, relationships};
+use homeroom_service::imports::{self, ImportOptions, csv_file, validate};
 use homeroom_tests::fixture::{email, link};
 use homeroom_tests::{Backend, TestDb};
 

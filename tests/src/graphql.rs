@@ -1,10 +1,10 @@
 //! Running GraphQL operations in-process, as a given token, exactly as the HTTP handler does.
 
 use anyhow::Result;
-use homeroom::graphql::context::RequestCtx;
-use homeroom::service::tokens::{self, NewToken};
+use homeroom_graphql::context::RequestCtx;
 use homeroom_schema::Store;
 use homeroom_schema::enums::TokenRole;
+use homeroom_service::tokens::{self, NewToken};
 use serde_json::Value;
 
 /// Creates a token for `role` (bound to `person` when given) and returns the secret.
@@ -43,8 +43,8 @@ pub async fn execute(store: &Store, token: Option<&str>, query: &str, variables:
     let request = async_graphql::Request::new(query)
         .variables(async_graphql::Variables::from_json(variables))
         .data(ctx);
-    let mut response = homeroom::graphql::schema().execute(request).await;
-    homeroom::error::finish_response(&mut response);
+    let mut response = homeroom_graphql::schema().execute(request).await;
+    homeroom_graphql::errors::finish_response(&mut response);
     serde_json::to_value(&response).unwrap_or(Value::Null)
 }
 

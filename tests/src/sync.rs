@@ -1,10 +1,6 @@
 //! Running syncs in tests exactly as the CLI and the API do, and counting what they left.
 
 use anyhow::Result;
-use homeroom::service::connectors::{self, NewConnector};
-use homeroom::service::sync::SyncService;
-use homeroom::sync::RunOutcome;
-use homeroom::sync::report::EntityCounts;
 use homeroom_schema::Store;
 use homeroom_schema::enums::{ConnectorKind, RelationshipStatus, Role, Severity, Status, SyncMode};
 use homeroom_schema::models::{SyncIssue, SyncRun};
@@ -14,9 +10,13 @@ use homeroom_schema::store::classes::{self, ClassFilter};
 use homeroom_schema::store::people::{self, PersonFilter};
 use homeroom_schema::store::relationships::{self, RelationshipFilter};
 use homeroom_schema::store::{districts, sync_runs};
+use homeroom_service::connectors::{self, NewConnector};
+use homeroom_service::sync::SyncService;
+use homeroom_sync::RunOutcome;
+use homeroom_sync::report::EntityCounts;
 
 /// The secret key tests encrypt connector secrets with (one per test process).
-pub fn test_key() -> homeroom::secrets::SecretKey {
+pub fn test_key() -> homeroom_core::secrets::SecretKey {
     key_pair().0.clone()
 }
 
@@ -25,10 +25,10 @@ pub fn test_key_base64() -> String {
     key_pair().1.clone()
 }
 
-fn key_pair() -> &'static (homeroom::secrets::SecretKey, String) {
-    static KEY: std::sync::OnceLock<(homeroom::secrets::SecretKey, String)> =
+fn key_pair() -> &'static (homeroom_core::secrets::SecretKey, String) {
+    static KEY: std::sync::OnceLock<(homeroom_core::secrets::SecretKey, String)> =
         std::sync::OnceLock::new();
-    KEY.get_or_init(homeroom::secrets::SecretKey::generate)
+    KEY.get_or_init(homeroom_core::secrets::SecretKey::generate)
 }
 
 /// Adds a connector of `kind` with `config` and returns its id.
@@ -80,7 +80,7 @@ pub struct Finished {
 
 impl Finished {
     /// Counts of one entity (zeros when absent).
-    pub fn of(&self, entity: &str) -> homeroom::sync::Counts {
+    pub fn of(&self, entity: &str) -> homeroom_sync::Counts {
         self.counts
             .iter()
             .find(|c| c.entity == entity)

@@ -1,10 +1,10 @@
 //! The audit log: each audited action leaves exactly one event; admins read it with filters.
 
-use homeroom::service::connectors::{self, ConnectorChanges};
-use homeroom::service::tokens;
-use homeroom::service::webhooks;
 use homeroom_schema::enums::*;
 use homeroom_schema::store::{connectors as store_connectors, people, relationships};
+use homeroom_service::connectors::{self, ConnectorChanges};
+use homeroom_service::tokens;
+use homeroom_service::webhooks;
 use homeroom_tests::both_backends;
 use homeroom_tests::db::TempDir;
 use homeroom_tests::fixture;
@@ -211,7 +211,7 @@ both_backends!(
         api.execute(Some(&admin), NOTIFY, json!({})).await;
         assert_eq!(audit_count(&mut c).await?, n, "already off");
 
-        let system_admin = homeroom::auth::Principal {
+        let system_admin = homeroom_service::auth::Principal {
             token_id: "test".into(),
             district_id: fx.district_id.clone(),
             kind: PrincipalKind::System,

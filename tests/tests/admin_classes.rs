@@ -147,7 +147,7 @@ both_backends!(
         let text = std::fs::read_to_string(&classes_csv)?.replace("Math 5 - A", "Math 5 - B");
         std::fs::write(&classes_csv, text)?;
         let again = run(s, &connector, SyncMode::Full, false).await?;
-        assert_eq!(again.outcome, homeroom::sync::RunOutcome::Succeeded);
+        assert_eq!(again.outcome, homeroom_sync::RunOutcome::Succeeded);
         assert_eq!(again.of("class").updated, 1, "the SIS title changed");
         let resp = api
             .execute(Some(&admin), STUDENTS, json!({ "id": class }))

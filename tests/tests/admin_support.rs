@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 use diesel::prelude::*;
-use homeroom::graphql::ids::{NodeKind, encode};
+use homeroom_graphql::ids::{NodeKind, encode};
 use homeroom_schema::Conn;
 use homeroom_schema::models::*;
 use homeroom_schema::tables::*;

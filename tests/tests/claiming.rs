@@ -1,6 +1,6 @@
 //! Claiming and releasing classes.
 
-use homeroom::graphql::ids::{NodeKind, encode};
+use homeroom_graphql::ids::{NodeKind, encode};
 use homeroom_schema::enums::TokenRole;
 use homeroom_schema::store::audit;
 use homeroom_tests::both_backends;

@@ -4,7 +4,6 @@
 //! a failed or held run with the earlier data intact.
 
 use anyhow::{Context, Result};
-use homeroom::sync::RunOutcome;
 use homeroom_aeries::fake::{FAKE_CERT, FakeAeries, FakeHandle};
 use homeroom_district_gen::{
     District, DistrictSummary, GenerateOptions, OneRosterCsvOptions, write_oneroster_csv,
@@ -15,6 +14,7 @@ use homeroom_schema::page::PageRequest;
 use homeroom_schema::scope::Visible;
 use homeroom_schema::store::districts;
 use homeroom_schema::store::people::{self, PersonFilter};
+use homeroom_sync::RunOutcome;
 use homeroom_tests::db::TempDir;
 use homeroom_tests::sync::{Census, add_connector, census, csv_connector, run};
 use homeroom_tests::{TestDb, both_backends};

@@ -6,9 +6,6 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use homeroom::auth::Principal;
-use homeroom::service::connectors::{self, ConnectorChanges};
-use homeroom::sync::RunOutcome;
 use homeroom_classlink::fake::{ClassLinkHandle, FakeAccess, FakeClassLink, dataset_from_district};
 use homeroom_district_gen::{
     District, DistrictSummary, GenerateOptions, OneRosterCsvOptions, write_oneroster_csv,
@@ -16,6 +13,9 @@ use homeroom_district_gen::{
 use homeroom_schema::Store;
 use homeroom_schema::enums::{ConnectorKind, PrincipalKind, SyncMode, SyncStatus, TokenRole};
 use homeroom_schema::store::{districts, links};
+use homeroom_service::auth::Principal;
+use homeroom_service::connectors::{self, ConnectorChanges};
+use homeroom_sync::RunOutcome;
 use homeroom_tests::db::TempDir;
 use homeroom_tests::sync::{Census, Finished, add_connector, census, csv_connector, run};
 use homeroom_tests::{TestDb, both_backends};

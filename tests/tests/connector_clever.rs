@@ -7,7 +7,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{Context, Result};
-use homeroom::sync::RunOutcome;
 use homeroom_clever::ObjectId;
 use homeroom_clever::fake::{CleverDataset, FakeClever, FakeHandle};
 use homeroom_district_gen::{
@@ -16,6 +15,7 @@ use homeroom_district_gen::{
 use homeroom_schema::Store;
 use homeroom_schema::enums::{ConnectorKind, Status, SyncMode};
 use homeroom_schema::store::{connectors, links, people};
+use homeroom_sync::RunOutcome;
 use homeroom_tests::db::TempDir;
 use homeroom_tests::sync::{Census, add_connector, census, csv_connector, run};
 use homeroom_tests::{TestDb, both_backends};

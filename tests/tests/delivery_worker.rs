@@ -4,13 +4,13 @@
 
 use std::time::Duration;
 
-use homeroom::auth::Principal;
-use homeroom::delivery::email::{EmailSender, SmtpSettings};
-use homeroom::delivery::{Delivery, WorkerOptions, worker};
-use homeroom::service::invitations::Families;
-use homeroom::service::invitations::invite::{Selection, invite_families};
+use homeroom_delivery::email::{EmailSender, SmtpSettings};
+use homeroom_delivery::{Delivery, WorkerOptions, worker};
 use homeroom_schema::enums::{InvitationStatus, OutboxStatus, PrincipalKind, TokenRole};
 use homeroom_schema::store::{invitations, outbox};
+use homeroom_service::auth::Principal;
+use homeroom_service::invitations::Families;
+use homeroom_service::invitations::invite::{Selection, invite_families};
 use homeroom_tests::both_backends;
 use homeroom_tests::fixture;
 use homeroom_tests::smtp_sink::SmtpSink;

@@ -3,7 +3,7 @@
 //! unreachable contact points, resend and revoke, accepting, signing in and what a claimed
 //! guardian sees.
 
-use homeroom::graphql::ids::{NodeKind, encode};
+use homeroom_graphql::ids::{NodeKind, encode};
 use homeroom_schema::enums::{Channel, ContactKind, ContactSource, Reachability, TokenRole};
 use homeroom_schema::ids::{new_id, now_micros};
 use homeroom_schema::models::ContactPoint;
@@ -620,7 +620,7 @@ both_backends!(
             .expect("link");
         // The worker records the send after the sink has the mail; expire the invitation only
         // once that write is done, or it would overwrite the expiry.
-        let (_, row2) = homeroom::graphql::ids::decode(&id2)?;
+        let (_, row2) = homeroom_graphql::ids::decode(&id2)?;
         for _ in 0..200 {
             let mut c = w.db.store.conn().await?;
             let inv = homeroom_schema::store::invitations::get(&mut c, &w.fx.district_id, &row2)
@@ -635,7 +635,7 @@ both_backends!(
             use diesel::prelude::*;
             use diesel_async::RunQueryDsl;
             use homeroom_schema::tables::invitations;
-            let (_, row) = homeroom::graphql::ids::decode(&id2)?;
+            let (_, row) = homeroom_graphql::ids::decode(&id2)?;
             let mut c = w.db.store.conn().await?;
             match &mut c {
                 homeroom_schema::Conn::Sqlite(c) => {

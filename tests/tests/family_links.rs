@@ -1,13 +1,13 @@
 //! Manual family links: who may add, remove and restore them, audit events, and how a removal
 //! (a tombstone) and the SIS's own removals combine with syncs.
 
-use homeroom::graphql::ids::{NodeKind, encode};
-use homeroom::sync::RunOutcome;
+use homeroom_graphql::ids::{NodeKind, encode};
 use homeroom_schema::enums::{RelationshipStatus, SyncMode, TokenRole};
 use homeroom_schema::models::Relationship;
 use homeroom_schema::scope::Visible;
 use homeroom_schema::store::relationships::{self, REMOVED_BY_SYNC, RelationshipFilter};
 use homeroom_schema::store::{audit, districts};
+use homeroom_sync::RunOutcome;
 use homeroom_tests::both_backends;
 use homeroom_tests::db::TempDir;
 use homeroom_tests::fixture;

@@ -160,8 +160,8 @@ both_backends!(lists_hold_exactly_the_callers_scope, |db| async move {
 
         // person(id), class(id) and node(id) give exactly the visible objects, null otherwise.
         for person in ALL_PEOPLE {
-            let gid = homeroom::graphql::ids::encode(
-                homeroom::graphql::ids::NodeKind::Person,
+            let gid = homeroom_graphql::ids::encode(
+                homeroom_graphql::ids::NodeKind::Person,
                 fx.id(person),
             );
             let q = "query($id: ID!) { person(id: $id) { id } node(id: $id) { id } }";
@@ -181,10 +181,8 @@ both_backends!(lists_hold_exactly_the_callers_scope, |db| async move {
             );
         }
         for class in ["A1", "A2", "B1"] {
-            let gid = homeroom::graphql::ids::encode(
-                homeroom::graphql::ids::NodeKind::Class,
-                fx.id(class),
-            );
+            let gid =
+                homeroom_graphql::ids::encode(homeroom_graphql::ids::NodeKind::Class, fx.id(class));
             let q = "query($id: ID!) { class(id: $id) { id students { id } guardians { id } teachers { id } } }";
             let resp = execute(&db.store, Some(&tok), q, json!({ "id": gid.0 })).await;
             let visible = row.classes.contains(&class);
@@ -220,8 +218,8 @@ both_backends!(lists_hold_exactly_the_callers_scope, |db| async move {
 both_backends!(guardians_see_teacher_names_only, |db| async move {
     let fx = fixture::load(&db.store).await?;
     let tok = token_for(&db, &fx, "G1").await?;
-    let ta = homeroom::graphql::ids::encode(homeroom::graphql::ids::NodeKind::Person, fx.id("TA"));
-    let s1 = homeroom::graphql::ids::encode(homeroom::graphql::ids::NodeKind::Person, fx.id("S1"));
+    let ta = homeroom_graphql::ids::encode(homeroom_graphql::ids::NodeKind::Person, fx.id("TA"));
+    let s1 = homeroom_graphql::ids::encode(homeroom_graphql::ids::NodeKind::Person, fx.id("S1"));
     let q = "query($t: ID!, $s: ID!) {
         t: person(id: $t) { displayName contactPoints { value } classes { id } }
         s: person(id: $s) { displayName contactPoints { value masked } classes { id } } }";

@@ -3,7 +3,7 @@
 //! SMTP sink), a wrong code is refused, the right one verifies the contact point and merges the
 //! SIS record into the account, and the next sync suggests nothing more.
 
-use homeroom::graphql::ids::{NodeKind, encode};
+use homeroom_graphql::ids::{NodeKind, encode};
 use homeroom_schema::enums::{
     AccountState, ContactSource, RecordSource, Role, SyncMode, SyncStatus, TokenRole,
 };

@@ -3,16 +3,16 @@
 //! its invited or claimed families (not archived students' families, not uninvited ones); a held
 //! run tells district admins; each notification can be turned off per district.
 
-use homeroom::auth::Principal;
-use homeroom::graphql::ids::{NodeKind, encode};
-use homeroom::service::invitations::Families;
-use homeroom::service::invitations::invite::{Selection, invite_families};
+use homeroom_graphql::ids::{NodeKind, encode};
 use homeroom_schema::enums::{
     ContactSource, PrincipalKind, RecordSource, Role, Status, SyncMode, SyncStatus, TokenRole,
 };
 use homeroom_schema::models::OutboxMessage;
 use homeroom_schema::store::status::{self, Archivable};
 use homeroom_schema::store::{contacts, districts, outbox, people};
+use homeroom_service::auth::Principal;
+use homeroom_service::invitations::Families;
+use homeroom_service::invitations::invite::{Selection, invite_families};
 use homeroom_tests::both_backends;
 use homeroom_tests::fixture::{self, Fixture};
 use homeroom_tests::graphql::token;

@@ -1,15 +1,15 @@
 //! Relationship spreadsheet import: validation of every invalid row kind, file errors, dry run,
 //! only-valid-rows, the background job's exact counts, lease takeover, and the CLI.
 
-use homeroom::graphql::context::RequestCtx;
-use homeroom::service::imports::{ImportRunner, NoInvitations};
-use homeroom::service::tokens;
+use homeroom_graphql::context::RequestCtx;
 use homeroom_schema::Store;
 use homeroom_schema::enums::{RelationshipKind, RelationshipSource, RelationshipStatus, TokenRole};
 use homeroom_schema::models::Relationship;
 use homeroom_schema::scope::Visible;
 use homeroom_schema::store::import_jobs;
 use homeroom_schema::store::relationships::{self, RelationshipFilter};
+use homeroom_service::imports::{ImportRunner, NoInvitations};
+use homeroom_service::tokens;
 use homeroom_tests::both_backends;
 use homeroom_tests::db::TempDir;
 use homeroom_tests::fixture::{self, Fixture};
@@ -63,8 +63,8 @@ async fn upload(store: &Store, bearer: &str, query: &str, vars: Value, bytes: &[
             content: std::fs::File::open(&path).expect("open upload"),
         },
     );
-    let mut response = homeroom::graphql::schema().execute(request).await;
-    homeroom::error::finish_response(&mut response);
+    let mut response = homeroom_graphql::schema().execute(request).await;
+    homeroom_graphql::errors::finish_response(&mut response);
     serde_json::to_value(&response).unwrap_or(Value::Null)
 }
 
@@ -257,7 +257,7 @@ both_backends!(
         assert_eq!(job["state"], "QUEUED", "{resp}");
         let id = job["id"].as_str().expect("id").to_owned();
         let row_id =
-            homeroom::graphql::ids::decode_as(homeroom::graphql::ids::NodeKind::ImportJob, &id)?;
+            homeroom_graphql::ids::decode_as(homeroom_graphql::ids::NodeKind::ImportJob, &id)?;
         let done = runner(s).run_next(Some(&row_id)).await?.expect("claimed");
         assert_eq!(
             done.state,
@@ -324,8 +324,7 @@ both_backends!(a_job_whose_runner_died_is_taken_over, |db| async move {
         .as_str()
         .expect("id")
         .to_owned();
-    let row_id =
-        homeroom::graphql::ids::decode_as(homeroom::graphql::ids::NodeKind::ImportJob, &id)?;
+    let row_id = homeroom_graphql::ids::decode_as(homeroom_graphql::ids::NodeKind::ImportJob, &id)?;
     // Another runner holds a live lease: it is not stolen.
     let mut c = s.conn().await?;
     let held = import_jobs::claim(&mut c, Some(&row_id), "other-runner", 60_000_000).await?;

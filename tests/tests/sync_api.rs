@@ -4,17 +4,17 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail};
-use homeroom::graphql::context::RequestCtx;
-use homeroom::graphql::ids::{NodeKind, decode_as};
-use homeroom::secrets::SecretKey;
-use homeroom::service::sync::SyncService;
-use homeroom::service::tokens;
+use homeroom_core::secrets::SecretKey;
 use homeroom_district_gen::{DistrictSummary, GenerateOptions, GenerateReport, generate_to_dir};
+use homeroom_graphql::context::RequestCtx;
+use homeroom_graphql::ids::{NodeKind, decode_as};
 use homeroom_oneroster::OneRosterVersion;
 use homeroom_oneroster::fake::{FakeAuth, FakeDataset, FakeOneRoster};
 use homeroom_schema::Store;
 use homeroom_schema::enums::TokenRole;
 use homeroom_schema::store::{audit, connectors, districts};
+use homeroom_service::sync::SyncService;
+use homeroom_service::tokens;
 use homeroom_tests::db::TempDir;
 use homeroom_tests::graphql::{error_codes, token, token_with_scopes};
 use homeroom_tests::sync::{Census, census, csv_connector};
@@ -47,8 +47,8 @@ impl Api {
         let request = async_graphql::Request::new(query)
             .variables(async_graphql::Variables::from_json(variables))
             .data(ctx);
-        let mut response = homeroom::graphql::schema().execute(request).await;
-        homeroom::error::finish_response(&mut response);
+        let mut response = homeroom_graphql::schema().execute(request).await;
+        homeroom_graphql::errors::finish_response(&mut response);
         serde_json::to_value(&response).unwrap_or(Value::Null)
     }
 
@@ -737,8 +737,8 @@ both_backends!(
                 &admin,
                 "query($c: ID!, $r: ID!) { connector(id: $c) { id } syncRun(id: $r) { id } }",
                 json!({
-                    "c": homeroom::graphql::ids::encode(NodeKind::Connector, "nope").0,
-                    "r": homeroom::graphql::ids::encode(NodeKind::SyncRun, "nope").0,
+                    "c": homeroom_graphql::ids::encode(NodeKind::Connector, "nope").0,
+                    "r": homeroom_graphql::ids::encode(NodeKind::SyncRun, "nope").0,
                 }),
             )
             .await;

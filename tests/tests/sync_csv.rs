@@ -1,8 +1,8 @@
 //! The sync engine end to end through the OneRoster CSV connector, on both backends.
 
-use homeroom::sync::RunOutcome;
 use homeroom_district_gen::{GenerateOptions, generate_to_dir};
 use homeroom_schema::enums::{ConnectorKind, SyncMode};
+use homeroom_sync::RunOutcome;
 use homeroom_tests::both_backends;
 use homeroom_tests::db::TempDir;
 use homeroom_tests::sync::{Census, add_connector, census, csv_connector, district, run};
@@ -183,7 +183,7 @@ both_backends!(mass_removal_is_held_until_confirmed, |db| async move {
     assert!(seen().await? > 0);
 
     // Discarding keeps everything; a second held run can be confirmed.
-    let service = homeroom::service::sync::SyncService::new(db.store.clone(), None);
+    let service = homeroom_service::sync::SyncService::new(db.store.clone(), None);
     service
         .discard_hold(&held.run.district_id, &held.run.id)
         .await?;
@@ -295,7 +295,7 @@ both_backends!(
             &dir.0,
         )?;
         let connector = csv_connector(&db.store, &dir.0.join("day1")).await?;
-        let service = homeroom::service::sync::SyncService::new(db.store.clone(), None);
+        let service = homeroom_service::sync::SyncService::new(db.store.clone(), None);
         let district = homeroom_schema::store::districts::get_default(&mut db.store.conn().await?)
             .await?
             .expect("district");

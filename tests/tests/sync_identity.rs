@@ -1,11 +1,11 @@
 //! Every identity rule as its own test, through hand-written OneRoster CSV files.
 
-use homeroom::sync::RunOutcome;
 use homeroom_schema::enums::{AccountState, ContactKind, RelationshipStatus, Role, SyncMode};
 use homeroom_schema::scope::Visible;
 use homeroom_schema::store::people::PersonFilter;
 use homeroom_schema::store::relationships::RelationshipFilter;
 use homeroom_schema::store::{classes, contacts, districts, people, relationships};
+use homeroom_sync::RunOutcome;
 use homeroom_tests::both_backends;
 use homeroom_tests::db::TempDir;
 use homeroom_tests::oneroster_files::{User, write};

@@ -5,14 +5,14 @@
 
 use std::time::Duration;
 
-use homeroom::auth::Principal;
-use homeroom::delivery::outgoing::{self, WebhookSender};
-use homeroom::delivery::{Delivery, WorkerOptions, worker};
-use homeroom::graphql::ids::{NodeKind, encode};
-use homeroom::service::invitations::Families;
-use homeroom::service::webhooks::{self, NewWebhook, WebhookEvent};
+use homeroom_delivery::outgoing::{self, WebhookSender};
+use homeroom_delivery::{Delivery, WorkerOptions, worker};
+use homeroom_graphql::ids::{NodeKind, encode};
 use homeroom_schema::enums::{OutboxStatus, PrincipalKind, TokenRole};
 use homeroom_schema::store::outbox;
+use homeroom_service::auth::Principal;
+use homeroom_service::invitations::Families;
+use homeroom_service::webhooks::{self, NewWebhook, WebhookEvent};
 use homeroom_tests::both_backends;
 use homeroom_tests::fixture::{self, Fixture};
 use homeroom_tests::graphql::{error_codes, token, token_with_scopes};
@@ -215,7 +215,7 @@ both_backends!(
 
         // 500, then 429, then accepted: three attempts of the same delivery, each signed.
         sink.fail_next(&[500, 429]);
-        homeroom::service::classes::claim(&db.store, &teacher(&fx, "TA"), fx.id("A1"), None)
+        homeroom_service::classes::claim(&db.store, &teacher(&fx, "TA"), fx.id("A1"), None)
             .await?
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         drain().await?;
@@ -235,7 +235,7 @@ both_backends!(
 
         // A 404 is a refusal: failed at once, not retried.
         sink.fail_next(&[404]);
-        homeroom::service::classes::release(&db.store, &teacher(&fx, "TA"), fx.id("A1"))
+        homeroom_service::classes::release(&db.store, &teacher(&fx, "TA"), fx.id("A1"))
             .await?
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         drain().await?;
@@ -254,7 +254,7 @@ both_backends!(
 
         // Always 503: out of attempts after three.
         sink.fail_next(&[503, 503, 503]);
-        homeroom::service::classes::claim(&db.store, &teacher(&fx, "TA"), fx.id("A1"), None)
+        homeroom_service::classes::claim(&db.store, &teacher(&fx, "TA"), fx.id("A1"), None)
             .await?
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         drain().await?;
@@ -274,7 +274,7 @@ both_backends!(
 
         // A disabled webhook gets nothing.
         webhooks::set_enabled(&db.store, &admin(&fx), &hook.id, false).await?;
-        homeroom::service::classes::release(&db.store, &teacher(&fx, "TA"), fx.id("A1"))
+        homeroom_service::classes::release(&db.store, &teacher(&fx, "TA"), fx.id("A1"))
             .await?
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         drain().await?;

@@ -82,13 +82,19 @@ async function startDemo(bin) {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { url, token, stop: () => child.kill('SIGTERM'), dir };
+  const stop = async () => {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  return { url, token, stop };
 }
 
 async function main() {
   let server;
   if (process.env.HOMEROOM_URL && process.env.HOMEROOM_TOKEN) {
-    server = { url: process.env.HOMEROOM_URL, token: process.env.HOMEROOM_TOKEN, stop: () => {} };
+    server = { url: process.env.HOMEROOM_URL, token: process.env.HOMEROOM_TOKEN, stop: async () => {} };
   } else {
     const target = process.env.CARGO_TARGET_DIR ?? path.join(root, '../../target');
     const bin = path.resolve(root, arg('--bin', path.join(target, 'debug/homeroom')));
@@ -135,7 +141,7 @@ async function main() {
     }
   } finally {
     await browser.close();
-    server.stop();
+    await server.stop();
   }
   const js = initialJs();
   const summary = { lighthouse: results, initialJsGzipKB: js.kB, initialJsFiles: js.files };

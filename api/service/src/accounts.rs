@@ -1,0 +1,433 @@
+//! Guardians claiming their account from an invitation, and signing in.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use homeroom_schema::enums::{
+    ContactKind, ContactSource, InvitationStatus, PrincipalKind, Reachability, RecordSource, Role,
+    TokenRole,
+};
+use homeroom_schema::ids::{new_id, now_micros};
+use homeroom_schema::models::{ApiToken, ContactPoint, Invitation, Person};
+use homeroom_schema::store::audit::{self, NewEvent};
+use homeroom_schema::store::{contacts, districts, families, invitations, people, tokens};
+use homeroom_schema::{Conn, Store};
+use serde_json::json;
+
+use crate::UserError;
+use crate::auth::token;
+use crate::error::{ServiceError, ServiceResult};
+use crate::invitations::state;
+use crate::webhooks::{self, WebhookEvent};
+use homeroom_core::ids::{NodeKind, encode};
+
+/// How long a session from accepting or signing in lasts.
+pub const SESSION_DAYS: i64 = 30;
+/// Failed sign-ins per address allowed in [`LOGIN_WINDOW_MICROS`].
+pub const LOGIN_ATTEMPTS: i64 = 5;
+/// The sign-in rate-limit window.
+pub const LOGIN_WINDOW_MICROS: i64 = 15 * 60 * 1_000_000;
+/// Shortest password accepted.
+pub const MIN_PASSWORD_LEN: usize = 10;
+
+/// What an invitation link shows before it is accepted: nothing secret.
+#[derive(Debug, Clone)]
+pub struct Preview {
+    /// The invitation.
+    pub invitation: Invitation,
+    /// District name.
+    pub district: String,
+    /// The invited guardian's given name.
+    pub guardian_given_name: String,
+    /// Given names of their students.
+    pub students: Vec<String>,
+    /// Who invited them.
+    pub inviter: Option<String>,
+    /// Whether it can still be accepted.
+    pub open: bool,
+}
+
+/// The invitation behind a link token, if any.
+async fn by_token(conn: &mut Conn, raw: &str) -> ServiceResult<Option<Invitation>> {
+    Ok(invitations::by_token(conn, &token::hash(raw.trim())).await?)
+}
+
+/// Previews an invitation link (unauthenticated). `None` for an unknown token.
+pub async fn preview(store: &Store, public_url: &str, raw: &str) -> ServiceResult<Option<Preview>> {
+    let mut conn = store.conn().await?;
+    let Some(invitation) = by_token(&mut conn, raw).await? else {
+        return Ok(None);
+    };
+    let (ctx, guardian, students) =
+        crate::invitations::fallback::context_for(&mut conn, &invitation, public_url).await?;
+    Ok(Some(Preview {
+        open: state::is_open(&invitation, now_micros()),
+        invitation,
+        district: ctx.district,
+        guardian_given_name: guardian,
+        students,
+        inviter: ctx.inviter,
+    }))
+}
+
+/// The profile a guardian completes when accepting.
+#[derive(Debug, Clone, Default)]
+pub struct Profile {
+    /// Given name.
+    pub given_name: String,
+    /// Family name.
+    pub family_name: String,
+    /// A phone number to add.
+    pub phone: Option<String>,
+    /// Whether the student of the invitation lives with them.
+    pub lives_with_student: Option<bool>,
+}
+
+/// A signed-in session.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The bearer token (shown once).
+    pub token: String,
+    /// The person.
+    pub person: Person,
+}
+
+fn hash_password(password: &str) -> ServiceResult<String> {
+    let mut salt = [0u8; 16];
+    rand::TryRngCore::try_fill_bytes(&mut rand::rngs::OsRng, &mut salt)
+        .map_err(|e| ServiceError::Internal(format!("random source: {e}")))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| ServiceError::Internal(format!("password hashing: {e}")))
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+fn password_problem(password: &str) -> Option<UserError> {
+    let chars: Vec<char> = password.chars().collect();
+    if chars.len() < MIN_PASSWORD_LEN {
+        return Some(UserError::new(
+            Some("password"),
+            "WEAK_PASSWORD",
+            format!("use at least {MIN_PASSWORD_LEN} characters"),
+        ));
+    }
+    if chars.iter().all(|c| *c == chars[0]) {
+        return Some(UserError::new(
+            Some("password"),
+            "WEAK_PASSWORD",
+            "use more than one character",
+        ));
+    }
+    None
+}
+
+/// A session token row for a person.
+fn session_row(district_id: &str, person_id: &str, role: TokenRole) -> (ApiToken, String) {
+    let secret = token::generate();
+    let now = now_micros();
+    let row = ApiToken {
+        id: new_id(),
+        district_id: district_id.to_owned(),
+        principal_kind: PrincipalKind::Person,
+        person_id: Some(person_id.to_owned()),
+        partner_name: None,
+        role,
+        scopes: "[]".into(),
+        token_hash: token::hash(&secret),
+        label: Some("session".into()),
+        expires_at: Some(now + SESSION_DAYS * 86_400_000_000),
+        last_used_at: None,
+        revoked_at: None,
+        created_at: now,
+    };
+    (row, secret)
+}
+
+fn refused(code: &str, field: Option<&str>, message: &str) -> Result<Session, Vec<UserError>> {
+    Err(vec![UserError::new(field, code, message)])
+}
+
+/// Accepts an invitation (unauthenticated, gated by the link's token, single use): the guardian
+/// completes their profile and sets a password, the contact point the invitation reached is
+/// verified, and a session starts.
+pub async fn accept(
+    store: &Store,
+    raw_token: &str,
+    profile: Profile,
+    password: &str,
+) -> ServiceResult<Result<Session, Vec<UserError>>> {
+    if let Some(problem) = password_problem(password) {
+        return Ok(Err(vec![problem]));
+    }
+    if profile.given_name.trim().is_empty() || profile.family_name.trim().is_empty() {
+        return Ok(refused(
+            "NAME_REQUIRED",
+            Some("profile"),
+            "give your given and family names",
+        ));
+    }
+    // Hash outside the transaction: argon2 is slow on purpose.
+    let password_hash = {
+        let password = password.to_owned();
+        tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .map_err(|e| ServiceError::Internal(e.to_string()))??
+    };
+    store
+        .transaction(async |conn| {
+            let Some(mut inv) = by_token(conn, raw_token).await? else {
+                return Ok(refused(
+                    "INVALID_TOKEN",
+                    Some("token"),
+                    "this invitation link is not valid",
+                ));
+            };
+            let now = now_micros();
+            match inv.status {
+                InvitationStatus::Accepted => {
+                    return Ok(refused(
+                        "ALREADY_USED",
+                        Some("token"),
+                        "this invitation was already accepted; sign in instead",
+                    ));
+                }
+                InvitationStatus::Revoked => {
+                    return Ok(refused(
+                        "REVOKED",
+                        Some("token"),
+                        "this invitation was withdrawn; ask the school for a new one",
+                    ));
+                }
+                _ if !state::is_open(&inv, now) => {
+                    return Ok(refused(
+                        "EXPIRED",
+                        Some("token"),
+                        "this invitation expired; ask the school to send it again",
+                    ));
+                }
+                _ => {}
+            }
+            let district = districts::get(conn, &inv.district_id)
+                .await?
+                .ok_or_else(|| ServiceError::NotFound("district".into()))?;
+            let person = people::get(conn, &district.id, &inv.person_id)
+                .await?
+                .ok_or_else(|| ServiceError::NotFound("guardian".into()))?;
+            // The phone, if given, must be valid and not another adult's.
+            let mut new_phone = None;
+            if let Some(raw) = profile
+                .phone
+                .as_deref()
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+            {
+                let region = district
+                    .settings()
+                    .default_country
+                    .parse::<homeroom_connector_core::PhoneRegion>()
+                    .unwrap_or_default();
+                let value = match homeroom_connector_core::normalize_phone(raw, region) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        return Ok(refused(
+                            "INVALID_PHONE",
+                            Some("profile.phone"),
+                            &e.to_string(),
+                        ));
+                    }
+                };
+                match contacts::adult_holder(conn, &district.id, ContactKind::Phone, &value).await?
+                {
+                    Some(cp) if cp.person_id != person.id => {
+                        return Ok(refused(
+                            "PHONE_TAKEN",
+                            Some("profile.phone"),
+                            "that phone number belongs to another account",
+                        ));
+                    }
+                    Some(_) => {}
+                    None => new_phone = Some((value, raw.to_owned())),
+                }
+            }
+            families::claim_account(
+                conn,
+                &person.id,
+                profile.given_name.trim(),
+                profile.family_name.trim(),
+                &password_hash,
+            )
+            .await?;
+            if let Some((value, display)) = new_phone {
+                let cp = ContactPoint {
+                    id: new_id(),
+                    district_id: district.id.clone(),
+                    person_id: person.id.clone(),
+                    kind: ContactKind::Phone,
+                    value,
+                    display_value: display,
+                    is_adult: true,
+                    source: ContactSource::SelfReported,
+                    verified_at: None,
+                    reachability: Reachability::Ok,
+                    unreachable_reason: None,
+                    unreachable_at: None,
+                    created_at: now,
+                    updated_at: now,
+                };
+                contacts::insert(conn, std::slice::from_ref(&cp)).await?;
+            }
+            if let Some(cp) = &inv.contact_point_id {
+                families::verify_contact_point(conn, cp).await?;
+            }
+            if let (Some(rel), Some(lives)) = (&inv.relationship_id, profile.lives_with_student) {
+                families::set_lives_with(conn, rel, lives).await?;
+            }
+            people::add_role(conn, &person, Role::Guardian, None, RecordSource::Manual).await?;
+            inv.status = InvitationStatus::Accepted;
+            inv.accepted_at = Some(now);
+            invitations::save(conn, &inv).await?;
+            invitations::close_others(conn, &person.id, &inv.id).await?;
+            let (row, secret) = session_row(&district.id, &person.id, TokenRole::Guardian);
+            tokens::insert(conn, &row).await?;
+            audit::record(
+                conn,
+                NewEvent {
+                    district_id: &district.id,
+                    actor_kind: homeroom_schema::enums::ActorKind::Person,
+                    actor_id: Some(&person.id),
+                    action: "invitation.accept",
+                    target_kind: "invitation",
+                    target_id: &inv.id,
+                    before: None,
+                    after: Some(json!({"person_id": person.id, "account_state": "claimed"})),
+                },
+            )
+            .await?;
+            webhooks::emit(
+                conn,
+                &district.id,
+                WebhookEvent::InvitationAccepted,
+                json!({
+                    "invitationId": encode(NodeKind::Invitation, &inv.id),
+                    "personId": encode(NodeKind::Person, &person.id),
+                }),
+            )
+            .await?;
+            let person = people::get(conn, &district.id, &person.id)
+                .await?
+                .ok_or_else(|| ServiceError::NotFound("guardian".into()))?;
+            Ok(Ok(Session {
+                token: secret,
+                person,
+            }))
+        })
+        .await
+}
+
+/// The role a session acts with: `wanted` if the person holds it, else their broadest role.
+fn session_role(roles: &[Role], wanted: Option<TokenRole>) -> Option<TokenRole> {
+    let as_token = |r: Role| -> TokenRole {
+        match r {
+            Role::Student => TokenRole::Student,
+            Role::Teacher => TokenRole::Teacher,
+            Role::Aide => TokenRole::Aide,
+            Role::Staff => TokenRole::Staff,
+            Role::SchoolAdmin => TokenRole::SchoolAdmin,
+            Role::DistrictAdmin => TokenRole::DistrictAdmin,
+            Role::Guardian => TokenRole::Guardian,
+        }
+    };
+    let held: Vec<TokenRole> = roles.iter().map(|r| as_token(*r)).collect();
+    if let Some(w) = wanted {
+        return held.contains(&w).then_some(w);
+    }
+    [
+        TokenRole::DistrictAdmin,
+        TokenRole::SchoolAdmin,
+        TokenRole::Teacher,
+        TokenRole::Aide,
+        TokenRole::Staff,
+        TokenRole::Guardian,
+        TokenRole::Student,
+    ]
+    .into_iter()
+    .find(|r| held.contains(r))
+}
+
+/// Signs in with an email address and password (rate-limited per address across replicas).
+pub async fn login(
+    store: &Store,
+    email: &str,
+    password: &str,
+    role: Option<TokenRole>,
+) -> ServiceResult<Result<Session, Vec<UserError>>> {
+    let bad = || {
+        refused(
+            "INVALID_CREDENTIALS",
+            None,
+            "wrong email address or password",
+        )
+    };
+    let Ok(email) = homeroom_connector_core::normalize_email(email) else {
+        return Ok(bad());
+    };
+    let mut conn = store.conn().await?;
+    let now = now_micros();
+    if families::login_failures_since(&mut conn, &email, now - LOGIN_WINDOW_MICROS).await?
+        >= LOGIN_ATTEMPTS
+    {
+        return Ok(refused(
+            "RATE_LIMITED",
+            None,
+            "too many failed sign-ins for this address; wait 15 minutes",
+        ));
+    }
+    // The address may be held in several districts; take the claimed account whose password
+    // matches.
+    let holders = contacts::claimed_adults_with_email(&mut conn, &email).await?;
+    let mut found = None;
+    for person in holders {
+        let Some(hash) = person.password_hash.clone() else {
+            continue;
+        };
+        let password = password.to_owned();
+        let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+            .await
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        if ok {
+            found = Some(person);
+            break;
+        }
+    }
+    let Some(person) = found else {
+        families::record_login_failure(&mut conn, &email).await?;
+        return Ok(bad());
+    };
+    let roles: Vec<Role> = people::roles_of(&mut conn, std::slice::from_ref(&person.id))
+        .await?
+        .into_iter()
+        .map(|r| r.role)
+        .collect();
+    let Some(role) = session_role(&roles, role) else {
+        return Ok(refused(
+            "ROLE_NOT_HELD",
+            Some("role"),
+            "you do not hold that role",
+        ));
+    };
+    families::clear_login_failures(&mut conn, &email).await?;
+    let (row, secret) = session_row(&person.district_id, &person.id, role);
+    tokens::insert(&mut conn, &row).await?;
+    Ok(Ok(Session {
+        token: secret,
+        person,
+    }))
+}

@@ -1,0 +1,34 @@
+//! Who may manage a class's families.
+
+use homeroom_schema::Conn;
+use homeroom_schema::enums::TokenRole;
+use homeroom_schema::models::Class;
+use homeroom_schema::store::classes as store_classes;
+
+use crate::auth::Principal;
+use crate::classes::administers;
+use crate::error::{ServiceError, ServiceResult};
+
+/// Loads a class the caller may manage families of: a teacher or aide of the class, or an
+/// admin of it. Others get `NOT_FOUND` when they cannot see it, `FORBIDDEN` when they can.
+pub async fn managed_class(
+    conn: &mut Conn,
+    principal: &Principal,
+    class_id: &str,
+) -> ServiceResult<Class> {
+    let class = store_classes::get(conn, &principal.district_id, class_id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("class".into()))?;
+    if administers(conn, principal, &class).await? {
+        return Ok(class);
+    }
+    if let Some(me) = &principal.person_id
+        && matches!(principal.role, TokenRole::Teacher | TokenRole::Aide)
+        && store_classes::teaches(conn, &class.id, me).await?
+    {
+        return Ok(class);
+    }
+    Err(ServiceError::Forbidden(
+        "only the class's teachers and admins manage its families".into(),
+    ))
+}

@@ -1,0 +1,89 @@
+//! The scheduler: every replica runs this loop; the database lease decides who syncs.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use homeroom_schema::enums::SyncMode;
+use homeroom_schema::store::{connectors, sync_runs};
+
+use crate::sync::SyncService;
+
+/// How often the loop looks for due connectors.
+pub const TICK: Duration = Duration::from_secs(30);
+
+fn from_micros(m: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(m).unwrap_or_default()
+}
+
+/// Whether a connector with `schedule` is due at `now`, given when its latest run was queued
+/// (or when it was created, if it never ran).
+pub fn is_due(schedule: &str, since_micros: i64, now: DateTime<Utc>) -> bool {
+    let Ok(cron) = schedule.parse::<croner::Cron>() else {
+        return false;
+    };
+    cron.find_next_occurrence(&from_micros(since_micros), false)
+        .is_ok_and(|next| next <= now)
+}
+
+/// Runs due syncs until `shutdown` flips.
+pub async fn run(sync: SyncService, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = tick(&sync).await {
+            tracing::warn!(error = %e, "scheduler tick failed");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(TICK) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
+async fn tick(sync: &SyncService) -> anyhow::Result<()> {
+    let due = {
+        let mut conn = sync.store.conn().await?;
+        let mut due = Vec::new();
+        for c in connectors::scheduled(&mut conn).await? {
+            let since = sync_runs::latest(&mut conn, &c.id)
+                .await?
+                .map_or(c.created_at, |r| r.created_at);
+            if c.schedule
+                .as_deref()
+                .is_some_and(|s| is_due(s, since, Utc::now()))
+            {
+                due.push(c);
+            }
+        }
+        due
+    };
+    for c in due {
+        let mode = if c.delta_cursor.is_some() {
+            SyncMode::Delta
+        } else {
+            SyncMode::Full
+        };
+        let run = sync
+            .queue(&c.district_id, &c.id, mode, false, Some("scheduler"))
+            .await?;
+        match sync.execute(&run).await {
+            Ok((_, outcome)) => {
+                tracing::info!(connector = %c.name, ?outcome, "scheduled sync ended")
+            }
+            Err(e) => tracing::info!(connector = %c.name, error = %e, "scheduled sync not run"),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn due_when_the_next_occurrence_has_passed() {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        let since = at("2026-11-20T03:00:00Z").timestamp_micros();
+        assert!(!is_due("0 2 * * *", since, at("2026-11-21T01:59:00Z")));
+        assert!(is_due("0 2 * * *", since, at("2026-11-21T02:00:30Z")));
+        assert!(!is_due("not a cron", since, at("2030-01-01T00:00:00Z")));
+    }
+}

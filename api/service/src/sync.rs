@@ -1,0 +1,230 @@
+//! Running syncs: queue a run, claim it through the database (one run per connector at a time,
+//! across replicas), execute it, and confirm or discard holds.
+
+use std::sync::Arc;
+
+use homeroom_connector_core::Registry;
+use homeroom_schema::enums::{SyncMode, SyncStatus};
+use homeroom_schema::models::SyncRun;
+use homeroom_schema::store::{connectors, sync_runs};
+use homeroom_schema::{Store, StoreError};
+
+use homeroom_sync::RunListener;
+pub use homeroom_sync::report::EntityCounts;
+pub use homeroom_sync::runner::{RunOutcome, is_stale};
+
+use crate::announce::Announcer;
+use crate::error::{ServiceError, ServiceResult};
+use homeroom_core::secrets::SecretKey;
+use homeroom_sync::context::RunCtx;
+use homeroom_sync::runner::{LEASE_MICROS, execute_run};
+use homeroom_sync::{removals, report::codes};
+
+/// Everything needed to run syncs; cheap to clone.
+#[derive(Clone)]
+pub struct SyncService {
+    /// The database.
+    pub store: Store,
+    /// Connector kinds.
+    pub registry: Arc<Registry>,
+    /// Key for connector secrets.
+    pub key: Option<SecretKey>,
+    /// This replica's lease owner name.
+    pub owner: String,
+    /// Told when a run ends (notices, webhooks).
+    pub listener: Arc<dyn RunListener>,
+}
+
+impl SyncService {
+    /// A service for this process.
+    pub fn new(store: Store, key: Option<SecretKey>) -> Self {
+        let owner = format!(
+            "{}-{}-{}",
+            std::env::var("HOSTNAME").unwrap_or_else(|_| "homeroom".into()),
+            std::process::id(),
+            &homeroom_schema::ids::new_id()[24..]
+        );
+        SyncService {
+            store,
+            registry: Arc::new(crate::connectors::registry()),
+            key,
+            owner,
+            listener: Arc::new(Announcer),
+        }
+    }
+
+    /// Queues a run of a connector of `district_id`.
+    pub async fn queue(
+        &self,
+        district_id: &str,
+        connector_id: &str,
+        mode: SyncMode,
+        dry_run: bool,
+        requested_by: Option<&str>,
+    ) -> ServiceResult<SyncRun> {
+        let mut conn = self.store.conn().await?;
+        let connector = connectors::get(&mut conn, district_id, connector_id)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound("connector".into()))?;
+        if !connector.enabled {
+            return Err(ServiceError::BadUserInput(format!(
+                "connector {} is disabled",
+                connector.name
+            )));
+        }
+        Ok(sync_runs::create(
+            &mut conn,
+            district_id,
+            connector_id,
+            mode,
+            dry_run,
+            requested_by,
+        )
+        .await?)
+    }
+
+    /// Claims a queued run and executes it to the end.
+    pub async fn execute(&self, run: &SyncRun) -> ServiceResult<(SyncRun, RunOutcome)> {
+        let mut conn = self.store.conn().await?;
+        let connector = connectors::get(&mut conn, &run.district_id, &run.connector_id)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound("connector".into()))?;
+        sync_runs::abort_expired(&mut conn, &run.connector_id).await?;
+        let Some(claimed) = sync_runs::claim(&mut conn, &run.id, &self.owner, LEASE_MICROS).await?
+        else {
+            let message = "another sync of this connector is running".to_owned();
+            sync_runs::finish(
+                &mut conn,
+                &run.id,
+                SyncStatus::Aborted,
+                "[]",
+                Some(&message),
+                None,
+            )
+            .await?;
+            return Err(ServiceError::BadUserInput(message));
+        };
+        drop(conn);
+        let live = match crate::connectors::build(&self.registry, self.key.as_ref(), &connector) {
+            Ok(live) => live,
+            Err(e) => {
+                let mut conn = self.store.conn().await?;
+                sync_runs::finish(
+                    &mut conn,
+                    &run.id,
+                    SyncStatus::Failed,
+                    "[]",
+                    Some(&e.to_string()),
+                    None,
+                )
+                .await?;
+                return Err(e);
+            }
+        };
+        let cursor = match claimed.mode {
+            SyncMode::Delta => connector.delta_cursor.clone(),
+            SyncMode::Full => None,
+        };
+        let outcome = execute_run(
+            &self.store,
+            &claimed,
+            &self.owner,
+            live.as_ref(),
+            cursor,
+            self.listener.as_ref(),
+        )
+        .await?;
+        let mut conn = self.store.conn().await?;
+        let after = sync_runs::get(&mut conn, &run.id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok((after, outcome))
+    }
+
+    /// Applies the removals of a held run (it must be the connector's latest run).
+    pub async fn confirm_hold(&self, district_id: &str, run_id: &str) -> ServiceResult<SyncRun> {
+        let run = self.held_latest(district_id, run_id).await?;
+        let settings = {
+            let mut conn = self.store.conn().await?;
+            homeroom_schema::store::districts::get(&mut conn, district_id)
+                .await?
+                .ok_or(StoreError::NotFound)?
+                .settings()
+        };
+        let mut ctx = RunCtx::new(&run.id, &run.connector_id, &run.district_id, settings);
+        let mut counts: Vec<homeroom_sync::report::EntityCounts> =
+            serde_json::from_str(&run.counts).unwrap_or_default();
+        self.store
+            .transaction(async |conn| {
+                removals::apply_all(conn, &mut ctx).await?;
+                for (entity, c) in ctx.report.all_counts() {
+                    match counts.iter_mut().find(|e| e.entity == *entity) {
+                        Some(existing) => existing.counts.archived += c.archived,
+                        None => counts.push(homeroom_sync::report::EntityCounts {
+                            entity: (*entity).to_owned(),
+                            counts: *c,
+                        }),
+                    }
+                }
+                let json = serde_json::to_string(&counts).unwrap_or_else(|_| "[]".into());
+                sync_runs::set_counts(conn, &run.id, &json).await?;
+                sync_runs::add_issues(conn, &ctx.report.take_pending()).await?;
+                sync_runs::set_status(conn, &run.id, SyncStatus::Held, SyncStatus::Succeeded)
+                    .await?;
+                connectors::record_success(conn, &run.connector_id, run.delta_cursor.as_deref())
+                    .await?;
+                Ok::<_, StoreError>(())
+            })
+            .await?;
+        let mut conn = self.store.conn().await?;
+        homeroom_schema::store::links::forget_seen(&mut conn).await?;
+        Ok(sync_runs::get(&mut conn, run_id)
+            .await?
+            .ok_or(StoreError::NotFound)?)
+    }
+
+    /// Discards a held run: nothing is removed.
+    pub async fn discard_hold(&self, district_id: &str, run_id: &str) -> ServiceResult<SyncRun> {
+        let run = self.held_latest(district_id, run_id).await?;
+        let mut conn = self.store.conn().await?;
+        sync_runs::set_status(&mut conn, &run.id, SyncStatus::Held, SyncStatus::Aborted).await?;
+        let note = homeroom_schema::models::SyncIssue {
+            id: homeroom_schema::ids::new_id(),
+            run_id: run.id.clone(),
+            severity: homeroom_schema::enums::Severity::Alert,
+            code: codes::HELD.into(),
+            entity_kind: None,
+            external_id: None,
+            message: "hold discarded: nothing was removed".into(),
+            created_at: homeroom_schema::ids::now_micros(),
+            related_id: None,
+            contact_value: None,
+        };
+        sync_runs::add_issues(&mut conn, &[note]).await?;
+        homeroom_schema::store::links::forget_seen(&mut conn).await?;
+        Ok(sync_runs::get(&mut conn, run_id)
+            .await?
+            .ok_or(StoreError::NotFound)?)
+    }
+
+    async fn held_latest(&self, district_id: &str, run_id: &str) -> ServiceResult<SyncRun> {
+        let mut conn = self.store.conn().await?;
+        let run = sync_runs::get(&mut conn, run_id)
+            .await?
+            .filter(|r| r.district_id == district_id)
+            .ok_or_else(|| ServiceError::NotFound("sync run".into()))?;
+        if run.status != SyncStatus::Held {
+            return Err(ServiceError::BadUserInput(format!(
+                "sync run is {}, not held",
+                run.status
+            )));
+        }
+        let latest = sync_runs::latest(&mut conn, &run.connector_id).await?;
+        if latest.map(|l| l.id) != Some(run.id.clone()) {
+            return Err(ServiceError::BadUserInput(
+                "a newer sync of this connector exists; this hold is stale".into(),
+            ));
+        }
+        Ok(run)
+    }
+}
