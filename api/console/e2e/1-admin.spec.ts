@@ -36,7 +36,12 @@ test('an admin finds unclaimed classes, claims one for a teacher, syncs, reads t
   const table = page.getByRole('table', { name: 'Classes' });
   const firstLink = table.getByRole('link').first();
   const title = (await firstLink.textContent())!;
-  await firstLink.click();
+  // Search narrows the list to matching titles; the count stays the filter's.
+  await page.getByRole('textbox', { name: 'Search' }).fill(title);
+  await expect(page.getByText(new RegExp(`^\\d+ match(es)? “`))).toBeVisible();
+  for (const text of await table.getByRole('link').allTextContents()) expect(text.toLowerCase()).toContain(title.toLowerCase());
+  await expect(page.getByTestId('class-count')).toHaveText(`${classes.totalCount} classes`);
+  await table.getByRole('link', { name: title, exact: true }).first().click();
   await expect(page.getByRole('heading', { level: 2, name: title })).toBeVisible();
   const teacher = page.getByLabel('Teacher');
   const teacherName = (await teacher.locator('option:checked').textContent())!;

@@ -37,6 +37,8 @@ const FiltersDoc = graphql(`
 `);
 
 const PAGE = 100;
+/** The API has no class search yet: a search loads up to this many classes and filters them here. */
+const SEARCH_PAGE = 500;
 
 export default function Classes() {
   const viewer = useViewer();
@@ -101,9 +103,12 @@ export default function Classes() {
         )}
         <TextInput
           label="Search"
-          description="Title or class code, in the loaded classes"
+          description={`Title or class code (in the first ${SEARCH_PAGE} classes)`}
           value={search}
-          onChange={(e) => setSearch(e.currentTarget.value)}
+          onChange={(e) => {
+            setSearch(e.currentTarget.value);
+            setPages([null]);
+          }}
         />
       </Group>
       {pages.map((after, i) => (
@@ -138,7 +143,7 @@ function ClassPage({
 }) {
   const [{ data, fetching, error }] = useQuery({
     query: ClassesDoc,
-    variables: { filter, first: PAGE, after },
+    variables: { filter, first: search.trim() ? SEARCH_PAGE : PAGE, after },
   });
   if (fetching && !data) return <Loading label="Loading classes" />;
   if (error) return <ErrorNote error={error} />;
@@ -147,9 +152,16 @@ function ClassPage({
   return (
     <>
       {first && (
-        <Text fw={600} role="status" data-testid="class-count">
-          {conn.totalCount === 1 ? '1 class' : `${conn.totalCount} classes`}
-        </Text>
+        <Group gap="sm">
+          <Text fw={600} role="status" data-testid="class-count">
+            {conn.totalCount === 1 ? '1 class' : `${conn.totalCount} classes`}
+          </Text>
+          {search.trim() && (
+            <Text size="sm" aria-live="polite">
+              {rows.length} {rows.length === 1 ? 'matches' : 'match'} “{search.trim()}”
+            </Text>
+          )}
+        </Group>
       )}
       {first && conn.totalCount === 0 ? (
         <Empty>No classes match these filters.</Empty>

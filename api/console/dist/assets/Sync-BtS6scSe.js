@@ -1,4 +1,4 @@
-import{D as e,S as t,W as n,_ as r,b as i,c as a,dt as o,f as s,ft as c,h as l,j as u,n as d,o as f,p,r as m,s as h,x as g}from"./index-D_k9B-4D.js";import{t as _}from"./Card-DHQNsNy_.js";import{n as v,r as y,t as b}from"./ConnectorForm-N7JXAnwO.js";import{a as x,n as S,o as C,r as w,s as T,t as E}from"./common-BRECNWOS.js";var D=c(o(),1),O=n(),k=f(`
+import{D as e,S as t,W as n,_ as r,b as i,c as a,dt as o,f as s,ft as c,h as l,j as u,n as d,o as f,p,r as m,s as h,x as g}from"./index-BzynuQhe.js";import{t as _}from"./Card-CQHKPfzR.js";import{n as v,r as y,t as b}from"./ConnectorForm-BQKSXBoE.js";import{a as x,n as S,o as C,r as w,s as T,t as E}from"./common-9Zg-1sRl.js";var D=c(o(),1),O=n(),k=f(`
   query Connectors {
     connectors {
       id

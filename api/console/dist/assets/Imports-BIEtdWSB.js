@@ -1,4 +1,4 @@
-import{C as e,D as t,S as n,T as r,W as i,_ as a,b as o,dt as s,f as c,ft as l,h as u,o as d,p as f}from"./index-D_k9B-4D.js";import{t as p}from"./Card-DHQNsNy_.js";import{t as m}from"./Checkbox-Ci7FR2jC.js";import{t as h}from"./Progress-BXogGLUO.js";import{t as g}from"./SimpleGrid-Bvkk-vW0.js";import{t as _}from"./Table-BiBOeUUA.js";import{a as v,c as y,n as b,o as x,r as S,s as C,t as w}from"./common-BRECNWOS.js";var T=l(s(),1),E=i();d(`
+import{C as e,D as t,S as n,T as r,W as i,_ as a,b as o,dt as s,f as c,ft as l,h as u,o as d,p as f}from"./index-BzynuQhe.js";import{t as p}from"./Card-CQHKPfzR.js";import{t as m}from"./Checkbox-BBxi_jh_.js";import{t as h}from"./Progress-D9FilQCq.js";import{t as g}from"./SimpleGrid-D0w8fVUq.js";import{t as _}from"./Table-B44TFUOH.js";import{a as v,c as y,n as b,o as x,r as S,s as C,t as w}from"./common-9Zg-1sRl.js";var T=l(s(),1),E=i();d(`
   fragment ImportJobFields on ImportJob {
     id
     state

@@ -1,4 +1,4 @@
-import{D as e,S as t,W as n,_ as r,b as i,dt as a,f as o,ft as s,h as c,i as l,l as u,o as d,p as f,s as p,x as m}from"./index-D_k9B-4D.js";import{a as h,c as g,i as _,l as v,n as y,o as b,r as x,s as ee,t as S}from"./common-BRECNWOS.js";import{t as C}from"./Card-DHQNsNy_.js";import{t as w}from"./Checkbox-Ci7FR2jC.js";import{t as T}from"./SimpleGrid-Bvkk-vW0.js";import{t as E}from"./Table-BiBOeUUA.js";import{n as D,r as O,t as k}from"./people-ops-D9A9_M1P.js";var A=s(a(),1),j=n(),M=d(`
+import{D as e,S as t,W as n,_ as r,b as i,dt as a,f as o,ft as s,h as c,i as l,l as u,o as d,p as f,s as p,x as m}from"./index-BzynuQhe.js";import{a as h,c as g,i as _,l as v,n as y,o as b,r as x,s as ee,t as S}from"./common-9Zg-1sRl.js";import{t as C}from"./Card-CQHKPfzR.js";import{t as w}from"./Checkbox-BBxi_jh_.js";import{t as T}from"./SimpleGrid-D0w8fVUq.js";import{t as E}from"./Table-B44TFUOH.js";import{n as D,r as O,t as k}from"./people-ops-CEx7APvm.js";var A=s(a(),1),j=n(),M=d(`
   query PersonPage($id: ID!, $merges: AuditEventFilter, $admin: Boolean!) {
     person(id: $id) {
       id

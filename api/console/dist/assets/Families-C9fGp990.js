@@ -1,4 +1,4 @@
-import{a as e,c as t,i as n,l as r,n as i,o as a,r as o,s,t as c}from"./common-BRECNWOS.js";import{D as l,S as u,W as d,_ as f,b as p,c as m,dt as h,f as g,ft as _,g as v,h as y,l as b,n as x,o as S,p as C,r as w}from"./index-D_k9B-4D.js";import{t as T}from"./Card-DHQNsNy_.js";import{t as E}from"./Checkbox-Ci7FR2jC.js";import{t as D}from"./NativeSelect-CWhVSkOL.js";import{t as O}from"./Table-BiBOeUUA.js";import{a as k,i as A,n as j,r as M,t as N}from"./families-CBRQRjYu.js";var P=_(h(),1),F=d(),I=S(`
+import{a as e,c as t,i as n,l as r,n as i,o as a,r as o,s,t as c}from"./common-9Zg-1sRl.js";import{D as l,S as u,W as d,_ as f,b as p,c as m,dt as h,f as g,ft as _,g as v,h as y,l as b,n as x,o as S,p as C,r as w}from"./index-BzynuQhe.js";import{t as T}from"./Card-CQHKPfzR.js";import{t as E}from"./Checkbox-BBxi_jh_.js";import{t as D}from"./NativeSelect-C5QXPR0y.js";import{t as O}from"./Table-B44TFUOH.js";import{a as k,i as A,n as j,r as M,t as N}from"./families-CBRQRjYu.js";var P=_(h(),1),F=d(),I=S(`
   query FamilyClasses {
     classes(first: 500) {
       totalCount

@@ -1,4 +1,4 @@
-import{o as e}from"./index-D_k9B-4D.js";var t=e(`
+import{o as e}from"./index-BzynuQhe.js";var t=e(`
   mutation Unmerge($auditEventId: ID!) {
     unmerge(auditEventId: $auditEventId) {
       survivor { id displayName }

@@ -1,4 +1,4 @@
-import{D as e,S as t,W as n,b as r,dt as i,ft as a,g as o,o as s,p as c}from"./index-D_k9B-4D.js";import{t as l}from"./Code-BkaPL6FP.js";import{t as u}from"./Table-BiBOeUUA.js";import{t as d}from"./use-debounced-value-DPBp6Esf.js";import{a as f,n as p,r as m,s as h,t as g}from"./common-BRECNWOS.js";var _=a(i(),1),v=n(),y=s(`
+import{D as e,S as t,W as n,b as r,dt as i,ft as a,g as o,o as s,p as c}from"./index-BzynuQhe.js";import{t as l}from"./Code-BiR9-eyJ.js";import{t as u}from"./Table-B44TFUOH.js";import{t as d}from"./use-debounced-value-CwGMPpob.js";import{a as f,n as p,r as m,s as h,t as g}from"./common-9Zg-1sRl.js";var _=a(i(),1),v=n(),y=s(`
   query AuditEvents($filter: AuditEventFilter, $after: String) {
     auditEvents(filter: $filter, first: 100, after: $after) {
       totalCount

@@ -1,4 +1,4 @@
-import{D as e,S as t,W as n,_ as r,b as i,dt as a,f as o,ft as s,h as c,l,n as u,o as d,p as f,r as p,s as m,x as h}from"./index-D_k9B-4D.js";import{t as g}from"./Card-DHQNsNy_.js";import{t as _}from"./NativeSelect-CWhVSkOL.js";import{t as v}from"./SimpleGrid-Bvkk-vW0.js";import{t as y}from"./Table-BiBOeUUA.js";import{n as b,r as x,t as S}from"./ConnectorForm-N7JXAnwO.js";import{a as C,n as w,o as T,r as E,s as D,t as O}from"./common-BRECNWOS.js";var k=s(a(),1),A=n(),j=d(`
+import{D as e,S as t,W as n,_ as r,b as i,dt as a,f as o,ft as s,h as c,l,n as u,o as d,p as f,r as p,s as m,x as h}from"./index-BzynuQhe.js";import{t as g}from"./Card-CQHKPfzR.js";import{t as _}from"./NativeSelect-C5QXPR0y.js";import{t as v}from"./SimpleGrid-D0w8fVUq.js";import{t as y}from"./Table-B44TFUOH.js";import{n as b,r as x,t as S}from"./ConnectorForm-BQKSXBoE.js";import{a as C,n as w,o as T,r as E,s as D,t as O}from"./common-9Zg-1sRl.js";var k=s(a(),1),A=n(),j=d(`
   query ConnectorPage($id: ID!, $after: String) {
     connector(id: $id) {
       id

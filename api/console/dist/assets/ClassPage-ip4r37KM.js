@@ -1,4 +1,4 @@
-import{D as e,S as t,W as n,_ as r,a as i,b as a,dt as o,f as s,ft as c,g as l,h as u,i as d,l as f,n as p,o as m,p as h,r as g,s as _,x as v}from"./index-D_k9B-4D.js";import{t as y}from"./Card-DHQNsNy_.js";import{t as b}from"./NativeSelect-CWhVSkOL.js";import{t as x}from"./SimpleGrid-Bvkk-vW0.js";import{t as S}from"./Table-BiBOeUUA.js";import{a as C,i as w,n as T,o as E,r as D,s as O,t as k}from"./common-BRECNWOS.js";var A=c(o(),1),j=n(),M=m(`
+import{D as e,S as t,W as n,_ as r,a as i,b as a,dt as o,f as s,ft as c,g as l,h as u,i as d,l as f,n as p,o as m,p as h,r as g,s as _,x as v}from"./index-BzynuQhe.js";import{t as y}from"./Card-CQHKPfzR.js";import{t as b}from"./NativeSelect-C5QXPR0y.js";import{t as x}from"./SimpleGrid-D0w8fVUq.js";import{t as S}from"./Table-B44TFUOH.js";import{a as C,i as w,n as T,o as E,r as D,s as O,t as k}from"./common-9Zg-1sRl.js";var A=c(o(),1),j=n(),M=m(`
   query ClassPage($id: ID!) {
     class(id: $id) {
       id

@@ -1,1 +1,0 @@
-import{a as e}from"./common-BRECNWOS.js";import{S as t,W as n}from"./index-D_k9B-4D.js";var r=n();function i(){return(0,r.jsx)(e,{title:`Nothing to manage here`,children:(0,r.jsx)(t,{children:`The console is for district admins, school admins and teachers. Your role has no pages here.`})})}export{i as default};

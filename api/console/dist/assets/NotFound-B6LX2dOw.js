@@ -1,1 +1,0 @@
-import{S as e,W as t,s as n,x as r}from"./index-D_k9B-4D.js";import{a as i}from"./common-BRECNWOS.js";var a=t();function o(){return(0,a.jsx)(i,{title:`Page not found`,children:(0,a.jsxs)(e,{children:[`There is no page here. `,(0,a.jsx)(r,{component:n,to:`/`,children:`Go to the start page`}),`.`]})})}export{o as default};
