@@ -94,6 +94,23 @@ test('an admin finds unclaimed classes, claims one for a teacher, syncs, reads t
   await page.getByLabel('Severity').selectOption({ label: 'Alerts' });
   await expect(page.getByRole('table', { name: 'Records with issues' })).toBeVisible();
 
+  // Live progress: a run of the demo's 700-student roster streams syncRunProgress over
+  // /graphql/ws (the token in the connection's init payload, not the URL) until it ends.
+  const frames: string[] = [];
+  const sockets: string[] = [];
+  page.on('websocket', (ws) => {
+    sockets.push(ws.url());
+    ws.on('framereceived', (f) => {
+      if (String(f.payload).includes('syncRunProgress')) frames.push(String(f.payload));
+    });
+  });
+  await page.getByRole('link', { name: 'Sync', exact: true }).click();
+  await page.getByRole('button', { name: 'Run now: Demo SIS (OneRoster CSV)' }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('Succeeded', { timeout: 90_000 });
+  expect(sockets.every((u) => u.endsWith('/graphql/ws') && !u.includes(admin))).toBe(true);
+  expect(frames.length).toBeGreaterThan(0);
+  expect(frames.some((f) => f.includes('"finished":true'))).toBe(true);
+
   // Settings: a refused webhook shows why next to its URL; a good one is listed.
   await page.getByRole('link', { name: 'Settings', exact: true }).click();
   const url = page.getByRole('textbox', { name: 'URL' });
