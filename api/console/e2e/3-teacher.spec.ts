@@ -46,5 +46,9 @@ test('a teacher opens their class, invites all families and sees the invitations
   // Filter by state.
   await page.getByLabel('State').selectOption({ label: 'Not invited' });
   await expect(page.getByText('No families in state “Not invited”.')).toBeVisible();
+  // Pages of other roles are not offered, even by address.
+  await page.goto('/sync');
+  await expect(page.getByRole('heading', { name: 'Nothing to manage here' })).toBeVisible();
+
   expect(problems).toEqual([]);
 });

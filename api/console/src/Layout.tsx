@@ -3,7 +3,8 @@ import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { Suspense, useEffect } from 'react';
 import { NavLink as RouterNavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { useSession, useViewer } from './lib/auth';
-import { navFor } from './lib/roles';
+import { mayVisit, navFor } from './lib/roles';
+import NoAccess from './pages/NoAccess';
 
 const ROLE_NAMES: Record<string, string> = {
   DISTRICT_ADMIN: 'District admin',
@@ -77,7 +78,7 @@ export function Layout() {
             </Center>
           }
         >
-          <Outlet />
+          {mayVisit(viewer.role, location.pathname) ? <Outlet /> : <NoAccess />}
         </Suspense>
       </AppShell.Main>
     </AppShell>

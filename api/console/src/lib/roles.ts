@@ -41,3 +41,18 @@ export function homeFor(role: ViewerRole | null | undefined): string {
 export function isAdmin(role: ViewerRole | null | undefined): boolean {
   return role === 'DISTRICT_ADMIN' || role === 'SCHOOL_ADMIN';
 }
+
+/**
+ * Whether a role may open a path: the pages of its navigation, and person pages for the roles
+ * that see people through their classes. Anything else shows the no-access page (the API would
+ * refuse it anyway).
+ */
+export function mayVisit(role: ViewerRole | null | undefined, pathname: string): boolean {
+  const first = pathname.split('/')[1] ?? '';
+  const known = [...ALL.map((l) => l.to.slice(1)), 'people'];
+  if (!known.includes(first)) return true; // the start page, no-access, or not found
+
+  const sections = navFor(role).map((l) => l.to.slice(1));
+  if (sections.length > 0 && sections.includes('classes')) sections.push('people');
+  return sections.includes(first);
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildConfig, kindSpec, valuesOf } from '../lib/connectors';
 import { errorsByField, otherErrors } from '../lib/errors';
 import { filterIssues, summarizeIssues, wouldRemove, type IssueLike } from '../lib/issues';
-import { homeFor, navFor } from '../lib/roles';
+import { homeFor, mayVisit, navFor } from '../lib/roles';
 import { claimedFilter, matchesSearch } from '../lib/classes';
 import { canResend, canRevoke, deliveryInFlight, toggle, toggleAll } from '../lib/families';
 
@@ -15,6 +15,18 @@ describe('navigation per role', () => {
     expect(navFor('DISTRICT_ADMIN').map((l) => l.label)).toEqual([
       'Classes', 'People', 'Families', 'Sync', 'Imports', 'Audit log', 'Settings',
     ]);
+  });
+  it('lets a role open only its own sections (and person pages through classes)', () => {
+    expect(mayVisit('TEACHER', '/classes/abc')).toBe(true);
+    expect(mayVisit('TEACHER', '/people/abc')).toBe(true);
+    expect(mayVisit('TEACHER', '/sync')).toBe(false);
+    expect(mayVisit('TEACHER', '/settings')).toBe(false);
+    expect(mayVisit('PARTNER', '/sync/runs/r1')).toBe(true);
+    expect(mayVisit('PARTNER', '/people/abc')).toBe(false);
+    expect(mayVisit('DISTRICT_ADMIN', '/audit')).toBe(true);
+    expect(mayVisit('GUARDIAN', '/classes')).toBe(false);
+    expect(mayVisit('GUARDIAN', '/no-access')).toBe(true);
+    expect(mayVisit('TEACHER', '/no-such-page')).toBe(true);
   });
   it('gives a guardian nothing and lands them on the no-access page', () => {
     expect(navFor('GUARDIAN')).toEqual([]);

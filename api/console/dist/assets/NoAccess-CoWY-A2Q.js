@@ -1,1 +1,0 @@
-import{a as e}from"./common-9Zg-1sRl.js";import{S as t,W as n}from"./index-BzynuQhe.js";var r=n();function i(){return(0,r.jsx)(e,{title:`Nothing to manage here`,children:(0,r.jsx)(t,{children:`The console is for district admins, school admins and teachers. Your role has no pages here.`})})}export{i as default};

@@ -1,1 +1,0 @@
-import{S as e,W as t,s as n,x as r}from"./index-BzynuQhe.js";import{a as i}from"./common-9Zg-1sRl.js";var a=t();function o(){return(0,a.jsx)(i,{title:`Page not found`,children:(0,a.jsxs)(e,{children:[`There is no page here. `,(0,a.jsx)(r,{component:n,to:`/`,children:`Go to the start page`}),`.`]})})}export{o as default};
