@@ -139,6 +139,10 @@ pub async fn prepare(store: &Store, sync: &SyncService, settings: &Settings) -> 
     .await?;
     let url = format!("http://{}/graphql", settings.listen);
     println!(
+        "Homeroom console: http://{}/ (sign in with the admin token below, under \"API token\")",
+        settings.listen
+    );
+    println!(
         "Homeroom demo: {} sample district at {url} (GraphiQL in a browser)\n\
          Admin token: {token}\n\
          Try:\n  curl -s {url} -H 'Authorization: Bearer {token}' -H 'Content-Type: application/json' \\\n    \

@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod console;
 pub mod delivery_setup;
 pub mod demo;
 pub mod import_cmd;

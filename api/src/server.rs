@@ -55,6 +55,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
+        // The console at `/` and its client routes; never the paths above.
+        .fallback(crate::console::handler)
         .layer(axum::middleware::from_fn(observe))
         .layer(RequestBodyLimitLayer::new(4 * 1024 * 1024))
         .layer(TimeoutLayer::with_status_code(

@@ -10,6 +10,7 @@ mod claiming;
 mod connector_aeries;
 mod connector_classlink;
 mod connector_clever;
+mod console_e2e;
 mod delivery_worker;
 mod families;
 mod family_links;

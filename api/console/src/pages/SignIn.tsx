@@ -1,0 +1,147 @@
+import { Alert, Anchor, Button, Center, Divider, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useState, type FormEvent } from 'react';
+import { Navigate, useNavigate } from 'react-router';
+import { useClient } from 'urql';
+import { graphql } from '../gql';
+import { ViewerDoc, useSession } from '../lib/auth';
+import { describeError, errorsByField, otherErrors } from '../lib/errors';
+import { homeFor } from '../lib/roles';
+import { setToken } from '../lib/session';
+
+const LoginDoc = graphql(`
+  mutation Login($email: String!, $password: String!) {
+    login(email: $email, password: $password) {
+      token
+      userErrors { field message code }
+    }
+  }
+`);
+
+export function SignIn() {
+  const client = useClient();
+  const navigate = useNavigate();
+  const { token, viewer } = useSession();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [loginErrors, setLoginErrors] = useState<Record<string, string>>({});
+  const [loginOther, setLoginOther] = useState<string[]>([]);
+  const [apiToken, setApiToken] = useState('');
+  const [tokenError, setTokenError] = useState<string | null>(null);
+  const [busy, setBusy] = useState<'login' | 'token' | null>(null);
+
+  if (token && viewer) return <Navigate to={homeFor(viewer.role)} replace />;
+
+  // Checks a token by asking who it is before keeping it.
+  async function adopt(candidate: string): Promise<string | null> {
+    const result = await client
+      .query(ViewerDoc, {}, {
+        requestPolicy: 'network-only',
+        fetchOptions: { headers: { authorization: `Bearer ${candidate}` } },
+      })
+      .toPromise();
+    if (result.error || !result.data) {
+      const code = result.error?.graphQLErrors[0]?.extensions?.code;
+      return code === 'UNAUTHENTICATED' ? 'This token is not valid (it may have been revoked).' : describeError(result.error);
+    }
+    setToken(candidate);
+    navigate(homeFor(result.data.viewer.role), { replace: true });
+    return null;
+  }
+
+  async function onLogin(e: FormEvent) {
+    e.preventDefault();
+    setBusy('login');
+    setLoginErrors({});
+    setLoginOther([]);
+    const result = await client.mutation(LoginDoc, { email, password }).toPromise();
+    if (result.error) {
+      setLoginOther([describeError(result.error) ?? 'Sign-in failed.']);
+    } else if (result.data?.login.token) {
+      const err = await adopt(result.data.login.token);
+      if (err) setLoginOther([err]);
+    } else {
+      const errs = result.data?.login.userErrors ?? [];
+      setLoginErrors(errorsByField(errs));
+      setLoginOther(otherErrors(errs, ['email', 'password']));
+    }
+    setBusy(null);
+  }
+
+  async function onToken(e: FormEvent) {
+    e.preventDefault();
+    if (!apiToken.trim()) {
+      setTokenError('Paste an API token.');
+      return;
+    }
+    setBusy('token');
+    setTokenError(await adopt(apiToken.trim()));
+    setBusy(null);
+  }
+
+  return (
+    <Center mih="100vh" p="md" component="main">
+      <Paper withBorder shadow="sm" p="lg" w="100%" maw={420}>
+        <Stack>
+          <Title order={1} size="h2">
+            Sign in to Homeroom
+          </Title>
+          <form onSubmit={onLogin} noValidate>
+            <Stack gap="sm">
+              <TextInput
+                label="Email"
+                type="email"
+                autoComplete="username"
+                required
+                withAsterisk={false}
+                value={email}
+                onChange={(e) => setEmail(e.currentTarget.value)}
+                error={loginErrors.email}
+              />
+              <PasswordInput
+                label="Password"
+                autoComplete="current-password"
+                required
+                withAsterisk={false}
+                value={password}
+                onChange={(e) => setPassword(e.currentTarget.value)}
+                error={loginErrors.password}
+              />
+              {loginOther.length > 0 && (
+                <Alert color="red" role="alert" title="Could not sign in">
+                  {loginOther.join(' ')}
+                </Alert>
+              )}
+              <Button type="submit" loading={busy === 'login'}>
+                Sign in
+              </Button>
+            </Stack>
+          </form>
+          <Divider label="Operators and demo" labelPosition="center" />
+          <form onSubmit={onToken} noValidate>
+            <Stack gap="sm">
+              <PasswordInput
+                label="API token"
+                description={
+                  <>
+                    From <Anchor component="span" size="xs" c="inherit">homeroom token create</Anchor> or{' '}
+                    <code>serve --demo</code>
+                  </>
+                }
+                autoComplete="off"
+                value={apiToken}
+                onChange={(e) => setApiToken(e.currentTarget.value)}
+                error={tokenError}
+              />
+              <Button type="submit" variant="default" loading={busy === 'token'}>
+                Use token
+              </Button>
+            </Stack>
+          </form>
+          <Text size="xs" c="dimmed">
+            Your session stays in this browser tab until you sign out or close it.
+          </Text>
+        </Stack>
+      </Paper>
+    </Center>
+  );
+}
