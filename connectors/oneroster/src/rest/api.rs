@@ -112,6 +112,19 @@ impl Api {
         })
     }
 
+    /// `GET url` for a collection page: like [`Api::get`], but a 2xx body is left for the
+    /// pager, which reads it (imsx failure included) in one pass.
+    pub(crate) async fn get_page(&self, url: Url) -> Result<HttpResponse, ConnectorError> {
+        let response = self
+            .client
+            .send_unchecked(&HttpRequest::get(url), &self.auth)
+            .await?;
+        if !response.status.is_success() {
+            return Err(imsx::error_for(&response));
+        }
+        Ok(response)
+    }
+
     /// `GET url` with retries (429 / 5xx / timeouts, as the core client does). A final error
     /// response becomes a [`ConnectorError`] carrying its imsx description; a 2xx body that is
     /// an imsx failure is an error too.

@@ -11,6 +11,7 @@ mod connector;
 mod custom;
 mod endpoints;
 mod imsx;
+mod lenient;
 mod pager;
 mod run;
 mod spool;
