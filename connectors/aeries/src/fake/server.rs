@@ -1,7 +1,7 @@
 //! The fake's HTTP server.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -58,6 +58,7 @@ struct ServerState {
     log: Mutex<ChangeLog>,
     faults: Faults,
     requests: AtomicU64,
+    recording: AtomicBool,
     recorded: Mutex<Vec<RecordedRequest>>,
 }
 
@@ -79,6 +80,7 @@ impl FakeAeries {
             log: Mutex::new(ChangeLog::default()),
             faults: Faults::default(),
             requests: AtomicU64::new(0),
+            recording: AtomicBool::new(true),
             recorded: Mutex::new(Vec::new()),
         });
         let router = Router::new().fallback(handle).with_state(state.clone());
@@ -156,7 +158,13 @@ impl FakeHandle {
             .clone()
     }
 
-    /// Stops recording requests' details (for large benchmarks); counting goes on.
+    /// Whether the details of each request are kept for [`FakeHandle::requests`] (the
+    /// default); large benchmarks turn it off. Requests are counted either way.
+    pub fn set_recording(&self, on: bool) {
+        self.state.recording.store(on, Ordering::SeqCst);
+    }
+
+    /// Forgets the requests recorded so far; counting goes on.
     pub fn clear_requests(&self) {
         self.state
             .recorded
@@ -240,14 +248,16 @@ async fn handle(State(state): State<Arc<ServerState>>, request: Request) -> Resp
         return refuse(StatusCode::NOT_FOUND, "not an Aeries API v5 path");
     };
     let query: Vec<(String, String)> = uri.query().map(url_pairs).unwrap_or_default();
-    state
-        .recorded
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(RecordedRequest {
-            path: rest.to_owned(),
-            query: query.clone(),
-        });
+    if state.recording.load(Ordering::Relaxed) {
+        state
+            .recorded
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(RecordedRequest {
+                path: rest.to_owned(),
+                query: query.clone(),
+            });
+    }
     let cert = request
         .headers()
         .get(CERT_HEADER)

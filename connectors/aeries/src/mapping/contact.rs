@@ -124,6 +124,7 @@ mod tests {
             &[wire::Code {
                 code: "10".into(),
                 description: "Mother".into(),
+                ..wire::Code::default()
             }],
             &BTreeMap::new(),
         );
