@@ -10,7 +10,7 @@
 //! | 6 | `staff` | staff people |
 //! | 7 | `schools/{sc}/students?StartingRecord=…&EndingRecord=…` (until a short window) | students |
 //! | 8 | `schools/{sc}/contacts` | contacts, then that school's relationships |
-//! | 9 | `schools/{sc}/sections/{sn}/students` (a few at a time) | enrollments |
+//! | 9 | `schools/{sc}/classes/` (a few schools at a time; per section, `schools/{sc}/sections/{sn}/students`, where a site lacks it) | enrollments |
 //!
 //! Memory: besides a few pages, the read keeps one small entry per student (first school,
 //! FamilyKey, schools seen), the ids of contacts already emitted, the course titles and the
@@ -22,7 +22,7 @@ use std::collections::{HashMap, HashSet};
 use futures::StreamExt;
 use homeroom_connector_core::{ConnectorError, CursorSlot, EntityKind, IssueSeverity};
 
-use crate::api::Api;
+use crate::api::{Api, cut};
 use crate::config::{AeriesConfig, ROSTER_CONCURRENCY};
 use crate::emit::{Emitter, Halt};
 use crate::mapping::{
@@ -127,8 +127,8 @@ impl Snapshot {
         &mut self,
         site: &Site,
         course_titles: &HashMap<String, String>,
-    ) -> Result<Vec<SectionInfo>, Halt> {
-        let mut out = Vec::new();
+    ) -> Result<Sections, Halt> {
+        let mut out = Sections::default();
         for school in &site.schools {
             let sc = &school.school_code;
             let path = format!("schools/{sc}/sections");
@@ -138,8 +138,10 @@ impl Snapshot {
                     Ok((class, info)) => {
                         let live = class.status.is_active();
                         self.em.push(class).await?;
+                        out.all
+                            .insert((info.school_code.clone(), info.section_number.clone()));
                         if live {
-                            out.push(info);
+                            out.live.push(info);
                         }
                     }
                     Err(why) => self.reject(EntityKind::Class, &path, &s.section_number, &why),
@@ -332,14 +334,114 @@ impl Snapshot {
         Ok(())
     }
 
-    /// Every live section's teachers and roster.
+    /// Every live section's teachers and roster, school by school: one
+    /// `schools/{sc}/classes/` request (every class schedule row of the school) per school,
+    /// a few schools at a time. A school whose site has no such endpoint (404), or whose
+    /// answer holds no row although it has live sections, is read section by section.
     async fn rosters(
         &mut self,
-        sections: &[SectionInfo],
+        sections: &Sections,
+        students: &HashMap<String, SeenStudent>,
+    ) -> Result<(), Halt> {
+        // Live sections grouped by school, in the order they were emitted.
+        let mut schools: Vec<(String, Vec<&SectionInfo>)> = Vec::new();
+        for section in &sections.live {
+            match schools.last_mut() {
+                Some((sc, list)) if *sc == section.school_code => list.push(section),
+                _ => schools.push((section.school_code.clone(), vec![section])),
+            }
+        }
+        let api = self.api.clone();
+        let codes: Vec<String> = schools.iter().map(|(sc, _)| sc.clone()).collect();
+        let mut fetched = futures::stream::iter(codes)
+            .map(move |sc| {
+                let api = api.clone();
+                let fetch: futures::future::BoxFuture<'static, _> = Box::pin(async move {
+                    let path = format!("schools/{sc}/classes/");
+                    let rows = api
+                        .list_or_missing::<wire::RosterRow>(&path, &[], "class schedules")
+                        .await;
+                    (path, rows)
+                });
+                fetch
+            })
+            .buffered(ROSTER_CONCURRENCY);
+        for (sc, live) in &schools {
+            let Some((path, rows)) = fetched.next().await else {
+                break;
+            };
+            match rows? {
+                Some(rows) if !rows.is_empty() => {
+                    self.school_rosters(sc, live, &path, rows, sections, students)
+                        .await?;
+                }
+                _ => self.section_rosters(live, students).await?,
+            }
+        }
+        Ok(())
+    }
+
+    /// The enrollments of one school's live sections from its class schedule rows.
+    async fn school_rosters(
+        &mut self,
+        sc: &str,
+        live: &[&SectionInfo],
+        path: &str,
+        rows: Vec<wire::RosterRow>,
+        sections: &Sections,
+        students: &HashMap<String, SeenStudent>,
+    ) -> Result<(), Halt> {
+        let mut by_section: HashMap<String, Vec<wire::RosterRow>> = HashMap::new();
+        for row in rows {
+            by_section
+                .entry(row.section_number.clone())
+                .or_default()
+                .push(row);
+        }
+        for section in live {
+            for e in teacher_enrollments(section) {
+                self.em.push(e).await?;
+            }
+            let rows = by_section
+                .remove(&section.section_number)
+                .unwrap_or_default();
+            self.roster_rows(section, path, &rows, students).await?;
+        }
+        // Rows of inactive sections are not enrollments; rows naming no section of the
+        // school are reported.
+        let mut unknown: Vec<(String, usize)> = by_section
+            .into_iter()
+            .filter(|(sn, _)| !sections.all.contains(&(sc.to_owned(), sn.clone())))
+            .map(|(sn, rows)| (sn, rows.len()))
+            .collect();
+        unknown.sort();
+        for (sn, count) in unknown {
+            let section = if sn.is_empty() {
+                "no SectionNumber".to_owned()
+            } else {
+                format!("SectionNumber {}", cut(&sn, 40))
+            };
+            self.em.issue(
+                IssueSeverity::Error,
+                "invalid_value",
+                Some(EntityKind::Enrollment),
+                None,
+                format!(
+                    "{path}: {count} class schedule row(s) with {section}, which schools/{sc}/sections does not list; they are skipped"
+                ),
+            );
+        }
+        Ok(())
+    }
+
+    /// The enrollments of `live` sections, one roster request per section (a few at a time).
+    async fn section_rosters(
+        &mut self,
+        live: &[&SectionInfo],
         students: &HashMap<String, SeenStudent>,
     ) -> Result<(), Halt> {
         let api = self.api.clone();
-        let paths: Vec<String> = sections
+        let paths: Vec<String> = live
             .iter()
             .map(|s| {
                 format!(
@@ -348,42 +450,66 @@ impl Snapshot {
                 )
             })
             .collect();
-        let mut fetched = futures::stream::iter(paths.into_iter().enumerate())
-            .map(move |(i, path)| {
+        let mut fetched = futures::stream::iter(paths)
+            .map(move |path| {
                 let api = api.clone();
                 let fetch: futures::future::BoxFuture<'static, _> = Box::pin(async move {
                     let rows = api
                         .list_or_missing::<wire::RosterRow>(&path, &[], "section roster")
                         .await;
-                    (i, path, rows)
+                    (path, rows)
                 });
                 fetch
             })
             .buffered(ROSTER_CONCURRENCY);
-        while let Some((i, path, rows)) = fetched.next().await {
-            let section = &sections[i];
+        for section in live {
+            let Some((path, rows)) = fetched.next().await else {
+                break;
+            };
             for e in teacher_enrollments(section) {
                 self.em.push(e).await?;
             }
-            for row in rows?.unwrap_or_default() {
-                if !students.contains_key(&row.student_id) {
-                    self.reject(
-                        EntityKind::Enrollment,
-                        &path,
-                        &row.student_id,
-                        &format!(
-                            "StudentID {} is on no school's student list",
-                            row.student_id
-                        ),
-                    );
-                    continue;
-                }
-                match map_roster_row(&row, &section.class_id) {
-                    Ok(e) => self.em.push(e).await?,
-                    Err(why) => self.reject(EntityKind::Enrollment, &path, &row.student_id, &why),
-                }
+            let rows = rows?.unwrap_or_default();
+            self.roster_rows(section, &path, &rows, students).await?;
+        }
+        Ok(())
+    }
+
+    /// The student enrollments of one section's roster rows.
+    async fn roster_rows(
+        &mut self,
+        section: &SectionInfo,
+        path: &str,
+        rows: &[wire::RosterRow],
+        students: &HashMap<String, SeenStudent>,
+    ) -> Result<(), Halt> {
+        for row in rows {
+            if !students.contains_key(&row.student_id) {
+                self.reject(
+                    EntityKind::Enrollment,
+                    path,
+                    &row.student_id,
+                    &format!(
+                        "StudentID {} is on no school's student list",
+                        cut(&row.student_id, 40)
+                    ),
+                );
+                continue;
+            }
+            match map_roster_row(row, &section.class_id) {
+                Ok(e) => self.em.push(e).await?,
+                Err(why) => self.reject(EntityKind::Enrollment, path, &row.student_id, &why),
             }
         }
         Ok(())
     }
+}
+
+/// The sections a snapshot read.
+#[derive(Debug, Default)]
+struct Sections {
+    /// The live ones, in the order read (school by school).
+    live: Vec<SectionInfo>,
+    /// (SchoolCode, SectionNumber) of every section read, live or not.
+    all: HashSet<(String, String)>,
 }

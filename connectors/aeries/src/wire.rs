@@ -107,7 +107,8 @@ impl Section {
 }
 
 aeries_object! {
-    /// `GET /schools/{sc}/sections/{sn}/students`: one roster row.
+    /// `GET /schools/{sc}/sections/{sn}/students`: one roster row; also one class schedule
+    /// row of `GET /schools/{sc}/classes/` (the same `SEC` rows, read school by school).
     #[derive(Clone, Debug, Default, Serialize, PartialEq)]
     pub struct RosterRow {
         "StudentID" => student_id: text,
