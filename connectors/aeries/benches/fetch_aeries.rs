@@ -70,6 +70,17 @@ fn proc_mib(field: &str) -> Option<f64> {
     Some(kib / 1024.0)
 }
 
+/// User + system CPU time of this process so far, in seconds (Linux `/proc/self/stat`,
+/// assuming 100 clock ticks per second). The fake runs in this process too.
+fn cpu_secs() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after_name = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
 /// Resets the peak RSS to the current RSS (Linux ≥ 4.0), so `VmHWM` afterwards is the peak
 /// of what follows.
 fn reset_peak_rss() -> bool {
@@ -136,13 +147,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rss_before = proc_mib("VmRSS:").unwrap_or(0.0);
     let peak_reset = reset_peak_rss();
 
+    let cpu_before = cpu_secs();
     let started = Instant::now();
     let drained = drain(connector.full_snapshot()).await?;
     let wall = started.elapsed();
+    let cpu = cpu_before.zip(cpu_secs()).map(|(a, b)| b - a);
     let peak = proc_mib("VmHWM:").unwrap_or(0.0);
     println!(
-        "full snapshot: {:.2}s wall, {} records in {} pages",
+        "full snapshot: {:.2}s wall, {} CPU (connector and fake), {} records in {} pages",
         wall.as_secs_f64(),
+        cpu.map_or_else(|| "n/a".to_owned(), |c| format!("{c:.2}s")),
         drained.records,
         drained.pages
     );
@@ -169,15 +183,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(dir) = csv_dir {
         let csv =
             homeroom_oneroster::OneRosterCsv::new(homeroom_oneroster::CsvConfig::new(dir.path()));
+        let cpu_before = cpu_secs();
         let started = Instant::now();
         let by_csv = drain(csv.full_snapshot()).await?;
         let csv_wall = started.elapsed();
+        let csv_cpu = cpu_before.zip(cpu_secs()).map(|(a, b)| b - a);
         println!(
-            "OneRoster CSV read of the same district: {:.2}s for {} records; Aeries / CSV = {:.2}x wall",
+            "OneRoster CSV read of the same district: {:.2}s wall for {} records; Aeries / CSV = {:.2}x wall",
             csv_wall.as_secs_f64(),
             by_csv.records,
             wall.as_secs_f64() / csv_wall.as_secs_f64().max(f64::EPSILON)
         );
+        if let (Some(cpu), Some(csv_cpu)) = (cpu, csv_cpu) {
+            println!(
+                "  CSV CPU {csv_cpu:.2}s; Aeries / CSV = {:.2}x CPU",
+                cpu / csv_cpu.max(0.01)
+            );
+        }
     }
     Ok(())
 }

@@ -26,8 +26,8 @@ use crate::api::{Api, cut};
 use crate::config::{AeriesConfig, ROSTER_CONCURRENCY};
 use crate::emit::{Emitter, Halt};
 use crate::mapping::{
-    SectionInfo, is_active, map_contact, map_course, map_roster_row, map_section, map_staff,
-    map_student, map_term, namesakes, teacher_enrollments,
+    SectionInfo, contact_ids, is_active, map_contact, map_course, map_roster_row, map_section,
+    map_staff, map_student, map_term, teacher_enrollments,
 };
 use crate::site::{Site, server_time};
 use crate::spool::Spool;
@@ -275,15 +275,12 @@ impl Snapshot {
             let sc = &school.school_code;
             let path = format!("schools/{sc}/contacts");
             let mut rows: Vec<wire::Contact> = self.api.list(&path, &[], "contacts").await?;
-            let nth = namesakes(&mut rows, |id| {
-                students
-                    .get(id)
-                    .map(|s| s.family_key.clone())
-                    .unwrap_or_default()
+            let adults = contact_ids(&mut rows, |id| {
+                students.get(id).map_or("", |s| s.family_key.as_str())
             });
             let mut relationships = Vec::new();
             let mut linked: HashSet<String> = HashSet::new();
-            for (c, namesake) in rows.iter().zip(nth) {
+            for (c, adult) in rows.iter().zip(adults) {
                 let Some(student) = students.get(&c.student_id) else {
                     self.reject(
                         EntityKind::Relationship,
@@ -291,7 +288,8 @@ impl Snapshot {
                         &c.student_id,
                         &format!(
                             "contact {} names StudentID {}, who is on no school's list",
-                            c.sequence_number, c.student_id
+                            cut(&c.sequence_number, 40),
+                            cut(&c.student_id, 40)
                         ),
                     );
                     continue;
@@ -299,7 +297,7 @@ impl Snapshot {
                 if &student.first_school != sc {
                     continue;
                 }
-                match map_contact(c, &student.family_key, namesake, &site.codes) {
+                match map_contact(c, adult, &site.codes) {
                     Ok(found) => {
                         if let Some(code) = found.unknown_code
                             && unknown_codes.insert(code.clone())
@@ -309,7 +307,10 @@ impl Snapshot {
                                 "unknown_relationship_code",
                                 Some(EntityKind::Relationship),
                                 None,
-                                format!("relationship code `{code}` is not in the code table or relationship_codes; read as `other`"),
+                                format!(
+                                    "relationship code `{}` is not in the code table or relationship_codes; read as `other`",
+                                    cut(&code, 40)
+                                ),
                             );
                         }
                         if emitted.insert(found.person.external_id.clone()) {
@@ -322,7 +323,7 @@ impl Snapshot {
                     Err(why) => self.reject(
                         EntityKind::Person,
                         &path,
-                        &format!("{}/{}", c.student_id, c.sequence_number),
+                        &format!("{}/{}", cut(&c.student_id, 40), cut(&c.sequence_number, 40)),
                         &why,
                     ),
                 }
