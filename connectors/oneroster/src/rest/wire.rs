@@ -367,7 +367,7 @@ mod tests {
 
     use super::*;
 
-    fn read<W: WireObject>(value: serde_json::Value) -> Result<W::Model, ShapeError> {
+    fn read<W: WireObject>(value: &serde_json::Value) -> Result<W::Model, ShapeError> {
         match serde_json::from_str::<Obj<W>>(&value.to_string()).unwrap() {
             Obj::Ok(wire) => wire.into_model(),
             Obj::Wrong(kind) => panic!("not an object: {kind}"),
@@ -376,7 +376,7 @@ mod tests {
 
     #[test]
     fn reads_classlink_style_users() {
-        let user = read::<WireUser>(json!({
+        let user = read::<WireUser>(&json!({
             "sourcedId": "18125", "status": "active",
             "dateLastModified": "2019-03-01T18:14:45.000Z",
             "username": "billy.flores",
@@ -398,7 +398,7 @@ mod tests {
 
     #[test]
     fn reads_v1p2_users_and_boolean_or_string_scalars() {
-        let user = read::<WireUser>(json!({
+        let user = read::<WireUser>(&json!({
             "sourcedId": "usr-p-1", "status": "active", "enabledUser": true,
             "givenName": "Thomas", "familyName": "Jones", "preferredFirstName": "Tom",
             "roles": [{"roleType": "primary", "role": "parent",
@@ -415,14 +415,14 @@ mod tests {
         assert_eq!(user.agents, ["usr-s-1", "usr-s-2"]);
         assert!(user.grades.is_empty());
 
-        let e = read::<WireEnrollment>(json!({
+        let e = read::<WireEnrollment>(&json!({
             "sourcedId": "e", "primary": false, "role": "teacher",
             "user": {"sourcedId": "u"}, "class": {"sourcedId": "c"}
         }))
         .unwrap();
         assert_eq!(e.primary.as_deref(), Some("false"));
         assert_eq!(e.class.as_deref(), Some("c"));
-        let c = read::<WireClass>(json!({
+        let c = read::<WireClass>(&json!({
             "sourcedId": "k", "grades": "09,10", "terms": [{"sourcedId": "t1"}, {"sourcedId": "t2"}]
         }))
         .unwrap();
@@ -432,17 +432,17 @@ mod tests {
 
     #[test]
     fn wrong_shapes_are_named() {
-        let e = read::<WireUser>(json!({"sourcedId": "u", "agents": 5})).unwrap_err();
+        let e = read::<WireUser>(&json!({"sourcedId": "u", "agents": 5})).unwrap_err();
         assert_eq!((e.id.as_deref(), e.field.as_str()), (Some("u"), "agents"));
         assert_eq!(
             e.sentence,
             "`agents` is a number where a list of references belongs"
         );
-        let e = read::<WireUser>(json!({"sourcedId": {"a": 1}})).unwrap_err();
+        let e = read::<WireUser>(&json!({"sourcedId": {"a": 1}})).unwrap_err();
         assert_eq!((e.id, e.field.as_str()), (None, "sourcedId"));
         assert_eq!(e.sentence, "`sourcedId` is an object where text belongs");
         let e =
-            read::<WireUser>(json!({"sourcedId": "u", "userIds": ["x"], "roles": [{"role": []}]}))
+            read::<WireUser>(&json!({"sourcedId": "u", "userIds": ["x"], "roles": [{"role": []}]}))
                 .unwrap_err();
         assert_eq!(e.field, "userIds[0]");
         assert_eq!(
