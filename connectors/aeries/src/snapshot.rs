@@ -14,7 +14,8 @@
 //!
 //! Memory: besides a few pages, the read keeps one small entry per student (first school,
 //! FamilyKey, schools seen), the ids of contacts already emitted, the course titles and the
-//! section list — ids, never the district's records. Student records wait in a temporary
+//! section list — ids, never the district's records — and, one school at a time (a few in
+//! flight), that school's contact rows and class schedule rows. Student records wait in a temporary
 //! file until every school's list has been read (see `students`).
 
 use std::collections::{HashMap, HashSet};
