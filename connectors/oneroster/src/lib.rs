@@ -49,6 +49,8 @@
 mod csv_export;
 #[cfg(feature = "fake")]
 pub mod fake;
+#[cfg(any(test, feature = "fuzz"))]
+pub mod fuzz;
 mod mapping;
 mod model;
 mod register;

@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 use homeroom_connector_core::ConnectorError;
 use zip::ZipArchive;
 
+use crate::values::quote;
+
 /// One CSV file of the export.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Entry {
@@ -87,8 +89,10 @@ impl ExportSource {
                 return Err(ConnectorError::malformed(
                     self.describe(),
                     format!(
-                        "two files could be `{stem}.csv`: `{}` and `{}`",
-                        previous.name, entry.name
+                        "two files could be `{}.csv`: `{}` and `{}`",
+                        quote(&stem),
+                        quote(&previous.name),
+                        quote(&entry.name)
                     ),
                 ));
             }

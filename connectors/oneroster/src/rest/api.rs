@@ -107,7 +107,7 @@ impl Api {
         from.join(link).map_err(|e| {
             ConnectorError::malformed(
                 format!("Link header of {from}"),
-                format!("`{link}` is not a URL: {e}"),
+                format!("`{}` is not a URL: {e}", crate::values::quote(link)),
             )
         })
     }

@@ -23,5 +23,9 @@ pub use config::{
 pub use connector::OneRosterRest;
 pub use custom::RestCustomization;
 
+#[cfg(any(test, feature = "fuzz"))]
+pub(crate) use endpoints::Collection;
 #[cfg(feature = "fake")]
 pub(crate) use imsx::imsx_body;
+#[cfg(any(test, feature = "fuzz"))]
+pub(crate) use run::RestFuzz;

@@ -115,7 +115,10 @@ impl Pager {
 
     /// The objects of a page: the list under the collection's envelope key, read in one pass
     /// (an `imsx_codeMajor: failure` body is an error even with a 2xx status).
-    fn items<W: FromMap>(&self, response: &HttpResponse) -> Result<Vec<Obj<W>>, ConnectorError> {
+    pub(crate) fn items<W: FromMap>(
+        &self,
+        response: &HttpResponse,
+    ) -> Result<Vec<Obj<W>>, ConnectorError> {
         let what = || {
             format!(
                 "{} page at offset {} ({})",
@@ -202,11 +205,7 @@ impl Imsx {
         if !major.eq_ignore_ascii_case("failure") {
             return None;
         }
-        let mut text = self
-            .description
-            .as_str()
-            .unwrap_or("no description")
-            .to_owned();
+        let mut text = super::imsx::excerpt(self.description.as_str().unwrap_or("no description"));
         if let Obj::Ok(minor) = &self.code_minor
             && let List::Items(fields) = &minor.fields
         {
@@ -218,7 +217,7 @@ impl Imsx {
                 })
                 .collect();
             if !values.is_empty() {
-                text.push_str(&format!(" ({})", values.join(", ")));
+                text.push_str(&format!(" ({})", super::imsx::excerpt(&values.join(", "))));
             }
         }
         Some(text)
@@ -404,6 +403,22 @@ mod tests {
         );
         let success = r#"{"imsx_codeMajor": "success", "orgs": []}"#;
         assert!(parse(success).unwrap().imsx.failure().is_none());
+    }
+
+    #[test]
+    fn a_long_imsx_description_is_cut() {
+        let body = json_failure(&"a".repeat(10_000));
+        let failure = parse(&body).unwrap().imsx.failure().unwrap();
+        assert!(failure.chars().count() < 450, "{}", failure.len());
+        assert!(failure.contains('…'));
+    }
+
+    fn json_failure(description: &str) -> String {
+        serde_json::json!({
+            "imsx_codeMajor": "failure", "imsx_description": description,
+            "imsx_CodeMinor": {"imsx_codeMinorField": [{"imsx_codeMinorFieldValue": description}]}
+        })
+        .to_string()
     }
 
     #[test]

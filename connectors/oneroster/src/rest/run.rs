@@ -451,3 +451,86 @@ impl<'a> RestRun<'a> {
         Ok(())
     }
 }
+
+/// Reads single page bodies the way a read does (for the fuzz targets): a REST client that
+/// never sends a request, and a runtime for the spool.
+#[cfg(any(test, feature = "fuzz"))]
+pub(crate) struct RestFuzz {
+    api: Api,
+    runtime: tokio::runtime::Runtime,
+}
+
+#[cfg(any(test, feature = "fuzz"))]
+impl RestFuzz {
+    pub(crate) fn new(
+        http: homeroom_connector_core::HttpConfig,
+        auth: homeroom_connector_core::RequestAuth,
+    ) -> Result<Self, ConnectorError> {
+        let config = super::OneRosterRestConfig::from_json(serde_json::json!({
+            "base_url": "http://127.0.0.1/",
+            "version": "1.1",
+            "client_id": "fuzz",
+            "client_secret": "fuzz",
+        }))?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .map_err(ConnectorError::Io)?;
+        Ok(Self {
+            api: Api::new(&config, http, Some(auth))?,
+            runtime,
+        })
+    }
+
+    /// The records and reported issues of one page of `collection`, relationships found on
+    /// users replayed after them; or the error that ends the read.
+    pub(crate) fn page(
+        &self,
+        collection: Collection,
+        response: &homeroom_connector_core::HttpResponse,
+    ) -> Result<(Vec<Record>, Vec<String>), ConnectorError> {
+        let report = ReportHandle::new();
+        let mut run = RestRun::new(
+            &self.api,
+            report.clone(),
+            RestPurpose::Full,
+            1_000,
+            CursorSlot::new(),
+            std::time::Duration::ZERO,
+            Some("FED".to_owned()),
+        );
+        let records = self.runtime.block_on(async {
+            let pager = Pager::new(&self.api, collection, None);
+            let items = match collection {
+                Collection::Orgs => Items::Orgs(pager.items(response)?),
+                Collection::AcademicSessions | Collection::Terms => {
+                    Items::Sessions(pager.items(response)?)
+                }
+                Collection::Courses => Items::Courses(pager.items(response)?),
+                Collection::Classes => Items::Classes(pager.items(response)?),
+                Collection::Users => Items::Users(pager.items(response)?),
+                Collection::Enrollments => Items::Enrollments(pager.items(response)?),
+            };
+            run.ingest(collection, items).await?;
+            if let Some(spool) = run.spool.take() {
+                let mut reader = spool.into_reader().await?;
+                while let Some(relationship) = reader.next().await? {
+                    run.push(relationship.into());
+                }
+            }
+            run.flush();
+            Ok::<_, ConnectorError>(
+                run.ready
+                    .drain(..)
+                    .flat_map(|page| page.records)
+                    .collect::<Vec<Record>>(),
+            )
+        })?;
+        let issues = report
+            .snapshot()
+            .issues
+            .into_iter()
+            .map(|i| i.message)
+            .collect();
+        Ok((records, issues))
+    }
+}
