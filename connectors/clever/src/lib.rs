@@ -80,6 +80,8 @@ mod delta;
 mod events;
 #[cfg(feature = "fake")]
 pub mod fake;
+#[cfg(any(test, feature = "fuzz"))]
+pub mod fuzz;
 mod mapping;
 mod object_id;
 mod register;

@@ -287,3 +287,31 @@ async fn page<T: DeserializeOwned>(
 fn records<R: Into<Record>>(items: impl Iterator<Item = R>) -> Vec<Record> {
     items.map(Into::into).collect()
 }
+
+#[cfg(any(test, feature = "fuzz"))]
+impl Snapshot<'_> {
+    /// The records and issues one users page of the `role`-th role gives (for the fuzz
+    /// target), the relationships deferred to the contacts included.
+    pub(crate) fn fuzz_users(
+        &mut self,
+        role: usize,
+        users: &[WireUser],
+    ) -> (Vec<Record>, Vec<String>) {
+        self.users_page(role.min(UserRole::ORDER.len() - 1), users);
+        let deferred = std::mem::take(&mut self.deferred);
+        self.emit(deferred.into_iter().map(Record::from).collect());
+        self.drain_for_fuzz()
+    }
+
+    /// The records and issues one sections page gives (for the fuzz target).
+    pub(crate) fn fuzz_sections(&mut self, sections: &[WireSection]) -> (Vec<Record>, Vec<String>) {
+        self.sections(sections);
+        self.drain_for_fuzz()
+    }
+
+    fn drain_for_fuzz(&mut self) -> (Vec<Record>, Vec<String>) {
+        let records = self.ready.drain(..).flat_map(|p| p.records).collect();
+        let issues = self.issues.drain(..).map(|i| i.message).collect();
+        (records, issues)
+    }
+}
