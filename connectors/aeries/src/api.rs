@@ -113,13 +113,21 @@ impl Api {
                 });
             }
         }
-        let answer: Answer<T> = parse_answer(&response.body).map_err(|e| {
+        self.read_answer(&response.body, what, &url).map(Some)
+    }
+
+    /// A 2xx body as a list of `T`: the objects that cannot be read are skipped and reported;
+    /// a body that is no JSON list (or one object) is [`ConnectorError::Malformed`].
+    pub(crate) fn read_answer<T: WireItem>(
+        &self,
+        body: &[u8],
+        what: &str,
+        url: &Url,
+    ) -> Result<Vec<T>, ConnectorError> {
+        let answer: Answer<T> = parse_answer(body).map_err(|e| {
             ConnectorError::malformed(
                 format!("{what} ({url})"),
-                format!(
-                    "the body is not JSON: {e}; it starts: {}",
-                    response.body_excerpt(200)
-                ),
+                format!("the body is not JSON: {e}; it starts: {}", excerpt(body)),
             )
         })?;
         let items = match answer {
@@ -146,7 +154,7 @@ impl Api {
             };
             self.reject(format!("{what} ({url}): {problem}; it is skipped"));
         }
-        Ok(Some(out))
+        Ok(out)
     }
 
     fn reject(&self, message: String) {
@@ -217,6 +225,11 @@ fn message(body: &[u8]) -> String {
     if let Ok(ErrorBody { message }) = serde_json::from_slice::<ErrorBody>(body) {
         return cut(&message, 200);
     }
+    cut(&String::from_utf8_lossy(body), 200)
+}
+
+/// The start of a body, for messages.
+fn excerpt(body: &[u8]) -> String {
     cut(&String::from_utf8_lossy(body), 200)
 }
 

@@ -108,6 +108,8 @@ mod delta;
 mod emit;
 #[cfg(feature = "fake")]
 pub mod fake;
+#[cfg(any(test, feature = "fuzz"))]
+pub mod fuzz;
 mod ids;
 mod mapping;
 mod register;
