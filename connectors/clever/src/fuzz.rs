@@ -395,6 +395,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn long_values_are_quoted_cut() {
+        let long = "x".repeat(10_000);
+        let body = json!({"data": [{"data": {"id": long}}]}).to_string();
+        let (_, issues) = read_page(List::Sections, body.as_bytes()).unwrap();
+        assert!(issues[0].chars().count() < 300, "{}", issues[0].len());
+        let body = json!({"data": [{"data": {"id": long, "type": "users.created",
+            "data": {"object": {"id": "u1", "roles": long}}}}]})
+        .to_string();
+        let error = read_page(List::Events, body.as_bytes()).unwrap_err();
+        check_error(&error, |m| m.contains("Clever event")).unwrap();
+    }
+
+    #[test]
     fn odd_clever_pages_never_panic_and_fail_clearly() {
         let mut runner = TestRunner::new(Config {
             cases: 500,

@@ -26,7 +26,7 @@ use serde::de::DeserializeOwned;
 
 use crate::api::{Api, Pager, parse_list};
 use crate::mapping::{
-    UserRole, map_course, map_district, map_relationships, map_school, map_section, map_term,
+    UserRole, cut, map_course, map_district, map_relationships, map_school, map_section, map_term,
     map_user, section_enrollments,
 };
 use crate::object_id::ObjectId;
@@ -194,7 +194,7 @@ impl<'a> Snapshot<'a> {
                     Some(event) => ObjectId::parse(&event.data.id).ok_or_else(|| {
                         ConnectorError::malformed(
                             "Clever events page",
-                            format!("event id `{}` is not an ObjectID", event.data.id),
+                            format!("event id `{}` is not an ObjectID", cut(&event.data.id)),
                         )
                     })?,
                     None => {
@@ -242,7 +242,7 @@ impl<'a> Snapshot<'a> {
                     external_id: Some(section.id.clone()),
                     message: format!(
                         "Clever section {} names no school; it and its enrollments were skipped",
-                        section.id
+                        cut(&section.id)
                     ),
                 }),
             }
