@@ -479,7 +479,7 @@ pub fn case(runner: &mut TestRunner) -> Result<(), String> {
         static ODD: BoxedStrategy<Input> = input();
         static VALID: BoxedStrategy<Valid> = valid();
     }
-    if runner.rng().next_u32() % 10 == 0 {
+    if runner.rng().next_u32().is_multiple_of(10) {
         VALID.with(|valid| run_case(runner, valid, check_valid))
     } else {
         ODD.with(|odd| run_case(runner, odd, check))

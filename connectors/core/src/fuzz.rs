@@ -272,7 +272,7 @@ mod tests {
         let bytes = b"{\"a\": 1}".to_vec();
         assert_eq!(Damage::Truncate(500).apply(bytes.clone()).len(), 4);
         assert_eq!(Damage::Byte(999, 0xff).apply(bytes.clone())[7], 0xff);
-        assert_eq!(Damage::Insert(0, vec![1, 2]).apply(bytes.clone()).len(), 10);
+        assert_eq!(Damage::Insert(0, vec![1, 2]).apply(bytes).len(), 10);
         assert!(Damage::Byte(0, 1).apply(Vec::new()).is_empty());
     }
 

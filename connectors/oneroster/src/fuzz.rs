@@ -38,6 +38,9 @@ use crate::rest::{Collection, RestFuzz};
 // ---------------------------------------------------------------------------------------
 // CSV
 
+/// A file name and its bytes.
+type NamedFile = (String, Vec<u8>);
+
 /// How an export is handed to the reader.
 #[derive(Clone, Debug)]
 pub enum Packaging {
@@ -266,7 +269,7 @@ fn packaging() -> BoxedStrategy<Packaging> {
 
 /// A whole export of generated files.
 fn csv_export_input() -> BoxedStrategy<CsvInput> {
-    let files: Vec<BoxedStrategy<Option<(String, Vec<u8>)>>> = CsvFile::DATA
+    let files: Vec<BoxedStrategy<Option<NamedFile>>> = CsvFile::DATA
         .iter()
         .map(|&f| prop::option::weighted(0.8, data_file(f)).boxed())
         .collect();
@@ -577,7 +580,7 @@ pub fn csv_case(runner: &mut TestRunner) -> Result<(), String> {
         static ODD: BoxedStrategy<CsvInput> = csv_export_input();
         static SAME: BoxedStrategy<SameUsers> = same_users();
     }
-    if runner.rng().next_u32() % 10 == 0 {
+    if runner.rng().next_u32().is_multiple_of(10) {
         SAME.with(|same| run_case(runner, same, check_same_users))
     } else {
         ODD.with(|odd| run_case(runner, odd, check_csv))

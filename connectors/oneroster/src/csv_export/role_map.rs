@@ -136,12 +136,12 @@ impl RoleMap {
             let message = if delta {
                 format!(
                     "roles.csv changes the roles of user `{}`, but users.csv does not carry that user, so the change is not applied",
-                    quote(&user)
+                    quote(user)
                 )
             } else {
                 format!(
                     "roles.csv gives user `{}` roles but users.csv has no such user",
-                    quote(&user)
+                    quote(user)
                 )
             };
             report.issue(
