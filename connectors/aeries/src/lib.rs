@@ -94,6 +94,13 @@
 //!   of the school's students) are confirmed by Aeries' knowledge base article on SchoolCode
 //!   in the student and contact endpoints.
 //! * A repeated key in an object: the last value wins (as a JSON object map would keep it).
+//! * Values quoted in issues (ids, codes, dates) are cut to a few dozen characters.
+//!
+//! ## Fuzzing
+//!
+//! The feature `fuzz` exposes `fuzz`: the generator and properties of the answer readers,
+//! which this crate's property tests run a bounded number of times and the `fuzz_parsers`
+//! bench of `homeroom-connector-fuzz` runs for as long as asked.
 //!
 //! [`ConnectorError::EmptyRoster`]: homeroom_connector_core::ConnectorError::EmptyRoster
 //! [`ConnectorError::Auth`]: homeroom_connector_core::ConnectorError::Auth

@@ -7,6 +7,21 @@
 //! cargo bench -p homeroom-connector-fuzz --bench fuzz_parsers -- --minutes 10 --target csv
 //! ```
 //!
+//! Targets: `csv` (OneRoster CSV exports, folder and zip), `oneroster-rest` (OneRoster REST
+//! pages, as ClassLink serves them too), `clever` (Clever list and event pages), `aeries`
+//! (Aeries answers); `--target all` (the default) runs each for `--minutes`. Before a release,
+//! run each target for **10 minutes**, one at a time (they are single-threaded; on a 2-core
+//! machine one at a time leaves a core for everything else):
+//!
+//! ```text
+//! for t in csv oneroster-rest clever aeries; do
+//!     cargo bench -p homeroom-connector-fuzz --bench fuzz_parsers -- --minutes 10 --target $t
+//! done
+//! ```
+//!
+//! The bench prints cases run, cases per minute and failures (the first few with their input),
+//! and exits non-zero when a case failed. `--seed N` repeats a run.
+//!
 //! Each target is the same generator and property the connector crate's own property tests
 //! run a bounded number of times under `cargo test`: the input never makes the parser panic,
 //! every rejection is a typed [`ConnectorError`](homeroom_connector_core::ConnectorError) whose
