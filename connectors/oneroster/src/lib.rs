@@ -69,7 +69,7 @@
 //!
 //! ## Fuzzing
 //!
-//! The feature `fuzz` exposes [`fuzz`]: the generators and properties of the CSV and REST
+//! The feature `fuzz` exposes the module `fuzz`: the generators and properties of the CSV and REST
 //! readers, which this crate's property tests run a bounded number of times and the
 //! `fuzz_parsers` bench of `homeroom-connector-fuzz` runs for as long as asked.
 //!
