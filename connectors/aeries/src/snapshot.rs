@@ -515,3 +515,86 @@ struct Sections {
     /// (SchoolCode, SectionNumber) of every section read, live or not.
     all: HashSet<(String, String)>,
 }
+
+#[cfg(all(test, feature = "fake"))]
+mod contact_tests {
+    use std::collections::{BTreeSet, HashMap};
+
+    use homeroom_connector_core::HttpConfig;
+    use homeroom_district_gen::{District, GenerateOptions};
+
+    use crate::api::Api;
+    use crate::codes::RelationshipCodes;
+    use crate::config::AeriesConfig;
+    use crate::fake::{FAKE_CERT, FakeAeries};
+    use crate::mapping::{contact_ids, map_contact};
+    use crate::wire;
+
+    /// Every (adult, relationship) the rows give, as text.
+    fn mapped(
+        mut rows: Vec<wire::Contact>,
+        family: &HashMap<String, String>,
+        codes: &RelationshipCodes,
+    ) -> BTreeSet<String> {
+        let adults = contact_ids(&mut rows, |id| family.get(id).map_or("", String::as_str));
+        rows.iter()
+            .zip(adults)
+            .map(|(c, adult)| {
+                let found = map_contact(c, adult, codes).unwrap();
+                format!("{:?} {:?}", found.person, found.relationship)
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn contacts_per_school_map_exactly_like_contacts_per_student() {
+        let district = District::generate(&GenerateOptions {
+            students: 150,
+            seed: 5,
+            churn_pct: None,
+        });
+        let fake = FakeAeries::start(district.clone(), FAKE_CERT)
+            .await
+            .unwrap();
+        let config = AeriesConfig::from_json(fake.connector_config()).unwrap();
+        let api = Api::new(&config, HttpConfig::default()).unwrap();
+        let table: Vec<wire::Code> = api.list("codes/CON/RL", &[], "codes").await.unwrap();
+        let codes = RelationshipCodes::new(&table, &Default::default());
+        let schools: Vec<wire::School> = api.list("schools", &[], "schools").await.unwrap();
+        let mut family = HashMap::new();
+        let mut students = BTreeSet::new();
+        for school in &schools {
+            let path = format!("schools/{}/students", school.school_code);
+            for s in api
+                .list::<wire::Student>(&path, &[], "students")
+                .await
+                .unwrap()
+            {
+                family.insert(s.student_id.clone(), s.family_key.clone());
+                students.insert(s.student_id);
+            }
+        }
+        // School by school (the district office, school 0, lists no student: no contact).
+        let mut by_school = BTreeSet::new();
+        for school in &schools {
+            let path = format!("schools/{}/contacts", school.school_code);
+            let rows: Vec<wire::Contact> = api.list(&path, &[], "contacts").await.unwrap();
+            if school.school_code == "0" {
+                assert!(rows.is_empty());
+            }
+            // A student listed by two schools has their rows at both; the snapshot keeps the
+            // first school's.
+            by_school.extend(mapped(rows, &family, &codes));
+        }
+        // Student by student, as a delta reads them.
+        let mut by_student = BTreeSet::new();
+        for id in &students {
+            let path = format!("schools/0/contacts/{id}");
+            let rows: Vec<wire::Contact> = api.list(&path, &[], "contacts").await.unwrap();
+            by_student.extend(mapped(rows, &family, &codes));
+        }
+        assert!(!by_school.is_empty());
+        assert_eq!(by_school, by_student);
+        fake.shutdown().await;
+    }
+}

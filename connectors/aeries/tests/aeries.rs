@@ -583,3 +583,41 @@ async fn odd_class_schedule_answers_are_reported_or_read_section_by_section() {
     );
     fake.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_contact_of_a_student_on_no_list_is_reported_and_skipped() {
+    let d = district(120);
+    let school = d.schools[0].id.0;
+    let fake = FakeAeries::start(d.clone(), FAKE_CERT).await.unwrap();
+    let aeries = connector(&fake, &json!({}));
+    let (clean, _) = read(aeries.full_snapshot()).await;
+    let clean = clean.unwrap();
+    fake.override_answer(
+        &format!("schools/{school}/contacts"),
+        json!([{"StudentID": 987_654_321, "SchoolCode": school, "SequenceNumber": 1,
+                "FirstName": "Ann", "LastName": "Nobody", "RelationshipToStudentCode": "10"}]),
+    );
+    let mut stream = aeries.full_snapshot();
+    let (mut records, mut issues) = (Vec::new(), Vec::new());
+    while let Some(page) = stream.next().await {
+        let page = page.unwrap();
+        records.extend(page.records);
+        issues.extend(page.issues.into_iter().map(|i| i.message));
+    }
+    assert!(
+        issues
+            .iter()
+            .any(|m| m.contains("names StudentID 987654321, who is on no school's list")),
+        "{issues:?}"
+    );
+    assert!(
+        !records.iter().any(|r| match r {
+            Record::Person(p) => p.family_name == "Nobody",
+            _ => false,
+        }),
+        "no adult for the unknown student"
+    );
+    // The school's own contacts were replaced, so fewer relationships than the clean read.
+    assert!(count(&records, EntityKind::Relationship) < count(&clean, EntityKind::Relationship));
+    fake.shutdown().await;
+}
