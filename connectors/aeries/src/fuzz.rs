@@ -508,6 +508,17 @@ mod tests {
     }
 
     #[test]
+    fn a_damaged_key_quoted_in_the_body_excerpt_is_a_clear_error() {
+        // Found by the 10-minute run: the excerpt quotes the damaged body as it is.
+        let body = br#"[{"SequenceNumber(:"R","SchoolCode":0}]"#;
+        check(&Input {
+            endpoint: Endpoint::Changes,
+            body: body.to_vec(),
+        })
+        .unwrap();
+    }
+
+    #[test]
     fn valid_students_and_contacts_read_back_the_same() {
         runner(200)
             .run(&valid(), |input| {
