@@ -1,16 +1,32 @@
 //! Authenticated requests to one Aeries site.
 
+use std::sync::{Arc, Mutex};
+
 use homeroom_connector_core::http::set_query_pairs;
 use homeroom_connector_core::{
-    ConnectorError, HttpClient, HttpConfig, HttpRequest, RequestAuth, StatusCode, Url, header,
+    ConnectorError, HttpClient, HttpConfig, HttpRequest, IssueSeverity, RequestAuth, SourceIssue,
+    StatusCode, Url, header,
 };
-use serde::de::DeserializeOwned;
-use serde_json::Value;
+use serde::Deserialize;
 
 use crate::config::AeriesConfig;
+use crate::values::{Answer, FromMap, Item, Wrong};
 
 /// The header carrying the certificate (`AERIES-CERT`; header names are case-insensitive).
 pub(crate) const CERT_HEADER: &str = "aeries-cert";
+
+/// Objects a list answer held that could not be read, reported by the read that asked.
+pub(crate) type Rejects = Arc<Mutex<Vec<SourceIssue>>>;
+
+/// A wire object the reader can check.
+pub(crate) trait WireItem: FromMap {
+    /// The properties of the wrong type.
+    fn wrong(&self) -> &Wrong;
+    /// The object's key, for messages (`StudentID 12`, `SectionNumber 3`).
+    fn key(&self) -> Option<String> {
+        None
+    }
+}
 
 /// The HTTP client, certificate, API base and pinned year of an Aeries site.
 #[derive(Clone, Debug)]
@@ -19,6 +35,8 @@ pub(crate) struct Api {
     auth: RequestAuth,
     base: Url,
     year: Option<u16>,
+    /// Where rejected objects go (only logged when `None`).
+    rejects: Option<Rejects>,
 }
 
 impl Api {
@@ -32,7 +50,16 @@ impl Api {
             },
             base: config.api_base.clone(),
             year: config.database_year,
+            rejects: None,
         })
+    }
+
+    /// A client for one read, whose rejected objects go to `rejects`.
+    pub(crate) fn for_read(&self, rejects: Rejects) -> Self {
+        Self {
+            rejects: Some(rejects),
+            ..self.clone()
+        }
     }
 
     /// Requests sent so far (retries included).
@@ -57,7 +84,7 @@ impl Api {
     /// `GET path` as a JSON array of `T`; `None` when the site answers 404 (no such object
     /// or endpoint). 401/403 are [`ConnectorError::Auth`]; a body that is not a JSON array of
     /// the expected objects is [`ConnectorError::Malformed`] naming `what`.
-    pub(crate) async fn list_or_missing<T: DeserializeOwned>(
+    pub(crate) async fn list_or_missing<T: WireItem>(
         &self,
         path: &str,
         query: &[(&str, &str)],
@@ -86,32 +113,69 @@ impl Api {
                 });
             }
         }
-        let body: Value = response.json(&format!("{what} ({url})"))?;
-        let items = match body {
-            Value::Array(items) => items,
-            Value::Null => Vec::new(),
-            // A single object where a list was expected (some single-record endpoints).
-            object @ Value::Object(_) => vec![object],
-            other => {
+        self.read_answer(&response.body, what, &url).map(Some)
+    }
+
+    /// A 2xx body as a list of `T`: the objects that cannot be read are skipped and reported;
+    /// a body that is no JSON list (or one object) is [`ConnectorError::Malformed`].
+    pub(crate) fn read_answer<T: WireItem>(
+        &self,
+        body: &[u8],
+        what: &str,
+        url: &Url,
+    ) -> Result<Vec<T>, ConnectorError> {
+        let answer: Answer<T> = parse_answer(body).map_err(|e| {
+            ConnectorError::malformed(
+                format!("{what} ({url})"),
+                format!("the body is not JSON: {e}; it starts: {}", excerpt(body)),
+            )
+        })?;
+        let items = match answer {
+            Answer::List(items) => items,
+            Answer::Wrong(kind) => {
                 return Err(ConnectorError::malformed(
                     format!("{what} ({url})"),
-                    format!("expected a JSON array, got {other}"),
+                    format!("expected a JSON array, got {kind}"),
                 ));
             }
         };
-        items
-            .into_iter()
-            .map(|item| {
-                serde_json::from_value(item).map_err(|e| {
-                    ConnectorError::malformed(format!("{what} ({url})"), e.to_string())
-                })
-            })
-            .collect::<Result<Vec<T>, _>>()
-            .map(Some)
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.into_iter().enumerate() {
+            let problem = match item {
+                Item::Object(object) if object.wrong().is_empty() => {
+                    out.push(object);
+                    continue;
+                }
+                Item::Object(object) => {
+                    let key = object.key().map(|k| format!(" ({k})")).unwrap_or_default();
+                    format!("item {}{key}: {}", i + 1, object.wrong().describe())
+                }
+                Item::Wrong(kind) => format!("item {} is {kind} where an object belongs", i + 1),
+            };
+            self.reject(format!("{what} ({url}): {problem}; it is skipped"));
+        }
+        Ok(out)
+    }
+
+    fn reject(&self, message: String) {
+        tracing::warn!(target: "homeroom_aeries", "{message}");
+        let Some(rejects) = &self.rejects else {
+            return;
+        };
+        rejects
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(SourceIssue {
+                severity: IssueSeverity::Error,
+                code: "malformed_object".to_owned(),
+                entity_kind: None,
+                external_id: None,
+                message,
+            });
     }
 
     /// Like [`Api::list_or_missing`], a 404 being an error.
-    pub(crate) async fn list<T: DeserializeOwned>(
+    pub(crate) async fn list<T: WireItem>(
         &self,
         path: &str,
         query: &[(&str, &str)],
@@ -127,7 +191,7 @@ impl Api {
     }
 
     /// `GET path` as one JSON object.
-    pub(crate) async fn object<T: DeserializeOwned>(
+    pub(crate) async fn object<T: WireItem>(
         &self,
         path: &str,
         what: &str,
@@ -142,13 +206,38 @@ impl Api {
     }
 }
 
-/// Aeries error bodies are `{"Message": "…"}`; otherwise the start of the body.
+/// Reads a whole answer in one pass (trailing bytes other than whitespace are an error).
+fn parse_answer<T: FromMap>(body: &[u8]) -> serde_json::Result<Answer<T>> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let answer = Answer::deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(answer)
+}
+
+/// Aeries error bodies are `{"Message": "…"}`; otherwise the start of the body (at most 200
+/// characters either way).
 fn message(body: &[u8]) -> String {
-    if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body)
-        && let Some(Value::String(m)) = map.get("Message")
-    {
-        return m.clone();
+    #[derive(Deserialize)]
+    struct ErrorBody {
+        #[serde(rename = "Message")]
+        message: String,
     }
-    let text = String::from_utf8_lossy(body);
-    text.chars().take(200).collect()
+    if let Ok(ErrorBody { message }) = serde_json::from_slice::<ErrorBody>(body) {
+        return cut(&message, 200);
+    }
+    cut(&String::from_utf8_lossy(body), 200)
+}
+
+/// The start of a body, for messages.
+fn excerpt(body: &[u8]) -> String {
+    cut(&String::from_utf8_lossy(body), 200)
+}
+
+/// At most `max` characters of `text`, with `…` when cut.
+pub(crate) fn cut(text: &str, max: usize) -> String {
+    let text = text.trim();
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
 }

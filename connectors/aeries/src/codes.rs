@@ -59,6 +59,7 @@ mod tests {
         Code {
             code: code.into(),
             description: description.into(),
+            ..Code::default()
         }
     }
 

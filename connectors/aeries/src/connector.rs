@@ -76,7 +76,7 @@ impl Connector for Aeries {
         let (api, config, slot) = (self.api.clone(), self.config.clone(), cursor.clone());
         spawn_stream(cursor, PAGE_SIZE, move |em| async move {
             let mut read = Snapshot {
-                api,
+                api: api.for_read(em.rejects()),
                 config,
                 em,
                 cursor: slot,
@@ -107,7 +107,7 @@ impl Connector for Aeries {
         let (api, config, out) = (self.api.clone(), self.config.clone(), slot.clone());
         spawn_stream(slot, PAGE_SIZE, move |em| async move {
             let mut read = Delta {
-                api,
+                api: api.for_read(em.rejects()),
                 config,
                 em,
                 cursor: out,

@@ -31,8 +31,8 @@ use crate::config::AeriesConfig;
 use crate::cursor::{Cursor, DELTA_OVERLAP};
 use crate::emit::{Emitter, Halt};
 use crate::mapping::{
-    SectionInfo, is_active, map_contact, map_course, map_roster_row, map_section, map_staff,
-    map_student, namesakes, teacher_enrollments,
+    SectionInfo, contact_ids, is_active, map_contact, map_course, map_roster_row, map_section,
+    map_staff, map_student, teacher_enrollments,
 };
 use crate::site::{Site, server_time};
 use crate::{ids, wire};
@@ -185,9 +185,9 @@ impl Delta {
                 Some(key) => key.clone(),
                 None => self.family_key(id, &rows).await?,
             };
-            let nth = namesakes(&mut rows, |_| family_key.clone());
-            for (c, namesake) in rows.iter().zip(nth) {
-                match map_contact(c, &family_key, namesake, &site.codes) {
+            let adults = contact_ids(&mut rows, |_| family_key.as_str());
+            for (c, adult) in rows.iter().zip(adults) {
+                match map_contact(c, adult, &site.codes) {
                     Ok(found) => {
                         if emitted.insert(found.person.external_id.clone()) {
                             self.em.push(found.person).await?;

@@ -14,6 +14,8 @@ use homeroom_connector_core::{
 };
 use tokio::sync::mpsc;
 
+use crate::api::Rejects;
+
 /// Why a read stopped early.
 #[derive(Debug)]
 pub(crate) enum Halt {
@@ -35,16 +37,29 @@ pub(crate) struct Emitter {
     buffer: PageBuffer,
     page_size: usize,
     issues: Vec<SourceIssue>,
+    /// Objects the API client could not read, collected into `issues` page by page.
+    rejects: Rejects,
 }
 
 impl Emitter {
     /// Adds a record, sending the page when it is full.
     pub(crate) async fn push(&mut self, record: impl Into<Record>) -> Result<(), Halt> {
         if let Some(mut page) = self.buffer.push(record) {
-            page.issues = std::mem::take(&mut self.issues);
+            page.issues = self.take_issues();
             self.send(Ok(page)).await?;
         }
         Ok(())
+    }
+
+    /// Where the API client of this read puts the objects it rejects.
+    pub(crate) fn rejects(&self) -> Rejects {
+        self.rejects.clone()
+    }
+
+    fn take_issues(&mut self) -> Vec<SourceIssue> {
+        let mut issues = std::mem::take(&mut self.issues);
+        issues.append(&mut self.rejects.lock().unwrap_or_else(|e| e.into_inner()));
+        issues
     }
 
     /// Notes a problem in the source; it travels with the next page.
@@ -70,7 +85,7 @@ impl Emitter {
     pub(crate) async fn flush(&mut self) -> Result<(), Halt> {
         let buffer = std::mem::replace(&mut self.buffer, PageBuffer::new(self.page_size));
         let mut page = buffer.finish().unwrap_or_default();
-        page.issues = std::mem::take(&mut self.issues);
+        page.issues = self.take_issues();
         if page.records.is_empty() && page.issues.is_empty() {
             return Ok(());
         }
@@ -116,6 +131,7 @@ where
             buffer: PageBuffer::new(page_size),
             page_size,
             issues: Vec::new(),
+            rejects: Rejects::default(),
         };
         let task = tokio::spawn(async move {
             let (emitter, result) = read(emitter).await;

@@ -58,11 +58,21 @@ pub fn contact(
 
 /// Lower case, inner whitespace collapsed, surrounding whitespace and `.` / `,` dropped.
 fn normalize_name(name: &str) -> String {
-    name.split(|c: char| c.is_whitespace() || c == '.' || c == ',')
+    let mut out = String::with_capacity(name.len());
+    for word in name
+        .split(|c: char| c.is_whitespace() || c == '.' || c == ',')
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect::<Vec<_>>()
-        .join(" ")
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        if word.is_ascii() {
+            out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            out.push_str(&word.to_lowercase());
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -40,7 +40,15 @@
 //!   on the relationship.
 //!   `RelationshipToStudentCode` is decoded through the code table `/codes/CON/RL`
 //!   ([`codes`](crate::RelationshipCodes)) and `relationship_codes`.
-//! * `/schools/{sc}/sections/{sn}/students` → student enrollments (a few rosters at a time).
+//! * `/schools/{sc}/classes/` → student enrollments: every class schedule row of the school in
+//!   one request (a few schools at a time), grouped by `SectionNumber`; rows of inactive
+//!   sections are not enrollments, rows naming a section the school does not list and rows
+//!   naming a StudentID on no school's list are reported and skipped. A site that answers 404
+//!   there, or no row for a school with live sections, is read the documented per-section way,
+//!   `/schools/{sc}/sections/{sn}/students` (a few rosters at a time).
+//! * Objects that cannot be read (an item that is no object, a property that is a list or an
+//!   object where a value belongs) are skipped and reported as `malformed_object` issues
+//!   naming the endpoint, the item's position and key, and the property.
 //! * `InactiveStatusCode` non-blank = inactive: such students and staff stay on the roster
 //!   disabled; such sections and courses are sent as to-be-deleted.
 //!
@@ -76,6 +84,23 @@
 //! * Flags (`LivesWithStudentIndicator`) may be `Y`/`N`, booleans or `true`/`false`; ids and
 //!   codes may be numbers or strings; dates `YYYY-MM-DDT00:00:00`.
 //! * Grades: Aeries numbers, sent as codes (`-2` IT, `-1` PK, `0` KG, `1`–`12` `01`–`12`).
+//! * School-wide class schedules: `sis-apis.md` lists `/schools/{sc}/classes/{StudentID}` for
+//!   one student only; Aeries' own PowerShell module (`Get-AeriesStudentClassSchedule`,
+//!   `AeriesSoftware/Posh-AeriesApi`) documents that leaving the StudentID out returns every
+//!   class schedule of the school. Its rows are read with the roster row's field names
+//!   (`StudentID`, `SectionNumber`, `DateStarted`, `DateEnded`: the same `SEC` rows), which
+//!   the public documentation does not spell out either; the per-section fallback keeps a
+//!   site that differs readable. Per-school contacts (`/schools/{sc}/contacts`, every contact
+//!   of the school's students) are confirmed by Aeries' knowledge base article on SchoolCode
+//!   in the student and contact endpoints.
+//! * A repeated key in an object: the last value wins (as a JSON object map would keep it).
+//! * Values quoted in issues (ids, codes, dates) are cut to a few dozen characters.
+//!
+//! ## Fuzzing
+//!
+//! The feature `fuzz` exposes `fuzz`: the generator and properties of the answer readers,
+//! which this crate's property tests run a bounded number of times and the `fuzz_parsers`
+//! bench of `homeroom-connector-fuzz` runs for as long as asked.
 //!
 //! [`ConnectorError::EmptyRoster`]: homeroom_connector_core::ConnectorError::EmptyRoster
 //! [`ConnectorError::Auth`]: homeroom_connector_core::ConnectorError::Auth
@@ -90,6 +115,8 @@ mod delta;
 mod emit;
 #[cfg(feature = "fake")]
 pub mod fake;
+#[cfg(any(test, feature = "fuzz"))]
+pub mod fuzz;
 mod ids;
 mod mapping;
 mod register;

@@ -10,11 +10,12 @@
 //! | 6 | `staff` | staff people |
 //! | 7 | `schools/{sc}/students?StartingRecord=…&EndingRecord=…` (until a short window) | students |
 //! | 8 | `schools/{sc}/contacts` | contacts, then that school's relationships |
-//! | 9 | `schools/{sc}/sections/{sn}/students` (a few at a time) | enrollments |
+//! | 9 | `schools/{sc}/classes/` (a few schools at a time; per section, `schools/{sc}/sections/{sn}/students`, where a site lacks it) | enrollments |
 //!
 //! Memory: besides a few pages, the read keeps one small entry per student (first school,
 //! FamilyKey, schools seen), the ids of contacts already emitted, the course titles and the
-//! section list — ids, never the district's records. Student records wait in a temporary
+//! section list — ids, never the district's records — and, one school at a time (a few in
+//! flight), that school's contact rows and class schedule rows. Student records wait in a temporary
 //! file until every school's list has been read (see `students`).
 
 use std::collections::{HashMap, HashSet};
@@ -22,12 +23,12 @@ use std::collections::{HashMap, HashSet};
 use futures::StreamExt;
 use homeroom_connector_core::{ConnectorError, CursorSlot, EntityKind, IssueSeverity};
 
-use crate::api::Api;
+use crate::api::{Api, cut};
 use crate::config::{AeriesConfig, ROSTER_CONCURRENCY};
 use crate::emit::{Emitter, Halt};
 use crate::mapping::{
-    SectionInfo, is_active, map_contact, map_course, map_roster_row, map_section, map_staff,
-    map_student, map_term, namesakes, teacher_enrollments,
+    SectionInfo, contact_ids, is_active, map_contact, map_course, map_roster_row, map_section,
+    map_staff, map_student, map_term, teacher_enrollments,
 };
 use crate::site::{Site, server_time};
 use crate::spool::Spool;
@@ -127,8 +128,8 @@ impl Snapshot {
         &mut self,
         site: &Site,
         course_titles: &HashMap<String, String>,
-    ) -> Result<Vec<SectionInfo>, Halt> {
-        let mut out = Vec::new();
+    ) -> Result<Sections, Halt> {
+        let mut out = Sections::default();
         for school in &site.schools {
             let sc = &school.school_code;
             let path = format!("schools/{sc}/sections");
@@ -138,8 +139,10 @@ impl Snapshot {
                     Ok((class, info)) => {
                         let live = class.status.is_active();
                         self.em.push(class).await?;
+                        out.all
+                            .insert((info.school_code.clone(), info.section_number.clone()));
                         if live {
-                            out.push(info);
+                            out.live.push(info);
                         }
                     }
                     Err(why) => self.reject(EntityKind::Class, &path, &s.section_number, &why),
@@ -273,15 +276,12 @@ impl Snapshot {
             let sc = &school.school_code;
             let path = format!("schools/{sc}/contacts");
             let mut rows: Vec<wire::Contact> = self.api.list(&path, &[], "contacts").await?;
-            let nth = namesakes(&mut rows, |id| {
-                students
-                    .get(id)
-                    .map(|s| s.family_key.clone())
-                    .unwrap_or_default()
+            let adults = contact_ids(&mut rows, |id| {
+                students.get(id).map_or("", |s| s.family_key.as_str())
             });
             let mut relationships = Vec::new();
             let mut linked: HashSet<String> = HashSet::new();
-            for (c, namesake) in rows.iter().zip(nth) {
+            for (c, adult) in rows.iter().zip(adults) {
                 let Some(student) = students.get(&c.student_id) else {
                     self.reject(
                         EntityKind::Relationship,
@@ -289,7 +289,8 @@ impl Snapshot {
                         &c.student_id,
                         &format!(
                             "contact {} names StudentID {}, who is on no school's list",
-                            c.sequence_number, c.student_id
+                            cut(&c.sequence_number, 40),
+                            cut(&c.student_id, 40)
                         ),
                     );
                     continue;
@@ -297,7 +298,7 @@ impl Snapshot {
                 if &student.first_school != sc {
                     continue;
                 }
-                match map_contact(c, &student.family_key, namesake, &site.codes) {
+                match map_contact(c, adult, &site.codes) {
                     Ok(found) => {
                         if let Some(code) = found.unknown_code
                             && unknown_codes.insert(code.clone())
@@ -307,7 +308,10 @@ impl Snapshot {
                                 "unknown_relationship_code",
                                 Some(EntityKind::Relationship),
                                 None,
-                                format!("relationship code `{code}` is not in the code table or relationship_codes; read as `other`"),
+                                format!(
+                                    "relationship code `{}` is not in the code table or relationship_codes; read as `other`",
+                                    cut(&code, 40)
+                                ),
                             );
                         }
                         if emitted.insert(found.person.external_id.clone()) {
@@ -320,7 +324,7 @@ impl Snapshot {
                     Err(why) => self.reject(
                         EntityKind::Person,
                         &path,
-                        &format!("{}/{}", c.student_id, c.sequence_number),
+                        &format!("{}/{}", cut(&c.student_id, 40), cut(&c.sequence_number, 40)),
                         &why,
                     ),
                 }
@@ -332,14 +336,114 @@ impl Snapshot {
         Ok(())
     }
 
-    /// Every live section's teachers and roster.
+    /// Every live section's teachers and roster, school by school: one
+    /// `schools/{sc}/classes/` request (every class schedule row of the school) per school,
+    /// a few schools at a time. A school whose site has no such endpoint (404), or whose
+    /// answer holds no row although it has live sections, is read section by section.
     async fn rosters(
         &mut self,
-        sections: &[SectionInfo],
+        sections: &Sections,
+        students: &HashMap<String, SeenStudent>,
+    ) -> Result<(), Halt> {
+        // Live sections grouped by school, in the order they were emitted.
+        let mut schools: Vec<(String, Vec<&SectionInfo>)> = Vec::new();
+        for section in &sections.live {
+            match schools.last_mut() {
+                Some((sc, list)) if *sc == section.school_code => list.push(section),
+                _ => schools.push((section.school_code.clone(), vec![section])),
+            }
+        }
+        let api = self.api.clone();
+        let codes: Vec<String> = schools.iter().map(|(sc, _)| sc.clone()).collect();
+        let mut fetched = futures::stream::iter(codes)
+            .map(move |sc| {
+                let api = api.clone();
+                let fetch: futures::future::BoxFuture<'static, _> = Box::pin(async move {
+                    let path = format!("schools/{sc}/classes/");
+                    let rows = api
+                        .list_or_missing::<wire::RosterRow>(&path, &[], "class schedules")
+                        .await;
+                    (path, rows)
+                });
+                fetch
+            })
+            .buffered(ROSTER_CONCURRENCY);
+        for (sc, live) in &schools {
+            let Some((path, rows)) = fetched.next().await else {
+                break;
+            };
+            match rows? {
+                Some(rows) if !rows.is_empty() => {
+                    self.school_rosters(sc, live, &path, rows, sections, students)
+                        .await?;
+                }
+                _ => self.section_rosters(live, students).await?,
+            }
+        }
+        Ok(())
+    }
+
+    /// The enrollments of one school's live sections from its class schedule rows.
+    async fn school_rosters(
+        &mut self,
+        sc: &str,
+        live: &[&SectionInfo],
+        path: &str,
+        rows: Vec<wire::RosterRow>,
+        sections: &Sections,
+        students: &HashMap<String, SeenStudent>,
+    ) -> Result<(), Halt> {
+        let mut by_section: HashMap<String, Vec<wire::RosterRow>> = HashMap::new();
+        for row in rows {
+            by_section
+                .entry(row.section_number.clone())
+                .or_default()
+                .push(row);
+        }
+        for section in live {
+            for e in teacher_enrollments(section) {
+                self.em.push(e).await?;
+            }
+            let rows = by_section
+                .remove(&section.section_number)
+                .unwrap_or_default();
+            self.roster_rows(section, path, &rows, students).await?;
+        }
+        // Rows of inactive sections are not enrollments; rows naming no section of the
+        // school are reported.
+        let mut unknown: Vec<(String, usize)> = by_section
+            .into_iter()
+            .filter(|(sn, _)| !sections.all.contains(&(sc.to_owned(), sn.clone())))
+            .map(|(sn, rows)| (sn, rows.len()))
+            .collect();
+        unknown.sort();
+        for (sn, count) in unknown {
+            let section = if sn.is_empty() {
+                "no SectionNumber".to_owned()
+            } else {
+                format!("SectionNumber {}", cut(&sn, 40))
+            };
+            self.em.issue(
+                IssueSeverity::Error,
+                "invalid_value",
+                Some(EntityKind::Enrollment),
+                None,
+                format!(
+                    "{path}: {count} class schedule row(s) with {section}, which schools/{sc}/sections does not list; they are skipped"
+                ),
+            );
+        }
+        Ok(())
+    }
+
+    /// The enrollments of `live` sections, one roster request per section (a few at a time).
+    async fn section_rosters(
+        &mut self,
+        live: &[&SectionInfo],
         students: &HashMap<String, SeenStudent>,
     ) -> Result<(), Halt> {
         let api = self.api.clone();
-        let paths: Vec<String> = sections
+        let paths: Vec<String> = live
             .iter()
             .map(|s| {
                 format!(
@@ -348,42 +452,149 @@ impl Snapshot {
                 )
             })
             .collect();
-        let mut fetched = futures::stream::iter(paths.into_iter().enumerate())
-            .map(move |(i, path)| {
+        let mut fetched = futures::stream::iter(paths)
+            .map(move |path| {
                 let api = api.clone();
                 let fetch: futures::future::BoxFuture<'static, _> = Box::pin(async move {
                     let rows = api
                         .list_or_missing::<wire::RosterRow>(&path, &[], "section roster")
                         .await;
-                    (i, path, rows)
+                    (path, rows)
                 });
                 fetch
             })
             .buffered(ROSTER_CONCURRENCY);
-        while let Some((i, path, rows)) = fetched.next().await {
-            let section = &sections[i];
+        for section in live {
+            let Some((path, rows)) = fetched.next().await else {
+                break;
+            };
             for e in teacher_enrollments(section) {
                 self.em.push(e).await?;
             }
-            for row in rows?.unwrap_or_default() {
-                if !students.contains_key(&row.student_id) {
-                    self.reject(
-                        EntityKind::Enrollment,
-                        &path,
-                        &row.student_id,
-                        &format!(
-                            "StudentID {} is on no school's student list",
-                            row.student_id
-                        ),
-                    );
-                    continue;
-                }
-                match map_roster_row(&row, &section.class_id) {
-                    Ok(e) => self.em.push(e).await?,
-                    Err(why) => self.reject(EntityKind::Enrollment, &path, &row.student_id, &why),
-                }
+            let rows = rows?.unwrap_or_default();
+            self.roster_rows(section, &path, &rows, students).await?;
+        }
+        Ok(())
+    }
+
+    /// The student enrollments of one section's roster rows.
+    async fn roster_rows(
+        &mut self,
+        section: &SectionInfo,
+        path: &str,
+        rows: &[wire::RosterRow],
+        students: &HashMap<String, SeenStudent>,
+    ) -> Result<(), Halt> {
+        for row in rows {
+            if !students.contains_key(&row.student_id) {
+                self.reject(
+                    EntityKind::Enrollment,
+                    path,
+                    &row.student_id,
+                    &format!(
+                        "StudentID {} is on no school's student list",
+                        cut(&row.student_id, 40)
+                    ),
+                );
+                continue;
+            }
+            match map_roster_row(row, &section.class_id) {
+                Ok(e) => self.em.push(e).await?,
+                Err(why) => self.reject(EntityKind::Enrollment, path, &row.student_id, &why),
             }
         }
         Ok(())
+    }
+}
+
+/// The sections a snapshot read.
+#[derive(Debug, Default)]
+struct Sections {
+    /// The live ones, in the order read (school by school).
+    live: Vec<SectionInfo>,
+    /// (SchoolCode, SectionNumber) of every section read, live or not.
+    all: HashSet<(String, String)>,
+}
+
+#[cfg(all(test, feature = "fake"))]
+mod contact_tests {
+    use std::collections::{BTreeSet, HashMap};
+
+    use homeroom_connector_core::HttpConfig;
+    use homeroom_district_gen::{District, GenerateOptions};
+
+    use crate::api::Api;
+    use crate::codes::RelationshipCodes;
+    use crate::config::AeriesConfig;
+    use crate::fake::{FAKE_CERT, FakeAeries};
+    use crate::mapping::{contact_ids, map_contact};
+    use crate::wire;
+
+    /// Every (adult, relationship) the rows give, as text.
+    fn mapped(
+        mut rows: Vec<wire::Contact>,
+        family: &HashMap<String, String>,
+        codes: &RelationshipCodes,
+    ) -> BTreeSet<String> {
+        let adults = contact_ids(&mut rows, |id| family.get(id).map_or("", String::as_str));
+        rows.iter()
+            .zip(adults)
+            .map(|(c, adult)| {
+                let found = map_contact(c, adult, codes).unwrap();
+                format!("{:?} {:?}", found.person, found.relationship)
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn contacts_per_school_map_exactly_like_contacts_per_student() {
+        let district = District::generate(&GenerateOptions {
+            students: 150,
+            seed: 5,
+            churn_pct: None,
+        });
+        let fake = FakeAeries::start(district.clone(), FAKE_CERT)
+            .await
+            .unwrap();
+        let config = AeriesConfig::from_json(fake.connector_config()).unwrap();
+        let api = Api::new(&config, HttpConfig::default()).unwrap();
+        let table: Vec<wire::Code> = api.list("codes/CON/RL", &[], "codes").await.unwrap();
+        let codes = RelationshipCodes::new(&table, &Default::default());
+        let schools: Vec<wire::School> = api.list("schools", &[], "schools").await.unwrap();
+        let mut family = HashMap::new();
+        let mut students = BTreeSet::new();
+        for school in &schools {
+            let path = format!("schools/{}/students", school.school_code);
+            for s in api
+                .list::<wire::Student>(&path, &[], "students")
+                .await
+                .unwrap()
+            {
+                family.insert(s.student_id.clone(), s.family_key.clone());
+                students.insert(s.student_id);
+            }
+        }
+        // School by school (the district office, school 0, lists no student: no contact).
+        let mut by_school = BTreeSet::new();
+        for school in &schools {
+            let path = format!("schools/{}/contacts", school.school_code);
+            let rows: Vec<wire::Contact> = api.list(&path, &[], "contacts").await.unwrap();
+            if school.school_code == "0" {
+                assert!(rows.is_empty());
+            }
+            // A student listed by two schools has their rows at both; the snapshot keeps the
+            // first school's.
+            by_school.extend(mapped(rows, &family, &codes));
+        }
+        // Student by student, as a delta reads them.
+        let mut by_student = BTreeSet::new();
+        for id in &students {
+            let path = format!("schools/0/contacts/{id}");
+            let rows: Vec<wire::Contact> = api.list(&path, &[], "contacts").await.unwrap();
+            by_student.extend(mapped(rows, &family, &codes));
+        }
+        assert!(!by_school.is_empty());
+        assert_eq!(by_school, by_student);
+        fake.shutdown().await;
     }
 }

@@ -2,129 +2,94 @@
 //! used. Field names are Aeries' PascalCase; see the crate docs for the names chosen where the
 //! public documentation is silent.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::values::{flag, text};
+use crate::api::WireItem;
+use crate::values::{Wrong, aeries_object};
 
-/// `GET /schools`.
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
-#[serde(rename_all = "PascalCase", default)]
-pub struct School {
-    #[serde(deserialize_with = "text")]
-    pub school_code: String,
-    #[serde(deserialize_with = "text")]
-    pub name: String,
-    #[serde(deserialize_with = "text")]
-    pub inactive_status_code: String,
+aeries_object! {
+    /// `GET /schools`.
+    #[derive(Clone, Debug, Default, Serialize, PartialEq)]
+    pub struct School {
+        "SchoolCode" => school_code: text,
+        "Name" => name: text,
+        "InactiveStatusCode" => inactive_status_code: text,
+    }
 }
 
-/// `GET /schools/{sc}/terms`.
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
-#[serde(rename_all = "PascalCase", default)]
-pub struct Term {
-    #[serde(deserialize_with = "text")]
-    pub school_code: String,
-    #[serde(deserialize_with = "text")]
-    pub term_code: String,
-    #[serde(deserialize_with = "text")]
-    pub term_description: String,
-    #[serde(deserialize_with = "text")]
-    pub start_date: String,
-    #[serde(deserialize_with = "text")]
-    pub end_date: String,
+aeries_object! {
+    /// `GET /schools/{sc}/terms`.
+    #[derive(Clone, Debug, Default, Serialize, PartialEq)]
+    pub struct Term {
+        "SchoolCode" => school_code: text,
+        "TermCode" => term_code: text,
+        "TermDescription" => term_description: text,
+        "StartDate" => start_date: text,
+        "EndDate" => end_date: text,
+    }
 }
 
-/// `GET /schools/{sc}/teachers`: a staff member's teacher record at one school.
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
-#[serde(rename_all = "PascalCase", default)]
-pub struct Teacher {
-    #[serde(deserialize_with = "text")]
-    pub school_code: String,
-    #[serde(deserialize_with = "text")]
-    pub teacher_number: String,
-    #[serde(deserialize_with = "text")]
-    pub first_name: String,
-    #[serde(deserialize_with = "text")]
-    pub last_name: String,
-    #[serde(deserialize_with = "text")]
-    pub email_address: String,
-    #[serde(rename = "StaffID1", deserialize_with = "text")]
-    pub staff_id1: String,
-    #[serde(rename = "StaffID2", deserialize_with = "text")]
-    pub staff_id2: String,
-    #[serde(rename = "StaffID3", deserialize_with = "text")]
-    pub staff_id3: String,
-    #[serde(deserialize_with = "text")]
-    pub inactive_status_code: String,
+aeries_object! {
+    /// `GET /schools/{sc}/teachers`: a staff member's teacher record at one school.
+    #[derive(Clone, Debug, Default, Serialize, PartialEq)]
+    pub struct Teacher {
+        "SchoolCode" => school_code: text,
+        "TeacherNumber" => teacher_number: text,
+        "FirstName" => first_name: text,
+        "LastName" => last_name: text,
+        "EmailAddress" => email_address: text,
+        "StaffID1" => staff_id1: text,
+        "StaffID2" => staff_id2: text,
+        "StaffID3" => staff_id3: text,
+        "InactiveStatusCode" => inactive_status_code: text,
+    }
 }
 
-/// `GET /staff`, `GET /staff/{id}`.
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
-#[serde(rename_all = "PascalCase", default)]
-pub struct Staff {
-    #[serde(rename = "ID", deserialize_with = "text")]
-    pub id: String,
-    #[serde(deserialize_with = "text")]
-    pub first_name: String,
-    #[serde(deserialize_with = "text")]
-    pub last_name: String,
-    #[serde(deserialize_with = "text")]
-    pub middle_name: String,
-    #[serde(deserialize_with = "text")]
-    pub email_address: String,
-    #[serde(deserialize_with = "text")]
-    pub title: String,
-    #[serde(deserialize_with = "text")]
-    pub cell_phone: String,
-    #[serde(deserialize_with = "text")]
-    pub primary_aeries_school: String,
-    #[serde(deserialize_with = "text")]
-    pub inactive_status_code: String,
-    #[serde(deserialize_with = "text")]
-    pub leave_date: String,
-    #[serde(rename = "StateEducatorID", deserialize_with = "text")]
-    pub state_educator_id: String,
+aeries_object! {
+    /// `GET /staff`, `GET /staff/{id}`.
+    #[derive(Clone, Debug, Default, Serialize, PartialEq)]
+    pub struct Staff {
+        "ID" => id: text,
+        "FirstName" => first_name: text,
+        "LastName" => last_name: text,
+        "MiddleName" => middle_name: text,
+        "EmailAddress" => email_address: text,
+        "Title" => title: text,
+        "CellPhone" => cell_phone: text,
+        "PrimaryAeriesSchool" => primary_aeries_school: text,
+        "InactiveStatusCode" => inactive_status_code: text,
+        "LeaveDate" => leave_date: text,
+        "StateEducatorID" => state_educator_id: text,
+    }
 }
 
-/// `GET /courses`, `GET /courses/{id}`.
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
-#[serde(rename_all = "PascalCase", default)]
-pub struct Course {
-    #[serde(rename = "ID", deserialize_with = "text")]
-    pub id: String,
-    #[serde(deserialize_with = "text")]
-    pub title: String,
-    #[serde(deserialize_with = "text")]
-    pub long_description: String,
-    #[serde(deserialize_with = "text")]
-    pub inactive_status_code: String,
+aeries_object! {
+    /// `GET /courses`, `GET /courses/{id}`.
+    #[derive(Clone, Debug, Default, Serialize, PartialEq)]
+    pub struct Course {
+        "ID" => id: text,
+        "Title" => title: text,
+        "LongDescription" => long_description: text,
+        "InactiveStatusCode" => inactive_status_code: text,
+    }
 }
 
-/// `GET /schools/{sc}/sections`, `GET /schools/{sc}/sections/{sn}`.
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
-#[serde(rename_all = "PascalCase", default)]
-pub struct Section {
-    #[serde(deserialize_with = "text")]
-    pub school_code: String,
-    #[serde(deserialize_with = "text")]
-    pub section_number: String,
-    #[serde(rename = "CourseID", deserialize_with = "text")]
-    pub course_id: String,
-    #[serde(deserialize_with = "text")]
-    pub teacher_number1: String,
-    #[serde(deserialize_with = "text")]
-    pub teacher_number2: String,
-    #[serde(deserialize_with = "text")]
-    pub teacher_number3: String,
-    #[serde(deserialize_with = "text")]
-    pub period: String,
-    #[serde(deserialize_with = "text")]
-    pub room: String,
-    /// The term code the section runs in (`Y` = whole year).
-    #[serde(deserialize_with = "text")]
-    pub semester: String,
-    #[serde(deserialize_with = "text")]
-    pub inactive_status_code: String,
+aeries_object! {
+    /// `GET /schools/{sc}/sections`, `GET /schools/{sc}/sections/{sn}`.
+    #[derive(Clone, Debug, Default, Serialize, PartialEq)]
+    pub struct Section {
+        "SchoolCode" => school_code: text,
+        "SectionNumber" => section_number: text,
+        "CourseID" => course_id: text,
+        "TeacherNumber1" => teacher_number1: text,
+        "TeacherNumber2" => teacher_number2: text,
+        "TeacherNumber3" => teacher_number3: text,
+        "Period" => period: text,
+        "Room" => room: text,
+        /// The term code the section runs in (`Y` = whole year).
+        "Semester" => semester: text,
+        "InactiveStatusCode" => inactive_status_code: text,
+    }
 }
 
 impl Section {
@@ -141,136 +106,228 @@ impl Section {
     }
 }
 
-/// `GET /schools/{sc}/sections/{sn}/students`: one roster row.
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
-#[serde(rename_all = "PascalCase", default)]
-pub struct RosterRow {
-    #[serde(rename = "StudentID", deserialize_with = "text")]
-    pub student_id: String,
-    #[serde(deserialize_with = "text")]
-    pub section_number: String,
-    #[serde(deserialize_with = "text")]
-    pub date_started: String,
-    #[serde(deserialize_with = "text")]
-    pub date_ended: String,
+aeries_object! {
+    /// `GET /schools/{sc}/sections/{sn}/students`: one roster row; also one class schedule
+    /// row of `GET /schools/{sc}/classes/` (the same `SEC` rows, read school by school).
+    #[derive(Clone, Debug, Default, Serialize, PartialEq)]
+    pub struct RosterRow {
+        "StudentID" => student_id: text,
+        "SectionNumber" => section_number: text,
+        "DateStarted" => date_started: text,
+        "DateEnded" => date_ended: text,
+    }
 }
 
-/// `GET /schools/{sc}/students`: one school record of a student.
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
-#[serde(rename_all = "PascalCase", default)]
-pub struct Student {
-    #[serde(rename = "StudentID", deserialize_with = "text")]
-    pub student_id: String,
-    #[serde(deserialize_with = "text")]
-    pub school_code: String,
-    #[serde(deserialize_with = "text")]
-    pub student_number: String,
-    #[serde(rename = "StateStudentID", deserialize_with = "text")]
-    pub state_student_id: String,
-    #[serde(deserialize_with = "text")]
-    pub first_name: String,
-    #[serde(deserialize_with = "text")]
-    pub middle_name: String,
-    #[serde(deserialize_with = "text")]
-    pub last_name: String,
-    #[serde(deserialize_with = "text")]
-    pub first_name_alias: String,
-    #[serde(deserialize_with = "text")]
-    pub last_name_alias: String,
-    #[serde(deserialize_with = "text")]
-    pub grade: String,
-    #[serde(deserialize_with = "text")]
-    pub student_email_address: String,
-    #[serde(deserialize_with = "text")]
-    pub inactive_status_code: String,
-    #[serde(deserialize_with = "text")]
-    pub family_key: String,
+aeries_object! {
+    /// `GET /schools/{sc}/students`: one school record of a student.
+    #[derive(Clone, Debug, Default, Serialize, PartialEq)]
+    pub struct Student {
+        "StudentID" => student_id: text,
+        "SchoolCode" => school_code: text,
+        "StudentNumber" => student_number: text,
+        "StateStudentID" => state_student_id: text,
+        "FirstName" => first_name: text,
+        "MiddleName" => middle_name: text,
+        "LastName" => last_name: text,
+        "FirstNameAlias" => first_name_alias: text,
+        "LastNameAlias" => last_name_alias: text,
+        "Grade" => grade: text,
+        "StudentEmailAddress" => student_email_address: text,
+        "InactiveStatusCode" => inactive_status_code: text,
+        "FamilyKey" => family_key: text,
+    }
 }
 
-/// `GET /schools/{sc}/contacts[/{StudentID}]`: one contact row of one student.
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
-#[serde(rename_all = "PascalCase", default)]
-pub struct Contact {
-    #[serde(rename = "StudentID", deserialize_with = "text")]
-    pub student_id: String,
-    #[serde(deserialize_with = "text")]
-    pub school_code: String,
-    #[serde(deserialize_with = "text")]
-    pub sequence_number: String,
-    #[serde(deserialize_with = "text")]
-    pub relationship_to_student_code: String,
-    #[serde(deserialize_with = "text")]
-    pub first_name: String,
-    #[serde(deserialize_with = "text")]
-    pub middle_name: String,
-    #[serde(deserialize_with = "text")]
-    pub last_name: String,
-    #[serde(deserialize_with = "text")]
-    pub email_address: String,
-    #[serde(deserialize_with = "text")]
-    pub home_phone: String,
-    #[serde(deserialize_with = "text")]
-    pub cell_phone: String,
-    #[serde(deserialize_with = "text")]
-    pub work_phone: String,
-    #[serde(deserialize_with = "flag")]
-    pub lives_with_student_indicator: Option<bool>,
+aeries_object! {
+    /// `GET /schools/{sc}/contacts[/{StudentID}]`: one contact row of one student.
+    #[derive(Clone, Debug, Default, Serialize, PartialEq)]
+    pub struct Contact {
+        "StudentID" => student_id: text,
+        "SchoolCode" => school_code: text,
+        "SequenceNumber" => sequence_number: text,
+        "RelationshipToStudentCode" => relationship_to_student_code: text,
+        "FirstName" => first_name: text,
+        "MiddleName" => middle_name: text,
+        "LastName" => last_name: text,
+        "EmailAddress" => email_address: text,
+        "HomePhone" => home_phone: text,
+        "CellPhone" => cell_phone: text,
+        "WorkPhone" => work_phone: text,
+        "LivesWithStudentIndicator" => lives_with_student_indicator: flag,
+    }
 }
 
-/// `GET /enrollment/{StudentID}`: one school enrollment of a student (the fields used).
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
-#[serde(rename_all = "PascalCase", default)]
-pub struct SchoolEnrollment {
-    #[serde(deserialize_with = "text")]
-    pub school_code: String,
+aeries_object! {
+    /// `GET /enrollment/{StudentID}`: one school enrollment of a student (the fields used).
+    #[derive(Clone, Debug, Default, Serialize, PartialEq)]
+    pub struct SchoolEnrollment {
+        "SchoolCode" => school_code: text,
+    }
 }
 
-/// `GET /codes/{table}/{field}`: one code.
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
-#[serde(rename_all = "PascalCase", default)]
-pub struct Code {
-    #[serde(deserialize_with = "text")]
-    pub code: String,
-    #[serde(deserialize_with = "text")]
-    pub description: String,
+aeries_object! {
+    /// `GET /codes/{table}/{field}`: one code.
+    #[derive(Clone, Debug, Default, Serialize, PartialEq)]
+    pub struct Code {
+        "Code" => code: text,
+        "Description" => description: text,
+    }
 }
 
-/// `GET /systeminfo` (the fields used).
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
-#[serde(rename_all = "PascalCase", default)]
-pub struct SystemInfo {
-    /// The district server's local time, `YYYY-MM-DDTHH:MM:SS`.
-    #[serde(deserialize_with = "text")]
-    pub local_date_time: String,
+aeries_object! {
+    /// `GET /systeminfo` (the fields used).
+    #[derive(Clone, Debug, Default, Serialize, PartialEq)]
+    pub struct SystemInfo {
+        /// The district server's local time, `YYYY-MM-DDTHH:MM:SS`.
+        "LocalDateTime" => local_date_time: text,
+    }
 }
 
-/// One item of a `*DataChanges` feed: the keys of a changed record. Which keys are set
-/// depends on the feed (see the crate docs).
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[serde(rename_all = "PascalCase", default)]
-pub struct Change {
-    #[serde(deserialize_with = "text", skip_serializing_if = "String::is_empty")]
-    pub school_code: String,
-    #[serde(
-        rename = "StudentID",
-        deserialize_with = "text",
-        skip_serializing_if = "String::is_empty"
-    )]
-    pub student_id: String,
-    #[serde(deserialize_with = "text", skip_serializing_if = "String::is_empty")]
-    pub sequence_number: String,
-    #[serde(deserialize_with = "text", skip_serializing_if = "String::is_empty")]
-    pub section_number: String,
-    #[serde(
-        rename = "StaffID",
-        deserialize_with = "text",
-        skip_serializing_if = "String::is_empty"
-    )]
-    pub staff_id: String,
-    #[serde(
-        rename = "CourseID",
-        deserialize_with = "text",
-        skip_serializing_if = "String::is_empty"
-    )]
-    pub course_id: String,
+aeries_object! {
+    /// One item of a `*DataChanges` feed: the keys of a changed record. Which keys are set
+    /// depends on the feed (see the crate docs).
+    #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub struct Change {
+        #[serde(skip_serializing_if = "String::is_empty")]
+        "SchoolCode" => school_code: text,
+        #[serde(skip_serializing_if = "String::is_empty")]
+        "StudentID" => student_id: text,
+        #[serde(skip_serializing_if = "String::is_empty")]
+        "SequenceNumber" => sequence_number: text,
+        #[serde(skip_serializing_if = "String::is_empty")]
+        "SectionNumber" => section_number: text,
+        #[serde(skip_serializing_if = "String::is_empty")]
+        "StaffID" => staff_id: text,
+        #[serde(skip_serializing_if = "String::is_empty")]
+        "CourseID" => course_id: text,
+    }
+}
+
+impl WireItem for School {
+    fn wrong(&self) -> &Wrong {
+        &self.wrong
+    }
+
+    fn key(&self) -> Option<String> {
+        (!self.school_code.is_empty())
+            .then(|| format!("SchoolCode {}", crate::api::cut(&self.school_code, 40)))
+    }
+}
+
+impl WireItem for Term {
+    fn wrong(&self) -> &Wrong {
+        &self.wrong
+    }
+
+    fn key(&self) -> Option<String> {
+        (!self.term_code.is_empty())
+            .then(|| format!("TermCode {}", crate::api::cut(&self.term_code, 40)))
+    }
+}
+
+impl WireItem for Teacher {
+    fn wrong(&self) -> &Wrong {
+        &self.wrong
+    }
+
+    fn key(&self) -> Option<String> {
+        (!self.teacher_number.is_empty()).then(|| {
+            format!(
+                "TeacherNumber {}",
+                crate::api::cut(&self.teacher_number, 40)
+            )
+        })
+    }
+}
+
+impl WireItem for Staff {
+    fn wrong(&self) -> &Wrong {
+        &self.wrong
+    }
+
+    fn key(&self) -> Option<String> {
+        (!self.id.is_empty()).then(|| format!("ID {}", crate::api::cut(&self.id, 40)))
+    }
+}
+
+impl WireItem for Course {
+    fn wrong(&self) -> &Wrong {
+        &self.wrong
+    }
+
+    fn key(&self) -> Option<String> {
+        (!self.id.is_empty()).then(|| format!("ID {}", crate::api::cut(&self.id, 40)))
+    }
+}
+
+impl WireItem for Section {
+    fn wrong(&self) -> &Wrong {
+        &self.wrong
+    }
+
+    fn key(&self) -> Option<String> {
+        (!self.section_number.is_empty()).then(|| {
+            format!(
+                "SectionNumber {}",
+                crate::api::cut(&self.section_number, 40)
+            )
+        })
+    }
+}
+
+impl WireItem for RosterRow {
+    fn wrong(&self) -> &Wrong {
+        &self.wrong
+    }
+
+    fn key(&self) -> Option<String> {
+        (!self.student_id.is_empty())
+            .then(|| format!("StudentID {}", crate::api::cut(&self.student_id, 40)))
+    }
+}
+
+impl WireItem for Student {
+    fn wrong(&self) -> &Wrong {
+        &self.wrong
+    }
+
+    fn key(&self) -> Option<String> {
+        (!self.student_id.is_empty())
+            .then(|| format!("StudentID {}", crate::api::cut(&self.student_id, 40)))
+    }
+}
+
+impl WireItem for Contact {
+    fn wrong(&self) -> &Wrong {
+        &self.wrong
+    }
+
+    fn key(&self) -> Option<String> {
+        (!self.student_id.is_empty())
+            .then(|| format!("StudentID {}", crate::api::cut(&self.student_id, 40)))
+    }
+}
+
+impl WireItem for SchoolEnrollment {
+    fn wrong(&self) -> &Wrong {
+        &self.wrong
+    }
+}
+
+impl WireItem for Code {
+    fn wrong(&self) -> &Wrong {
+        &self.wrong
+    }
+}
+
+impl WireItem for SystemInfo {
+    fn wrong(&self) -> &Wrong {
+        &self.wrong
+    }
+}
+
+impl WireItem for Change {
+    fn wrong(&self) -> &Wrong {
+        &self.wrong
+    }
 }

@@ -428,3 +428,196 @@ async fn relationship_codes_come_from_the_code_table_or_the_configuration() {
     assert!(found.iter().all(|k| *k != RelationshipKind::Other));
     assert!(found.contains(&RelationshipKind::Parent));
 }
+
+/// The student enrollments of `records`, as (class, student, begin, end).
+fn student_enrollments(records: &[Record]) -> BTreeSet<String> {
+    records
+        .iter()
+        .filter_map(|r| match r {
+            Record::Enrollment(e) => Some(format!("{e:?}")),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Schools with at least one section in the generated district.
+fn schools_with_sections(d: &District) -> Vec<u32> {
+    let mut codes: Vec<u32> = d.classes.iter().map(|c| c.school.0).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    codes
+}
+
+#[tokio::test]
+async fn rosters_are_read_school_by_school_and_match_the_section_rosters() {
+    let d = district(300);
+    let fake = FakeAeries::start(d.clone(), FAKE_CERT).await.unwrap();
+    let aeries = connector(&fake, &json!({}));
+    let (by_school, _) = read(aeries.full_snapshot()).await;
+    let by_school = by_school.unwrap();
+    let requests = fake.requests();
+    let schools = schools_with_sections(&d);
+    let class_requests: Vec<&str> = requests
+        .iter()
+        .filter(|r| r.path.contains("/classes"))
+        .map(|r| r.path.as_str())
+        .collect();
+    assert_eq!(class_requests.len(), schools.len(), "{class_requests:?}");
+    assert!(
+        !requests.iter().any(|r| r.path.contains("/sections/")),
+        "no section roster is read one by one"
+    );
+    assert_eq!(
+        count(&by_school, EntityKind::Enrollment),
+        d.enrollments.len()
+    );
+
+    // A site without the school-wide class schedules is read section by section, to the
+    // same enrollments.
+    for code in &schools {
+        fake.faults()
+            .remove_collection(&format!("schools/{code}/classes"));
+    }
+    fake.clear_requests();
+    let (by_section, _) = read(aeries.full_snapshot()).await;
+    let by_section = by_section.unwrap();
+    let sections = fake
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/students") && r.path.contains("/sections/"))
+        .count();
+    assert_eq!(sections, d.classes.len());
+    assert_eq!(
+        student_enrollments(&by_section),
+        student_enrollments(&by_school)
+    );
+    assert_eq!(by_section, by_school, "the same records in the same order");
+    fake.shutdown().await;
+}
+
+#[tokio::test]
+async fn odd_class_schedule_answers_are_reported_or_read_section_by_section() {
+    let d = district(300);
+    let schools = schools_with_sections(&d);
+    let (odd, empty) = (schools[0], schools[1]);
+    let fake = FakeAeries::start(d.clone(), FAKE_CERT).await.unwrap();
+    let aeries = connector(&fake, &json!({}));
+    let (clean, _) = read(aeries.full_snapshot()).await;
+    let clean = clean.unwrap();
+
+    // One good row of a live section and student of `odd`, then rows naming an unknown
+    // student, an unknown section, and an item that is no object.
+    let class = d.classes.iter().find(|c| c.school.0 == odd).unwrap();
+    let student = d
+        .enrollments
+        .iter()
+        .find_map(|e| match (e.class == class.id, e.user) {
+            (true, homeroom_district_gen::EnrolledUser::Student(s)) => d.student(s),
+            _ => None,
+        })
+        .unwrap();
+    let row = |student: u32, section: u32| {
+        json!({"StudentID": student, "SchoolCode": odd, "SectionNumber": section,
+               "DateStarted": "2025-08-18T00:00:00", "DateEnded": null})
+    };
+    fake.override_answer(
+        &format!("schools/{odd}/classes"),
+        json!([
+            row(student.student_number, class.id.0),
+            row(987_654_321, class.id.0),
+            row(student.student_number, 777_777),
+            42,
+        ]),
+    );
+    // `empty` answers no row although it has sections: read section by section.
+    fake.override_answer(&format!("schools/{empty}/classes"), json!([]));
+    fake.clear_requests();
+    let mut stream = aeries.full_snapshot();
+    let mut records = Vec::new();
+    let mut issues = Vec::new();
+    while let Some(page) = stream.next().await {
+        let page = page.unwrap();
+        records.extend(page.records);
+        issues.extend(page.issues.into_iter().map(|i| i.message));
+    }
+    let class_of_school = |records: &[Record], school: u32| -> BTreeSet<String> {
+        let prefix = format!("section|{school}|");
+        records
+            .iter()
+            .filter_map(|r| match r {
+                Record::Enrollment(e)
+                    if e.class_external_id.starts_with(&prefix)
+                        && e.role == homeroom_connector_core::EnrollmentRole::Student =>
+                {
+                    Some(format!("{e:?}"))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(class_of_school(&records, odd).len(), 1, "only the good row");
+    assert_eq!(
+        class_of_school(&records, empty),
+        class_of_school(&clean, empty),
+        "the empty answer was read section by section"
+    );
+    let sections_of_empty = d.classes.iter().filter(|c| c.school.0 == empty).count();
+    let per_section = fake
+        .requests()
+        .iter()
+        .filter(|r| r.path.starts_with(&format!("schools/{empty}/sections/")))
+        .count();
+    assert_eq!(per_section, sections_of_empty);
+    let joined = issues.join("\n");
+    assert!(
+        joined.contains("StudentID 987654321 is on no school's student list"),
+        "{joined}"
+    );
+    assert!(
+        joined.contains("1 class schedule row(s) with SectionNumber 777777"),
+        "{joined}"
+    );
+    assert!(
+        joined.contains("item 4 is a number where an object belongs; it is skipped"),
+        "{joined}"
+    );
+    fake.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_contact_of_a_student_on_no_list_is_reported_and_skipped() {
+    let d = district(120);
+    let school = d.schools[0].id.0;
+    let fake = FakeAeries::start(d.clone(), FAKE_CERT).await.unwrap();
+    let aeries = connector(&fake, &json!({}));
+    let (clean, _) = read(aeries.full_snapshot()).await;
+    let clean = clean.unwrap();
+    fake.override_answer(
+        &format!("schools/{school}/contacts"),
+        json!([{"StudentID": 987_654_321, "SchoolCode": school, "SequenceNumber": 1,
+                "FirstName": "Ann", "LastName": "Nobody", "RelationshipToStudentCode": "10"}]),
+    );
+    let mut stream = aeries.full_snapshot();
+    let (mut records, mut issues) = (Vec::new(), Vec::new());
+    while let Some(page) = stream.next().await {
+        let page = page.unwrap();
+        records.extend(page.records);
+        issues.extend(page.issues.into_iter().map(|i| i.message));
+    }
+    assert!(
+        issues
+            .iter()
+            .any(|m| m.contains("names StudentID 987654321, who is on no school's list")),
+        "{issues:?}"
+    );
+    assert!(
+        !records.iter().any(|r| match r {
+            Record::Person(p) => p.family_name == "Nobody",
+            _ => false,
+        }),
+        "no adult for the unknown student"
+    );
+    // The school's own contacts were replaced, so fewer relationships than the clean read.
+    assert!(count(&records, EntityKind::Relationship) < count(&clean, EntityKind::Relationship));
+    fake.shutdown().await;
+}

@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::mapping::{
-    map_course, map_district, map_relationships, map_school, map_section, map_term, map_user,
+    cut, map_course, map_district, map_relationships, map_school, map_section, map_term, map_user,
     section_enrollments,
 };
 use crate::wire::{
@@ -33,10 +33,18 @@ pub(crate) struct EventEffect {
 fn object<T: DeserializeOwned>(event: &WireEvent, value: &Value) -> Result<T, ConnectorError> {
     serde_json::from_value(value.clone()).map_err(|e| {
         ConnectorError::malformed(
-            format!("Clever event {} ({})", event.id, event.kind),
-            format!("the object does not fit: {e}"),
+            format!("Clever event {} ({})", cut(&event.id), cut(&event.kind)),
+            format!("the object does not fit: {}", cut_long(&e.to_string())),
         )
     })
+}
+
+/// A parser complaint, which quotes the value it rejected, cut to 300 characters.
+fn cut_long(text: &str) -> String {
+    match text.char_indices().nth(300) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
 }
 
 /// The object with `previous_attributes` laid over it: the object as it was before an update.

@@ -72,6 +72,16 @@
 //! * **`previous_attributes`** is read as the old values of changed top-level fields (`roles`
 //!   whole, `students` whole), laid over the new object to rebuild the old one.
 //! * Terms carry no type in Clever: every term is a [`TermKind::Term`](homeroom_connector_core::TermKind).
+//! * **A page that does not fit** the v3 shapes (a number where a list of ids belongs, a
+//!   list where a name belongs) fails as a whole with
+//!   [`ConnectorError::Malformed`](homeroom_connector_core::ConnectorError) naming the list, the
+//!   line and column, and the start of the body (the value the parser rejected is quoted cut);
+//!   Clever publishes a schema, so such a page means the API changed, not one odd record.
+//!   Ids quoted in issues are cut to 60 characters.
+//!
+//! The feature `fuzz` exposes `fuzz`: the generator and property of the list and event page
+//! readers, which this crate's property tests run a bounded number of times and the
+//! `fuzz_parsers` bench of `homeroom-connector-fuzz` runs for as long as asked.
 
 mod api;
 mod config;
@@ -80,6 +90,8 @@ mod delta;
 mod events;
 #[cfg(feature = "fake")]
 pub mod fake;
+#[cfg(any(test, feature = "fuzz"))]
+pub mod fuzz;
 mod mapping;
 mod object_id;
 mod register;

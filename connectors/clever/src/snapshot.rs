@@ -26,7 +26,7 @@ use serde::de::DeserializeOwned;
 
 use crate::api::{Api, Pager, parse_list};
 use crate::mapping::{
-    UserRole, map_course, map_district, map_relationships, map_school, map_section, map_term,
+    UserRole, cut, map_course, map_district, map_relationships, map_school, map_section, map_term,
     map_user, section_enrollments,
 };
 use crate::object_id::ObjectId;
@@ -194,7 +194,7 @@ impl<'a> Snapshot<'a> {
                     Some(event) => ObjectId::parse(&event.data.id).ok_or_else(|| {
                         ConnectorError::malformed(
                             "Clever events page",
-                            format!("event id `{}` is not an ObjectID", event.data.id),
+                            format!("event id `{}` is not an ObjectID", cut(&event.data.id)),
                         )
                     })?,
                     None => {
@@ -242,7 +242,7 @@ impl<'a> Snapshot<'a> {
                     external_id: Some(section.id.clone()),
                     message: format!(
                         "Clever section {} names no school; it and its enrollments were skipped",
-                        section.id
+                        cut(&section.id)
                     ),
                 }),
             }
@@ -286,4 +286,32 @@ async fn page<T: DeserializeOwned>(
 
 fn records<R: Into<Record>>(items: impl Iterator<Item = R>) -> Vec<Record> {
     items.map(Into::into).collect()
+}
+
+#[cfg(any(test, feature = "fuzz"))]
+impl Snapshot<'_> {
+    /// The records and issues one users page of the `role`-th role gives (for the fuzz
+    /// target), the relationships deferred to the contacts included.
+    pub(crate) fn fuzz_users(
+        &mut self,
+        role: usize,
+        users: &[WireUser],
+    ) -> (Vec<Record>, Vec<String>) {
+        self.users_page(role.min(UserRole::ORDER.len() - 1), users);
+        let deferred = std::mem::take(&mut self.deferred);
+        self.emit(deferred.into_iter().map(Record::from).collect());
+        self.drain_for_fuzz()
+    }
+
+    /// The records and issues one sections page gives (for the fuzz target).
+    pub(crate) fn fuzz_sections(&mut self, sections: &[WireSection]) -> (Vec<Record>, Vec<String>) {
+        self.sections(sections);
+        self.drain_for_fuzz()
+    }
+
+    fn drain_for_fuzz(&mut self) -> (Vec<Record>, Vec<String>) {
+        let records = self.ready.drain(..).flat_map(|p| p.records).collect();
+        let issues = self.issues.drain(..).map(|i| i.message).collect();
+        (records, issues)
+    }
 }

@@ -30,6 +30,8 @@
 //! * [`oauth`] — OAuth 1.0a HMAC-SHA256 signing/verification (ClassLink, OneRoster 1.1) and
 //!   OAuth 2.0 client-credentials tokens (OneRoster 1.2).
 //! * `fake` (feature `fake`) — fault switches shared by the fake SIS servers used in tests.
+//! * `fuzz` (feature `fuzz`) — generators of awkward input and the checks every rejection
+//!   must pass, shared by the connectors' property tests and the `fuzz_parsers` bench.
 
 #[macro_use]
 mod string_enum;
@@ -37,6 +39,8 @@ mod string_enum;
 pub mod connector;
 #[cfg(feature = "fake")]
 pub mod fake;
+#[cfg(feature = "fuzz")]
+pub mod fuzz;
 pub mod http;
 pub mod normalize;
 pub mod oauth;

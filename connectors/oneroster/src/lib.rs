@@ -44,11 +44,42 @@
 //! an ignored bad value, a file the manifest does not declare) are issues of severity
 //! [`Severity::Warning`]; the row is kept.
 //!
+//! ## Reading REST pages
+//!
+//! A page is read in one pass straight into typed objects (no intermediate JSON tree): the list
+//! under the collection's envelope key, any `imsx_StatusInfo` failure in the same body, and
+//! nothing else is built. Each property is read leniently (strings, numbers and booleans for
+//! text; a GUIDRef or a bare id for references; `null` and blank as absent; a comma-separated
+//! string for `grades`); an object holding a property of a type none of these readings fits (a
+//! list where text belongs, a number where a list belongs), or an item of the list that is no
+//! object, is rejected as a `malformed_object` issue naming the property, and the rest of the
+//! page is read. A body that is no JSON object at all fails the page (and the stream).
+//!
+//! ## Choices where the specifications are silent
+//!
+//! * A repeated property in a REST object: the last value wins (as a JSON object map keeps it).
+//! * A CSV row (the header included) longer than 1 MiB fails the file with an error naming its
+//!   row: OneRoster rows are a few hundred bytes, and a longer one is damage or a zip bomb
+//!   (tens of megabytes of one cell), refused before it fills memory.
+//! * Zip entries are read by their last path segment (`export/users.csv` is `users.csv`) and are
+//!   never extracted, so names with `..` or absolute paths are harmless; `__MACOSX/` forks are
+//!   skipped.
+//! * Values quoted in issues and errors are cut to 100 characters (a rejected cell or property
+//!   may be megabytes long); issue messages to 1,000.
+//!
+//! ## Fuzzing
+//!
+//! The feature `fuzz` exposes the module `fuzz`: the generators and properties of the CSV and REST
+//! readers, which this crate's property tests run a bounded number of times and the
+//! `fuzz_parsers` bench of `homeroom-connector-fuzz` runs for as long as asked.
+//!
 //! [`ConnectorError::Malformed`]: homeroom_connector_core::ConnectorError::Malformed
 
 mod csv_export;
 #[cfg(feature = "fake")]
 pub mod fake;
+#[cfg(any(test, feature = "fuzz"))]
+pub mod fuzz;
 mod mapping;
 mod model;
 mod register;

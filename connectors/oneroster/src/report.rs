@@ -79,6 +79,15 @@ impl fmt::Display for IssueCode {
     }
 }
 
+/// `text`, cut to `max` characters with `…` (a message must stay readable whatever the
+/// source held).
+fn bounded(text: String, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text,
+    }
+}
+
 /// One rejected row or one warning.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Issue {
@@ -139,7 +148,7 @@ impl Issue {
             row: None,
             sourced_id: None,
             field: None,
-            message: message.into(),
+            message: bounded(message.into(), 1_000),
         }
     }
 
@@ -157,7 +166,7 @@ impl Issue {
 
     /// Sets the column / property.
     pub fn in_field(mut self, field: impl Into<String>) -> Self {
-        self.field = Some(field.into());
+        self.field = Some(bounded(field.into(), 100));
         self
     }
 }

@@ -17,6 +17,7 @@ use homeroom_district_gen::{
     Class, District, EnrolledUser, EnrollmentRole, GuardianRole, Phone, SchoolLevel, StaffRole,
     Student,
 };
+use serde::Serialize;
 use serde_json::{Value, json};
 
 /// The one year database the fake serves.
@@ -293,54 +294,91 @@ impl SiteData {
 
     /// `/schools/{sc}/sections/{sn}/students` (`None` when the section is unknown).
     pub fn roster(&self, school: u32, number: u32) -> Option<Vec<Value>> {
+        self.roster_rows(school, number)
+            .map(|rows| rows.map(|r| to_value(&r)).collect())
+    }
+
+    /// [`SiteData::roster`] as JSON text.
+    pub fn roster_text(&self, school: u32, number: u32) -> Option<String> {
+        self.roster_rows(school, number).map(json_array)
+    }
+
+    fn roster_rows(
+        &self,
+        school: u32,
+        number: u32,
+    ) -> Option<impl Iterator<Item = RosterJson> + '_> {
         let c = self
             .district
             .class(homeroom_district_gen::ClassId(number))
             .filter(|c| c.school.0 == school)?;
-        Some(
-            self.roster
-                .get(&c.id.0)
-                .map(|list| {
-                    list.iter()
-                        .filter_map(|&i| {
-                            let e = &self.district.enrollments[i];
-                            let EnrolledUser::Student(id) = e.user else {
-                                return None;
-                            };
-                            let s = self.district.student(id)?;
-                            Some(json!({
-                                "StudentID": s.student_number, "SchoolCode": school,
-                                "SectionNumber": c.id.0, "DateStarted": date(e.begin),
-                                "DateEnded": date(e.end),
-                            }))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
-        )
+        let list = self.roster.get(&c.id.0).map_or(&[][..], Vec::as_slice);
+        Some(list.iter().filter_map(move |&i| {
+            let e = &self.district.enrollments[i];
+            let EnrolledUser::Student(id) = e.user else {
+                return None;
+            };
+            let s = self.district.student(id)?;
+            Some(RosterJson {
+                student_id: s.student_number,
+                school_code: school,
+                section_number: c.id.0,
+                date_started: date(e.begin),
+                date_ended: date(e.end),
+            })
+        }))
+    }
+
+    /// `/schools/{sc}/classes/[{StudentID}]`: the class schedule rows of the school's students
+    /// (of one student when `student` is given and not 0), section by section.
+    pub fn class_schedules_text(&self, school: u32, student: Option<u32>) -> String {
+        let student = student.filter(|&id| id != 0);
+        let rows = self
+            .district
+            .classes
+            .iter()
+            .filter(|c| c.school.0 == school)
+            .flat_map(move |c| {
+                self.roster_rows(school, c.id.0)
+                    .into_iter()
+                    .flatten()
+                    .map(move |r| ClassScheduleJson {
+                        course_id: c.course.0.to_string(),
+                        period: c.period.unwrap_or(0),
+                        row: r,
+                    })
+            })
+            .filter(move |r| student.is_none_or(|id| r.row.student_id == id));
+        json_array(rows)
     }
 
     /// `/schools/{sc}/students`: the school's students, then those who left it.
     pub fn students(&self, school: u32) -> Vec<Value> {
-        let mut out: Vec<Value> = self
-            .students_by_school
-            .get(&school)
-            .map(|list| {
-                list.iter()
-                    .enumerate()
-                    .map(|(n, &i)| {
-                        self.student_json(&self.district.students[i], school, n as u32 + 1)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        out.extend(
-            self.departed
-                .values()
-                .filter(|d| d.school == school)
-                .map(|d| d.record.clone()),
-        );
+        let mut out: Vec<Value> = self.school_students(school).map(|s| to_value(&s)).collect();
+        out.extend(self.departed_from(school).map(|d| d.record.clone()));
         out
+    }
+
+    /// Records `start..=end` (1-based) of [`SiteData::students`], as JSON text.
+    pub fn students_text(&self, school: u32, start: usize, end: usize) -> String {
+        let take = (end + 1).saturating_sub(start.max(1));
+        let skip = start.max(1) - 1;
+        let current = self.school_students(school).map(Row::Typed);
+        let departed = self.departed_from(school).map(|d| Row::Value(&d.record));
+        json_array(current.chain(departed).skip(skip).take(take))
+    }
+
+    fn school_students(&self, school: u32) -> impl Iterator<Item = StudentJson<'_>> + '_ {
+        self.students_by_school
+            .get(&school)
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .enumerate()
+            .map(move |(n, &i)| self.student_json(&self.district.students[i], school, n as u32 + 1))
+    }
+
+    fn departed_from(&self, school: u32) -> impl Iterator<Item = &Departed> + '_ {
+        self.departed.values().filter(move |d| d.school == school)
     }
 
     /// `/schools/{sc}/students/{id}`.
@@ -358,24 +396,45 @@ impl SiteData {
         self.students_by_school
             .get(&school)
             .and_then(|list| list.iter().position(|&j| j == i))
-            .map(|n| vec![self.student_json(&self.district.students[i], school, n as u32 + 1)])
+            .map(|n| {
+                vec![to_value(&self.student_json(
+                    &self.district.students[i],
+                    school,
+                    n as u32 + 1,
+                ))]
+            })
             .unwrap_or_default()
     }
 
-    fn student_json(&self, s: &Student, school: u32, number: u32) -> Value {
+    fn student_json<'s>(&'s self, s: &'s Student, school: u32, number: u32) -> StudentJson<'s> {
         let family = self.district.family(s.family);
-        json!({
-            "StudentID": s.student_number, "OldStudentID": 0, "SchoolCode": school,
-            "StudentNumber": number, "StateStudentID": "",
-            "LastName": s.family_name, "FirstName": s.given_name,
-            "MiddleName": s.middle_name.as_deref().unwrap_or(""),
-            "LastNameAlias": "", "FirstNameAlias": "", "MiddleNameAlias": "",
-            "Sex": "", "Grade": s.grade.0, "GradeLevelShortDescription": s.grade.code(),
-            "Birthdate": null, "ParentGuardianName": family.map(|f| format!("M/M {}", f.surname)).unwrap_or_default(),
-            "HomePhone": "", "StudentEmailAddress": s.email(), "ParentEmailAddress": "",
-            "InactiveStatusCode": "", "SchoolEnterDate": "2025-08-18T00:00:00",
-            "SchoolLeaveDate": null, "FamilyKey": s.family.0,
-        })
+        StudentJson {
+            student_id: s.student_number,
+            old_student_id: 0,
+            school_code: school,
+            student_number: number,
+            state_student_id: "",
+            last_name: &s.family_name,
+            first_name: &s.given_name,
+            middle_name: s.middle_name.as_deref().unwrap_or(""),
+            last_name_alias: "",
+            first_name_alias: "",
+            middle_name_alias: "",
+            sex: "",
+            grade: s.grade.0,
+            grade_level_short_description: s.grade.code(),
+            birthdate: None,
+            parent_guardian_name: family
+                .map(|f| format!("M/M {}", f.surname))
+                .unwrap_or_default(),
+            home_phone: "",
+            student_email_address: s.email(),
+            parent_email_address: "",
+            inactive_status_code: "",
+            school_enter_date: "2025-08-18T00:00:00",
+            school_leave_date: None,
+            family_key: s.family.0,
+        }
     }
 
     /// The contact rows of one student.
@@ -383,38 +442,56 @@ impl SiteData {
         if let Some(d) = self.departed.get(&id) {
             return d.contacts.clone();
         }
-        let Some(&i) = self.student_index.get(&id) else {
-            return Vec::new();
-        };
-        let s = &self.district.students[i];
-        self.district
-            .guardians_of(s.id)
-            .enumerate()
-            .filter_map(|(n, g)| {
-                let g = self.district.guardian(g)?;
-                let (code, lives) = match g.role {
-                    GuardianRole::Parent if g.id.0 % 2 == 0 => ("10", "Y"),
-                    GuardianRole::Parent => ("11", "Y"),
-                    GuardianRole::Guardian => ("15", "Y"),
-                    GuardianRole::Relative if g.id.0 % 2 == 0 => ("20", "N"),
-                    GuardianRole::Relative => ("21", "N"),
-                };
-                Some(json!({
-                    "StudentID": s.student_number, "SchoolCode": s.school.0,
-                    "SequenceNumber": n + 1, "ContactOrder": n + 1,
-                    "RelationshipToStudentCode": code, "NamePrefix": "",
-                    "FirstName": g.given_name, "MiddleName": g.middle_name.as_deref().unwrap_or(""),
-                    "LastName": g.family_name, "NameSuffix": "",
-                    "MailingName": format!("{} {}", g.given_name, g.family_name),
-                    "HomePhone": "", "WorkPhone": "", "CellPhone": phone(g.phone),
-                    "EmailAddress": g.email.as_deref().unwrap_or(""),
-                    "LivesWithStudentIndicator": lives, "AccessToPortal": "Y",
-                    "EducationalRightsHolder": if code == "20" || code == "21" { "N" } else { "Y" },
-                    "PrimaryContact": if n == 0 { "Y" } else { "N" }, "RedFlag": false,
-                    "PortalAccountID": 0,
-                }))
-            })
-            .collect()
+        self.contact_rows(id).map(|c| to_value(&c)).collect()
+    }
+
+    fn contact_rows(&self, id: u32) -> impl Iterator<Item = ContactJson<'_>> + '_ {
+        let student = self
+            .student_index
+            .get(&id)
+            .map(|&i| &self.district.students[i]);
+        student.into_iter().flat_map(move |s| {
+            self.district
+                .guardians_of(s.id)
+                .enumerate()
+                .filter_map(move |(n, g)| {
+                    let g = self.district.guardian(g)?;
+                    let (code, lives) = match g.role {
+                        GuardianRole::Parent if g.id.0 % 2 == 0 => ("10", "Y"),
+                        GuardianRole::Parent => ("11", "Y"),
+                        GuardianRole::Guardian => ("15", "Y"),
+                        GuardianRole::Relative if g.id.0 % 2 == 0 => ("20", "N"),
+                        GuardianRole::Relative => ("21", "N"),
+                    };
+                    Some(ContactJson {
+                        student_id: s.student_number,
+                        school_code: s.school.0,
+                        sequence_number: n + 1,
+                        contact_order: n + 1,
+                        relationship_to_student_code: code,
+                        name_prefix: "",
+                        first_name: &g.given_name,
+                        middle_name: g.middle_name.as_deref().unwrap_or(""),
+                        last_name: &g.family_name,
+                        name_suffix: "",
+                        mailing_name: format!("{} {}", g.given_name, g.family_name),
+                        home_phone: "",
+                        work_phone: "",
+                        cell_phone: phone(g.phone),
+                        email_address: g.email.as_deref().unwrap_or(""),
+                        lives_with_student_indicator: lives,
+                        access_to_portal: "Y",
+                        educational_rights_holder: if code == "20" || code == "21" {
+                            "N"
+                        } else {
+                            "Y"
+                        },
+                        primary_contact: if n == 0 { "Y" } else { "N" },
+                        red_flag: false,
+                        portal_account_id: 0,
+                    })
+                })
+        })
     }
 
     /// `/schools/{sc}/contacts`: every contact row of the school's students.
@@ -429,6 +506,21 @@ impl SiteData {
             }
         }
         out
+    }
+
+    /// [`SiteData::contacts`] as JSON text.
+    pub fn contacts_text(&self, school: u32) -> String {
+        let current = self
+            .students_by_school
+            .get(&school)
+            .into_iter()
+            .flatten()
+            .flat_map(|&i| self.contact_rows(self.district.students[i].student_number))
+            .map(Row::Typed);
+        let departed = self
+            .departed_from(school)
+            .flat_map(|d| d.contacts.iter().map(Row::Value));
+        json_array(current.chain(departed))
     }
 
     /// `/enrollment/{id}`: the student's school enrollments this year.
@@ -459,7 +551,7 @@ impl SiteData {
     pub fn departure(&self, id: u32, leave_date: &str) -> Option<Departed> {
         let &i = self.student_index.get(&id)?;
         let s = &self.district.students[i];
-        let mut record = self.student_json(s, s.school.0, 0);
+        let mut record = to_value(&self.student_json(s, s.school.0, 0));
         record["InactiveStatusCode"] = json!("I");
         record["SchoolLeaveDate"] = json!(leave_date);
         Some(Departed {
@@ -475,6 +567,117 @@ impl SiteData {
             .chain(self.district.schools.iter().map(|s| s.id.0))
             .collect()
     }
+}
+
+/// One row of a list answer: rendered from the model, or kept as JSON (students who left).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Row<'a, T> {
+    Typed(T),
+    Value(&'a Value),
+}
+
+/// A JSON array of `items`, serialized straight into text.
+fn json_array<T: Serialize>(items: impl Iterator<Item = T>) -> String {
+    let mut out = Vec::with_capacity(4096);
+    out.push(b'[');
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        // Serializing these plain structs into memory cannot fail.
+        let _ = serde_json::to_writer(&mut out, &item);
+    }
+    out.push(b']');
+    String::from_utf8(out).unwrap_or_default()
+}
+
+fn to_value<T: Serialize>(item: &T) -> Value {
+    serde_json::to_value(item).unwrap_or(Value::Null)
+}
+
+/// A `/schools/{sc}/students` record as the fake renders it.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct StudentJson<'a> {
+    #[serde(rename = "StudentID")]
+    student_id: u32,
+    #[serde(rename = "OldStudentID")]
+    old_student_id: u32,
+    school_code: u32,
+    student_number: u32,
+    #[serde(rename = "StateStudentID")]
+    state_student_id: &'a str,
+    last_name: &'a str,
+    first_name: &'a str,
+    middle_name: &'a str,
+    last_name_alias: &'a str,
+    first_name_alias: &'a str,
+    middle_name_alias: &'a str,
+    sex: &'a str,
+    grade: u8,
+    grade_level_short_description: &'a str,
+    birthdate: Option<&'a str>,
+    parent_guardian_name: String,
+    home_phone: &'a str,
+    student_email_address: String,
+    parent_email_address: &'a str,
+    inactive_status_code: &'a str,
+    school_enter_date: &'a str,
+    school_leave_date: Option<&'a str>,
+    family_key: u32,
+}
+
+/// A contact row as the fake renders it.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ContactJson<'a> {
+    #[serde(rename = "StudentID")]
+    student_id: u32,
+    school_code: u32,
+    sequence_number: usize,
+    contact_order: usize,
+    relationship_to_student_code: &'a str,
+    name_prefix: &'a str,
+    first_name: &'a str,
+    middle_name: &'a str,
+    last_name: &'a str,
+    name_suffix: &'a str,
+    mailing_name: String,
+    home_phone: &'a str,
+    work_phone: &'a str,
+    cell_phone: String,
+    email_address: &'a str,
+    lives_with_student_indicator: &'a str,
+    access_to_portal: &'a str,
+    educational_rights_holder: &'a str,
+    primary_contact: &'a str,
+    red_flag: bool,
+    #[serde(rename = "PortalAccountID")]
+    portal_account_id: u32,
+}
+
+/// A class schedule row (a roster row with its course and period) as the fake renders it.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ClassScheduleJson {
+    #[serde(flatten)]
+    row: RosterJson,
+    #[serde(rename = "CourseID")]
+    course_id: String,
+    period: u8,
+}
+
+/// A section roster row as the fake renders it.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct RosterJson {
+    #[serde(rename = "StudentID")]
+    student_id: u32,
+    school_code: u32,
+    section_number: u32,
+    date_started: String,
+    date_ended: String,
 }
 
 /// The term code of a generated session: the year `Y`, fall `F`, spring `S`.

@@ -1,7 +1,7 @@
 //! The fake's HTTP server.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -58,7 +58,10 @@ struct ServerState {
     log: Mutex<ChangeLog>,
     faults: Faults,
     requests: AtomicU64,
+    recording: AtomicBool,
     recorded: Mutex<Vec<RecordedRequest>>,
+    /// Path (after `/api/v5/`, without a trailing `/`) → the answer given instead.
+    overrides: Mutex<BTreeMap<String, Value>>,
 }
 
 /// Starts fake Aeries sites.
@@ -79,7 +82,9 @@ impl FakeAeries {
             log: Mutex::new(ChangeLog::default()),
             faults: Faults::default(),
             requests: AtomicU64::new(0),
+            recording: AtomicBool::new(true),
             recorded: Mutex::new(Vec::new()),
+            overrides: Mutex::new(BTreeMap::new()),
         });
         let router = Router::new().fallback(handle).with_state(state.clone());
         let (stop, stopped) = oneshot::channel::<()>();
@@ -156,7 +161,24 @@ impl FakeHandle {
             .clone()
     }
 
-    /// Stops recording requests' details (for large benchmarks); counting goes on.
+    /// Whether the details of each request are kept for [`FakeHandle::requests`] (the
+    /// default); large benchmarks turn it off. Requests are counted either way.
+    pub fn set_recording(&self, on: bool) {
+        self.state.recording.store(on, Ordering::SeqCst);
+    }
+
+    /// Makes `path` (after `/api/v5/`, e.g. `schools/994/classes`) answer `body` with 200
+    /// instead of the district's data (certificate and year are still checked): odd answers
+    /// for tests.
+    pub fn override_answer(&self, path: &str, body: Value) {
+        self.state
+            .overrides
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.trim_matches('/').to_owned(), body);
+    }
+
+    /// Forgets the requests recorded so far; counting goes on.
     pub fn clear_requests(&self) {
         self.state
             .recorded
@@ -240,14 +262,16 @@ async fn handle(State(state): State<Arc<ServerState>>, request: Request) -> Resp
         return refuse(StatusCode::NOT_FOUND, "not an Aeries API v5 path");
     };
     let query: Vec<(String, String)> = uri.query().map(url_pairs).unwrap_or_default();
-    state
-        .recorded
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(RecordedRequest {
-            path: rest.to_owned(),
-            query: query.clone(),
-        });
+    if state.recording.load(Ordering::Relaxed) {
+        state
+            .recorded
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(RecordedRequest {
+                path: rest.to_owned(),
+                query: query.clone(),
+            });
+    }
     let cert = request
         .headers()
         .get(CERT_HEADER)
@@ -293,17 +317,25 @@ async fn handle(State(state): State<Arc<ServerState>>, request: Request) -> Resp
     if state.faults.is_missing(rest.trim_end_matches('/')) {
         return refuse(StatusCode::NOT_FOUND, "The resource cannot be found.");
     }
+    let overridden = state
+        .overrides
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(rest.trim_matches('/'))
+        .cloned();
+    if let Some(body) = overridden {
+        return json_response(StatusCode::OK, body.to_string());
+    }
     let data = state.data.read().unwrap_or_else(|e| e.into_inner()).clone();
     let routed = route(&state, &data, rest, &param);
-    let body = match routed {
-        Ok(body) => body,
+    let text = match routed {
+        Ok(Reply::Json(Value::Array(_)) | Reply::List(_)) if state.faults.empty_roster() => {
+            "[]".to_owned()
+        }
+        Ok(Reply::Json(body)) => body.to_string(),
+        Ok(Reply::List(text)) => text,
         Err((status, message)) => return refuse(status, &message),
     };
-    let body = match (&body, state.faults.empty_roster()) {
-        (Value::Array(_), true) => Value::Array(Vec::new()),
-        _ => body,
-    };
-    let text = body.to_string();
     match outcome {
         Outcome::Truncated => {
             let cut = text.len() / 2;
@@ -335,7 +367,19 @@ fn url_pairs(query: &str) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-type Routed = Result<Value, (StatusCode, String)>;
+/// What an endpoint answers: a JSON value, or a list already serialized (the large ones).
+enum Reply {
+    Json(Value),
+    List(String),
+}
+
+impl From<Value> for Reply {
+    fn from(value: Value) -> Self {
+        Reply::Json(value)
+    }
+}
+
+type Routed = Result<Reply, (StatusCode, String)>;
 
 fn not_found(what: impl Into<String>) -> (StatusCode, String) {
     (StatusCode::NOT_FOUND, what.into())
@@ -350,7 +394,7 @@ fn found(value: Value, what: &str) -> Routed {
     if value.is_null() {
         Err(not_found(format!("{what} not found")))
     } else {
-        Ok(value)
+        Ok(value.into())
     }
 }
 
@@ -364,42 +408,41 @@ fn route(
     let lower: Vec<String> = segments.iter().map(|s| s.to_ascii_lowercase()).collect();
     let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
     match lower.as_slice() {
-        ["systeminfo"] => Ok(json!({
+        ["systeminfo"] => Ok(Reply::Json(json!({
             "LocalDateTime": now().format("%Y-%m-%dT%H:%M:%S").to_string(),
             "LocalTimeZone": "UTC",
             "CurrentDatabaseYear": DATABASE_YEAR,
             "AeriesVersion": "fake",
-        })),
-        ["schools"] => Ok(Value::Array(data.schools())),
-        ["courses"] => Ok(Value::Array(data.courses())),
+        }))),
+        ["schools"] => Ok(Value::Array(data.schools()).into()),
+        ["courses"] => Ok(Value::Array(data.courses()).into()),
         ["courses", _] => found(data.course(number(segments[1])?), "course"),
-        ["enrollment", _] => Ok(Value::Array(data.enrollment(number(segments[1])?))),
-        ["staff"] => Ok(Value::Array(data.staff())),
+        ["enrollment", _] => Ok(Value::Array(data.enrollment(number(segments[1])?)).into()),
+        ["staff"] => Ok(Value::Array(data.staff()).into()),
         ["staff", _] => found(data.staff_member(number(segments[1])?), "staff"),
-        ["codes", "con", "rl"] => Ok(json!([
+        ["codes", "con", "rl"] => Ok(Reply::Json(json!([
             {"Code": "10", "Description": "Mother"},
             {"Code": "11", "Description": "Father"},
             {"Code": "15", "Description": "Legal Guardian"},
             {"Code": "20", "Description": "Grandparent"},
             {"Code": "21", "Description": "Aunt/Uncle"},
             {"Code": "30", "Description": "Emergency Contact"},
-        ])),
+        ]))),
         ["schools", _, tail @ ..] => {
             let school = number(segments[1])?;
             if !data.has_school(school) {
                 return Err(not_found(format!("school {school} not found")));
             }
             match tail {
-                ["terms"] => Ok(Value::Array(data.terms(school))),
-                ["teachers"] => Ok(Value::Array(data.teachers(school))),
-                ["sections"] => Ok(Value::Array(data.sections(school))),
+                ["terms"] => Ok(Value::Array(data.terms(school)).into()),
+                ["teachers"] => Ok(Value::Array(data.teachers(school)).into()),
+                ["sections"] => Ok(Value::Array(data.sections(school)).into()),
                 ["sections", _] => found(data.section(school, number(segments[3])?), "section"),
                 ["sections", _, "students"] => data
-                    .roster(school, number(segments[3])?)
-                    .map(Value::Array)
+                    .roster_text(school, number(segments[3])?)
+                    .map(Reply::List)
                     .ok_or_else(|| not_found("section not found")),
                 ["students"] => {
-                    let all = data.students(school);
                     let start = param("StartingRecord")
                         .map(|t| number(&t))
                         .transpose()?
@@ -409,22 +452,27 @@ fn route(
                         .map(|t| number(&t))
                         .transpose()?
                         .unwrap_or(u32::MAX);
-                    Ok(Value::Array(
-                        all.into_iter()
-                            .skip(start as usize - 1)
-                            .take(end.saturating_sub(start).saturating_add(1) as usize)
-                            .collect(),
-                    ))
+                    Ok(Reply::List(data.students_text(
+                        school,
+                        start as usize,
+                        end as usize,
+                    )))
                 }
-                ["students", _] => Ok(Value::Array(data.student(school, number(segments[3])?))),
-                ["contacts"] => Ok(Value::Array(data.contacts(school))),
+                ["students", _] => {
+                    Ok(Value::Array(data.student(school, number(segments[3])?)).into())
+                }
+                ["contacts"] => Ok(Reply::List(data.contacts_text(school))),
+                ["classes"] => Ok(Reply::List(data.class_schedules_text(school, None))),
+                ["classes", _] => Ok(Reply::List(
+                    data.class_schedules_text(school, Some(number(segments[3])?)),
+                )),
                 ["contacts", _] => {
                     let id = number(segments[3])?;
-                    Ok(Value::Array(if id == 0 {
-                        data.contacts(school)
+                    Ok(if id == 0 {
+                        Reply::List(data.contacts_text(school))
                     } else {
-                        data.student_contacts(id)
-                    }))
+                        Value::Array(data.student_contacts(id)).into()
+                    })
                 }
                 _ => Err(not_found("no such endpoint")),
             }
@@ -452,5 +500,5 @@ fn feed(state: &ServerState, rest: &str) -> Routed {
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .since(feed, since);
-    Ok(Value::Array(items))
+    Ok(Value::Array(items).into())
 }

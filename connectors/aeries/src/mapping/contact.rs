@@ -7,12 +7,14 @@ use crate::ids;
 use crate::values::non_blank;
 use crate::wire;
 
-/// Sorts contact rows by student and sequence number and numbers the rows of one student that
-/// name the same adult (see [`map_contact`]'s `namesake`).
-pub(crate) fn namesakes(
+/// Sorts contact rows by student and sequence number and gives each row its adult's id:
+/// [`ids::contact`] of the row's student's `FamilyKey` (`family_key`) and name, with `|n`
+/// added for the n-th row (n > 1) of one student naming the same adult (two different adults
+/// of one family sharing a full name, listed in the same order under each sibling).
+pub(crate) fn contact_ids<'k>(
     rows: &mut [wire::Contact],
-    family_key: impl Fn(&str) -> String,
-) -> Vec<u32> {
+    family_key: impl Fn(&str) -> &'k str,
+) -> Vec<String> {
     let seq = |c: &wire::Contact| c.sequence_number.parse::<u64>().unwrap_or(u64::MAX);
     rows.sort_by(|a, b| {
         (a.student_id.as_str(), seq(a), a.sequence_number.as_str()).cmp(&(
@@ -30,14 +32,14 @@ pub(crate) fn namesakes(
             student = &c.student_id;
         }
         let base = ids::contact(
-            &family_key(&c.student_id),
+            family_key(&c.student_id),
             &c.student_id,
             &c.sequence_number,
             [&c.first_name, &c.middle_name, &c.last_name],
         );
-        let n = counts.entry(base).or_default();
+        let n = counts.entry(base.clone()).or_default();
         *n += 1;
-        out.push(*n);
+        out.push(if *n > 1 { format!("{base}|{n}") } else { base });
     }
     out
 }
@@ -53,14 +55,11 @@ pub(crate) struct ContactRecords {
     pub unknown_code: Option<String>,
 }
 
-/// Maps a contact row of the student whose `FamilyKey` is `family_key`.
-/// `LivesWithStudentIndicator` is kept on the relationship. `namesake` is 1 for the first row
-/// of the student with this adult's name and n for the n-th (two different adults of one
-/// family sharing a full name, listed in the same order under each sibling).
+/// Maps a contact row whose adult's id is `id` (see [`contact_ids`]).
+/// `LivesWithStudentIndicator` is kept on the relationship.
 pub(crate) fn map_contact(
     c: &wire::Contact,
-    family_key: &str,
-    namesake: u32,
+    id: String,
     codes: &RelationshipCodes,
 ) -> Result<ContactRecords, String> {
     if c.student_id.is_empty() || c.student_id == "0" {
@@ -69,17 +68,6 @@ pub(crate) fn map_contact(
     if c.first_name.is_empty() && c.last_name.is_empty() {
         return Err("the contact row has no name".into());
     }
-    let id = ids::contact(
-        family_key,
-        &c.student_id,
-        &c.sequence_number,
-        [&c.first_name, &c.middle_name, &c.last_name],
-    );
-    let id = if namesake > 1 {
-        format!("{id}|{namesake}")
-    } else {
-        id
-    };
     let mut person = Person::new(&id, &c.first_name, &c.last_name);
     person.middle_name = non_blank(&c.middle_name);
     person
@@ -124,6 +112,7 @@ mod tests {
             &[wire::Code {
                 code: "10".into(),
                 description: "Mother".into(),
+                ..wire::Code::default()
             }],
             &BTreeMap::new(),
         );
@@ -139,8 +128,15 @@ mod tests {
             lives_with_student_indicator: Some(true),
             ..wire::Contact::default()
         };
-        let a = map_contact(&row("1", "1"), "1234", 1, &codes).unwrap();
-        let b = map_contact(&row("2", "2"), "1234", 1, &codes).unwrap();
+        let id = |rows: &mut [wire::Contact]| contact_ids(rows, |_| "1234");
+        let mut first = [row("1", "1"), row("2", "2")];
+        let first_ids = id(&mut first);
+        assert_eq!(
+            first_ids[0], first_ids[1],
+            "the same adult under two siblings"
+        );
+        let a = map_contact(&first[0], first_ids[0].clone(), &codes).unwrap();
+        let b = map_contact(&first[1], first_ids[1].clone(), &codes).unwrap();
         assert_eq!(a.person, b.person);
         assert_eq!(a.relationship.kind, RelationshipKind::Parent);
         assert_eq!(a.relationship.lives_with_student, Some(true));
@@ -149,10 +145,13 @@ mod tests {
         assert!(a.unknown_code.is_none());
         let mut odd = row("1", "3");
         odd.relationship_to_student_code = "77".into();
-        let c = map_contact(&odd, "1234", 1, &codes).unwrap();
+        let c = map_contact(&odd, a.person.external_id.clone(), &codes).unwrap();
         assert_eq!(c.relationship.kind, RelationshipKind::Other);
         assert_eq!(c.unknown_code.as_deref(), Some("77"));
-        let twin = map_contact(&row("1", "4"), "1234", 2, &codes).unwrap();
+        let mut twins = [row("1", "4"), row("1", "3")];
+        let twin_ids = id(&mut twins);
+        assert_eq!(twin_ids[1], format!("{}|2", twin_ids[0]));
+        let twin = map_contact(&twins[1], twin_ids[1].clone(), &codes).unwrap();
         assert_ne!(twin.person.external_id, a.person.external_id);
     }
 }

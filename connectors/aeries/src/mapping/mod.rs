@@ -6,7 +6,7 @@ mod org;
 mod person;
 mod section;
 
-pub(crate) use contact::{map_contact, namesakes};
+pub(crate) use contact::{contact_ids, map_contact};
 pub(crate) use org::{map_course, map_school, map_term};
 pub(crate) use person::{StaffSchools, map_staff, map_student};
 pub(crate) use section::{

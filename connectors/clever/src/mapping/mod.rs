@@ -17,3 +17,11 @@ pub(crate) fn non_blank(value: Option<&str>) -> Option<String> {
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
 }
+
+/// A value from Clever as messages quote it: at most 60 characters, with `…` when cut.
+pub(crate) fn cut(text: &str) -> String {
+    match text.char_indices().nth(60) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}

@@ -42,10 +42,23 @@ impl HttpResponse {
     /// parser's complaint and the start of the body.
     pub fn json<T: DeserializeOwned>(&self, what: &str) -> Result<T, ConnectorError> {
         serde_json::from_slice(&self.body).map_err(|e| {
+            // The parser's complaint quotes the value it rejected, which may be huge: keep its
+            // start and where it was.
+            let full = e.to_string();
+            let complaint = if full.chars().count() > 300 {
+                format!(
+                    "{} at line {} column {}",
+                    excerpt(full.as_bytes(), 240),
+                    e.line(),
+                    e.column()
+                )
+            } else {
+                full
+            };
             ConnectorError::malformed(
                 what,
                 format!(
-                    "{e} (from {}; body starts: {})",
+                    "{complaint} (from {}; body starts: {})",
                     self.url,
                     self.body_excerpt(200)
                 ),
@@ -108,6 +121,25 @@ mod tests {
             }
             other => panic!("expected Malformed, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_huge_rejected_value_is_not_quoted_whole() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Page {
+            data: Vec<String>,
+        }
+        let body = format!(r#"{{"data": "{}"}}"#, "a".repeat(50_000));
+        let response = HttpResponse {
+            status: StatusCode::OK,
+            url: "http://x/users".parse().unwrap(),
+            headers: HeaderMap::new(),
+            body: Bytes::from(body),
+        };
+        let message = response.json::<Page>("users page").unwrap_err().to_string();
+        assert!(message.chars().count() < 700, "{}", message.len());
+        assert!(message.contains("at line 1 column"), "{message}");
     }
 
     #[test]

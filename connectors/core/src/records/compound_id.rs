@@ -7,17 +7,19 @@
 /// enrollment id (Clever sections list their students; connectors build
 /// `compound_id(&[section_id, user_id])`).
 pub fn compound_id(parts: &[&str]) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
     for (i, part) in parts.iter().enumerate() {
         if i > 0 {
             out.push('|');
         }
-        for c in part.chars() {
-            if c == '|' || c == '\\' {
-                out.push('\\');
-            }
-            out.push(c);
+        let mut rest = *part;
+        while let Some(at) = rest.find(['|', '\\']) {
+            out.push_str(&rest[..at]);
+            out.push('\\');
+            out.push_str(&rest[at..=at]);
+            rest = &rest[at + 1..];
         }
+        out.push_str(rest);
     }
     out
 }

@@ -18,12 +18,20 @@ pub struct SisDate {
 
 /// A string was not a valid `YYYY-MM-DD` date.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("invalid date `{input}`: {reason}")]
+#[error("invalid date `{}`: {reason}", shown(input))]
 pub struct ParseSisDateError {
     /// The rejected input.
     pub input: String,
     /// Why it was rejected.
     pub reason: &'static str,
+}
+
+/// The rejected input as the message quotes it: at most 40 characters, with `…` when cut.
+fn shown(input: &str) -> String {
+    match input.char_indices().nth(40) {
+        Some((end, _)) => format!("{}…", &input[..end]),
+        None => input.to_owned(),
+    }
 }
 
 impl SisDate {
@@ -126,6 +134,19 @@ impl<'de> Deserialize<'de> for SisDate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
         Self::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod long_input_tests {
+    use super::SisDate;
+
+    #[test]
+    fn a_long_rejected_date_is_quoted_cut() {
+        let message = SisDate::parse_date_prefix(&"9".repeat(50_000))
+            .unwrap_err()
+            .to_string();
+        assert!(message.chars().count() < 120, "{message}");
     }
 }
 

@@ -9,6 +9,7 @@ use super::files::CsvFile;
 use super::mode::FileMode;
 use super::table::Table;
 use crate::report::{Issue, IssueCode, ReportHandle, Severity};
+use crate::values::quote;
 use crate::version::OneRosterVersion;
 
 /// What `manifest.csv` says.
@@ -54,7 +55,10 @@ impl Manifest {
                                 Severity::Warning,
                                 IssueCode::InvalidValue,
                                 file,
-                                format!("`{key}` has no value; the file is read as absent"),
+                                format!(
+                                    "`{}` has no value; the file is read as absent",
+                                    quote(&key)
+                                ),
                             )
                             .at_row(Some(row.number))
                             .in_field("value"),
@@ -64,7 +68,11 @@ impl Manifest {
                     Some(text) => FileMode::parse(text).ok_or_else(|| {
                         ConnectorError::malformed(
                             at(),
-                            format!("`{text}` for `{key}` is not bulk, delta or absent"),
+                            format!(
+                                "`{}` for `{}` is not bulk, delta or absent",
+                                quote(text),
+                                quote(&key)
+                            ),
                         )
                     })?,
                 };

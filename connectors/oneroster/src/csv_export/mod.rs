@@ -24,7 +24,20 @@ pub use connector::OneRosterCsv;
 pub use info::ExportInfo;
 pub use mode::{ExportMode, FileMode};
 
-#[cfg(feature = "fake")]
+#[cfg(any(test, feature = "fake", feature = "fuzz"))]
 pub(crate) use export::Export;
-#[cfg(feature = "fake")]
+#[cfg(any(test, feature = "fuzz"))]
+pub(crate) use run::Purpose;
+#[cfg(any(test, feature = "fake", feature = "fuzz"))]
 pub(crate) use sink::Halt;
+
+/// Reads `export` into `sink` as the connector does (for the fuzz targets).
+#[cfg(any(test, feature = "fuzz"))]
+pub(crate) fn run_export(
+    export: &Export,
+    report: &crate::report::ReportHandle,
+    purpose: Purpose,
+    sink: &mut dyn sink::RecordSink,
+) -> Result<(), Halt> {
+    run::CsvRun::new(export, report, purpose).run(sink)
+}

@@ -16,6 +16,7 @@ use crate::mapping::{Dialect, Field, Problem, RoleMeaning, parse_role};
 use crate::model::OrRole;
 use crate::report::{Issue, IssueCode, ReportHandle, Severity};
 use crate::values::parse_status;
+use crate::values::quote;
 
 /// The roles of one user.
 #[derive(Debug, Default)]
@@ -134,10 +135,14 @@ impl RoleMap {
         for (user, entry) in orphans {
             let message = if delta {
                 format!(
-                    "roles.csv changes the roles of user `{user}`, but users.csv does not carry that user, so the change is not applied"
+                    "roles.csv changes the roles of user `{}`, but users.csv does not carry that user, so the change is not applied",
+                    quote(user)
                 )
             } else {
-                format!("roles.csv gives user `{user}` roles but users.csv has no such user")
+                format!(
+                    "roles.csv gives user `{}` roles but users.csv has no such user",
+                    quote(user)
+                )
             };
             report.issue(
                 Issue::new(Severity::Warning, IssueCode::OrphanRole, file, message)

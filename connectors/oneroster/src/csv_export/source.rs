@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 use homeroom_connector_core::ConnectorError;
 use zip::ZipArchive;
 
+use crate::values::quote;
+
 /// One CSV file of the export.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Entry {
@@ -75,11 +77,17 @@ impl ExportSource {
         for name in names {
             let entry = Entry { name };
             let file_name = entry.file_name();
+            // `get` rather than slicing: a name may hold multi-byte characters (`orgs»csv`).
             let Some(stem) = file_name
                 .len()
                 .checked_sub(4)
-                .filter(|&cut| file_name[cut..].eq_ignore_ascii_case(".csv"))
-                .map(|cut| file_name[..cut].to_ascii_lowercase())
+                .filter(|&cut| {
+                    file_name
+                        .get(cut..)
+                        .is_some_and(|ext| ext.eq_ignore_ascii_case(".csv"))
+                })
+                .and_then(|cut| file_name.get(..cut))
+                .map(str::to_ascii_lowercase)
             else {
                 continue;
             };
@@ -87,8 +95,10 @@ impl ExportSource {
                 return Err(ConnectorError::malformed(
                     self.describe(),
                     format!(
-                        "two files could be `{stem}.csv`: `{}` and `{}`",
-                        previous.name, entry.name
+                        "two files could be `{}.csv`: `{}` and `{}`",
+                        quote(&stem),
+                        quote(&previous.name),
+                        quote(&entry.name)
                     ),
                 ));
             }
@@ -176,4 +186,23 @@ fn io_error(path: &Path, error: &std::io::Error) -> ConnectorError {
         error.kind(),
         format!("{}: {error}", path.display()),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ExportSource;
+
+    #[test]
+    fn file_names_with_multibyte_characters_are_not_cut_mid_character() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["orgs»csv", "»»", "users.csv", "é.CSV"] {
+            std::fs::write(dir.path().join(name), "x").unwrap();
+        }
+        let entries = ExportSource::open(dir.path())
+            .unwrap()
+            .csv_entries()
+            .unwrap();
+        let stems: Vec<&str> = entries.keys().map(String::as_str).collect();
+        assert_eq!(stems, ["users", "é"]);
+    }
 }

@@ -1,12 +1,48 @@
 //! Reading one CSV file row by row, with its header resolved against the file's known columns.
 
+use std::cell::Cell;
 use std::io::Read;
+use std::rc::Rc;
 
 use csv::{ReaderBuilder, StringRecord, Trim};
 use homeroom_connector_core::ConnectorError;
 
 use super::files::FileSpec;
 use crate::report::{Issue, IssueCode, ReportHandle, Severity};
+use crate::values::quote;
+
+/// The longest row (header included) a file may have: OneRoster rows are a few hundred bytes,
+/// so a longer one is a damaged file or a zip bomb, refused before it fills memory.
+pub(crate) const MAX_ROW_BYTES: u64 = 1 << 20;
+
+/// A reader that fails once more than [`MAX_ROW_BYTES`] (plus the CSV reader's buffer) pass
+/// without the table marking the end of a row.
+pub(crate) struct Bounded<R> {
+    inner: R,
+    /// Bytes read so far.
+    read: u64,
+    /// Bytes read when the last row ended (set by the table).
+    row_start: Rc<Cell<u64>>,
+    /// Whether the limit was hit.
+    tripped: Rc<Cell<bool>>,
+}
+
+/// Slack for the CSV reader's internal buffer, which reads ahead of the row it parses.
+const READ_AHEAD: u64 = 64 * 1024;
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.read - self.row_start.get() > MAX_ROW_BYTES + READ_AHEAD {
+            self.tripped.set(true);
+            return Err(std::io::Error::other(format!(
+                "a row is longer than {MAX_ROW_BYTES} bytes"
+            )));
+        }
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        Ok(n)
+    }
+}
 
 /// A CSV file being read. Headers are matched case-insensitively after trimming (and without a
 /// byte-order mark); columns OneRoster does not define are reported once as warnings and
@@ -15,7 +51,10 @@ use crate::report::{Issue, IssueCode, ReportHandle, Severity};
 /// trimmed. Completely blank rows are skipped.
 pub(crate) struct Table<R: Read> {
     file: String,
-    reader: csv::Reader<R>,
+    reader: csv::Reader<Bounded<R>>,
+    /// Shared with the reader: where the current row started, and whether it was too long.
+    row_start: Rc<Cell<u64>>,
+    tripped: Rc<Cell<bool>>,
     spec: &'static FileSpec,
     /// For each column of `spec.columns`, its position in the file.
     index: Vec<Option<usize>>,
@@ -57,15 +96,26 @@ impl<R: Read> Table<R> {
         spec: &'static FileSpec,
         report: &ReportHandle,
     ) -> Result<Self, ConnectorError> {
+        let (row_start, tripped) = (Rc::new(Cell::new(0)), Rc::new(Cell::new(false)));
         let mut reader = ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
             .trim(Trim::All)
-            .from_reader(reader);
+            .from_reader(Bounded {
+                inner: reader,
+                read: 0,
+                row_start: row_start.clone(),
+                tripped: tripped.clone(),
+            });
         let mut header = StringRecord::new();
-        let has_header = reader
-            .read_record(&mut header)
-            .map_err(|e| read_error(file, &e))?;
+        let has_header = reader.read_record(&mut header).map_err(|e| {
+            if tripped.get() {
+                too_long(file, 1)
+            } else {
+                read_error(file, &e)
+            }
+        })?;
+        row_start.set(reader.position().byte());
         if !has_header {
             return Err(ConnectorError::malformed(
                 format!("{file} row 1"),
@@ -97,7 +147,7 @@ impl<R: Read> Table<R> {
             {
                 Some(known) if index[known].is_some() => {
                     return Err(ConnectorError::malformed(
-                        format!("{file} row 1, column `{name}`"),
+                        format!("{file} row 1, column `{}`", quote(name)),
                         "the column appears twice in the header",
                     ));
                 }
@@ -109,7 +159,8 @@ impl<R: Read> Table<R> {
                         IssueCode::UnknownColumn,
                         file,
                         format!(
-                            "`{name}` is not a OneRoster column of {file}; its values are ignored"
+                            "`{}` is not a OneRoster column of {file}; its values are ignored",
+                            quote(name)
                         ),
                     )
                     .at_row(Some(1))
@@ -120,6 +171,8 @@ impl<R: Read> Table<R> {
         let table = Self {
             file: file.to_owned(),
             reader,
+            row_start,
+            tripped,
             spec,
             index,
             width: header.len(),
@@ -154,10 +207,13 @@ impl<R: Read> Table<R> {
     /// The next non-blank row, or `None` at the end of the file.
     pub(crate) fn next_row(&mut self) -> Result<Option<Row<'_>>, ConnectorError> {
         loop {
-            let more = self
-                .reader
-                .read_record(&mut self.record)
-                .map_err(|e| read_error(&self.file, &e))?;
+            let previous = self.record.position().map_or(1, |p| p.record() + 1);
+            let more = match self.reader.read_record(&mut self.record) {
+                Ok(more) => more,
+                Err(_) if self.tripped.get() => return Err(too_long(&self.file, previous + 1)),
+                Err(e) => return Err(read_error(&self.file, &e)),
+            };
+            self.row_start.set(self.reader.position().byte());
             if !more {
                 return Ok(None);
             }
@@ -194,6 +250,16 @@ impl<R: Read> Table<R> {
     }
 }
 
+fn too_long(file: &str, row: u64) -> ConnectorError {
+    ConnectorError::malformed(
+        format!("{file} row {row}"),
+        format!(
+            "the row is longer than {} MiB; the file is damaged or is no OneRoster CSV",
+            MAX_ROW_BYTES >> 20
+        ),
+    )
+}
+
 fn read_error(file: &str, error: &csv::Error) -> ConnectorError {
     match error.kind() {
         csv::ErrorKind::Utf8 { pos, err } => {
@@ -214,7 +280,7 @@ fn read_error(file: &str, error: &csv::Error) -> ConnectorError {
 mod tests {
     use homeroom_connector_core::ConnectorError;
 
-    use super::Table;
+    use super::{MAX_ROW_BYTES, READ_AHEAD, Table};
     use crate::csv_export::files::CsvFile;
     use crate::report::{IssueCode, ReportHandle};
 
@@ -278,6 +344,22 @@ mod tests {
         let (what, detail) = malformed(table.next_row().map(|r| r.is_some()));
         assert_eq!(what, "orgs.csv row 3, column 4");
         assert!(detail.contains("4 cells"), "{detail}");
+    }
+
+    #[test]
+    fn a_row_longer_than_the_limit_is_refused_naming_it() {
+        let report = ReportHandle::new();
+        let mut text = "sourcedId,name,type\no-1,A,school\no-2,".to_owned();
+        text.push_str(&"x".repeat(2 * (MAX_ROW_BYTES + READ_AHEAD) as usize));
+        text.push_str(",school\n");
+        let mut table = open(&text, &report).unwrap();
+        assert!(table.next_row().unwrap().is_some());
+        let (what, detail) = malformed(table.next_row().map(|r| r.is_some()));
+        assert_eq!(what, "orgs.csv row 3");
+        assert!(detail.contains("longer than 1 MiB"), "{detail}");
+        let huge_header = "x".repeat(2 * MAX_ROW_BYTES as usize);
+        let (what, _) = malformed(open(&huge_header, &report));
+        assert_eq!(what, "orgs.csv row 1");
     }
 
     #[test]

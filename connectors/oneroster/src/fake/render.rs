@@ -14,8 +14,8 @@ use crate::version::OneRosterVersion;
 pub(crate) struct FakeObject {
     /// `sourcedId`.
     pub id: String,
-    /// The JSON object.
-    pub json: Value,
+    /// The JSON object, serialized once (pages are put together from these texts).
+    pub json: Box<str>,
     /// `dateLastModified`, parsed.
     pub modified: Option<DateTime<Utc>>,
     /// Org type / session type (lower case), for `/schools`, `/terms`, `/gradingPeriods`.
@@ -127,7 +127,7 @@ impl Renderer {
         let (json, modified) = self.object(meta, fields);
         FakeObject {
             id: meta.sourced_id.clone(),
-            json,
+            json: json.to_string().into_boxed_str(),
             modified,
             subtype: subtype.map(|s| s.to_ascii_lowercase()),
             roles,

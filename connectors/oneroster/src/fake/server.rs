@@ -306,11 +306,10 @@ async fn handle(State(state): State<Arc<ServerState>>, request: Request) -> Resp
         Some(rest) => route(&state, &url, rest),
         None => Err(Refusal::new(404, "unknownobject", "not a OneRoster path")),
     };
-    let (envelope_body, headers) = match response {
+    let (text, headers) = match response {
         Ok(ok) => ok,
         Err(refusal) => return refusal.into_response(),
     };
-    let text = envelope_body.to_string();
     let mut response = match outcome {
         Outcome::Truncated => {
             let cut = text.len() / 2;
@@ -362,7 +361,8 @@ impl Refusal {
     }
 }
 
-type Routed = Result<(Value, Vec<(&'static str, String)>), Refusal>;
+/// A JSON body (put together from the objects' serialized texts) and extra headers.
+type Routed = Result<(String, Vec<(&'static str, String)>), Refusal>;
 
 /// A collection page or a single object.
 fn route(state: &ServerState, url: &Url, rest: &str) -> Routed {
@@ -387,8 +387,8 @@ fn route(state: &ServerState, url: &Url, rest: &str) -> Routed {
     if let Some(id) = id {
         return objects
             .iter()
-            .find(|o| o.id == id && select(o))
-            .map(|o| (json!({ singular: o.json }), Vec::new()))
+            .find(|o| o.id == id && select.accepts(o))
+            .map(|o| (format!("{{\"{singular}\":{}}}", o.json), Vec::new()))
             .ok_or_else(|| Refusal::new(404, "unknownobject", format!("no {singular} {id}")));
     }
     let param = |name: &str| {
@@ -423,21 +423,39 @@ fn route(state: &ServerState, url: &Url, rest: &str) -> Routed {
         ),
         None => None,
     };
-    let matching: Vec<&FakeObject> = if state.faults.empty_roster() {
-        Vec::new()
+    // The page and the total in one pass (no filter, every object: a plain slice).
+    let mut page: Vec<&FakeObject> = Vec::new();
+    let total = if state.faults.empty_roster() {
+        0
+    } else if filter.is_none() && matches!(select, Selection::All) {
+        page.extend(objects.iter().skip(offset).take(limit));
+        objects.len()
     } else {
-        objects
+        let mut total = 0;
+        for o in objects
             .iter()
-            .filter(|o| select(o) && filter.is_none_or(|f| f.matches(o.modified)))
-            .collect()
+            .filter(|o| select.accepts(o) && filter.as_ref().is_none_or(|f| f.matches(o.modified)))
+        {
+            if total >= offset && page.len() < limit {
+                page.push(o);
+            }
+            total += 1;
+        }
+        total
     };
-    let total = matching.len();
-    let page: Vec<Value> = matching
-        .iter()
-        .skip(offset)
-        .take(limit)
-        .map(|o| o.json.clone())
-        .collect();
+    let mut body = String::with_capacity(
+        envelope.len() + 8 + page.iter().map(|o| o.json.len() + 1).sum::<usize>(),
+    );
+    body.push_str("{\"");
+    body.push_str(envelope);
+    body.push_str("\":[");
+    for (i, o) in page.iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        body.push_str(&o.json);
+    }
+    body.push_str("]}");
     let mut headers = Vec::new();
     if state.faults.total_count() {
         headers.push(("x-total-count", total.to_string()));
@@ -464,41 +482,85 @@ fn route(state: &ServerState, url: &Url, rest: &str) -> Routed {
             headers.push(("link", links.join(", ")));
         }
     }
-    Ok((json!({ envelope: page }), headers))
+    Ok((body, headers))
 }
 
 type Selector = fn(&FakeObject) -> bool;
+
+/// Which objects of a collection a path selects.
+#[derive(Clone, Copy)]
+enum Selection {
+    /// Every object.
+    All,
+    /// Those `.0` accepts.
+    Some(Selector),
+}
+
+impl Selection {
+    fn accepts(self, o: &FakeObject) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Some(select) => select(o),
+        }
+    }
+}
 
 /// The envelope key, singular key, objects and selection of a collection path.
 fn select<'d>(
     data: &'d Rendered,
     collection: &str,
-) -> Option<(&'static str, &'static str, &'d [FakeObject], Selector)> {
-    fn all(_: &FakeObject) -> bool {
-        true
-    }
+) -> Option<(&'static str, &'static str, &'d [FakeObject], Selection)> {
     fn subtype(o: &FakeObject, wanted: &str) -> bool {
         o.subtype.as_deref() == Some(wanted)
     }
     fn has_role(o: &FakeObject, wanted: &str) -> bool {
         o.roles.iter().any(|r| r == wanted)
     }
+    let sessions = |wanted: Selector| {
+        (
+            "academicSessions",
+            "academicSession",
+            &data.sessions[..],
+            Selection::Some(wanted),
+        )
+    };
     Some(match collection {
-        "orgs" => ("orgs", "org", &data.orgs, all),
-        "schools" => ("orgs", "org", &data.orgs, |o| subtype(o, "school")),
-        "academicSessions" => ("academicSessions", "academicSession", &data.sessions, all),
-        "terms" => ("academicSessions", "academicSession", &data.sessions, |o| {
-            subtype(o, "term")
-        }),
-        "gradingPeriods" => ("academicSessions", "academicSession", &data.sessions, |o| {
-            subtype(o, "gradingperiod")
-        }),
-        "courses" => ("courses", "course", &data.courses, all),
-        "classes" => ("classes", "class", &data.classes, all),
-        "users" => ("users", "user", &data.users, all),
-        "students" => ("users", "user", &data.users, |o| has_role(o, "student")),
-        "teachers" => ("users", "user", &data.users, |o| has_role(o, "teacher")),
-        "enrollments" => ("enrollments", "enrollment", &data.enrollments, all),
+        "orgs" => ("orgs", "org", &data.orgs, Selection::All),
+        "schools" => (
+            "orgs",
+            "org",
+            &data.orgs,
+            Selection::Some(|o| subtype(o, "school")),
+        ),
+        "academicSessions" => (
+            "academicSessions",
+            "academicSession",
+            &data.sessions,
+            Selection::All,
+        ),
+        "terms" => sessions(|o| subtype(o, "term")),
+        "gradingPeriods" => sessions(|o| subtype(o, "gradingperiod")),
+        "courses" => ("courses", "course", &data.courses, Selection::All),
+        "classes" => ("classes", "class", &data.classes, Selection::All),
+        "users" => ("users", "user", &data.users, Selection::All),
+        "students" => (
+            "users",
+            "user",
+            &data.users,
+            Selection::Some(|o| has_role(o, "student")),
+        ),
+        "teachers" => (
+            "users",
+            "user",
+            &data.users,
+            Selection::Some(|o| has_role(o, "teacher")),
+        ),
+        "enrollments" => (
+            "enrollments",
+            "enrollment",
+            &data.enrollments,
+            Selection::All,
+        ),
         _ => return None,
     })
 }

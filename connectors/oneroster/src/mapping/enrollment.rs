@@ -5,7 +5,7 @@ use homeroom_connector_core::{Enrollment, EnrollmentRole};
 use super::{Field, MapContext, Problem, map_status};
 use crate::model::OrEnrollment;
 use crate::report::IssueCode;
-use crate::values::{parse_bool, parse_date};
+use crate::values::{parse_bool, parse_date, quote};
 
 /// Class, user and role are required. Roles `student`, `teacher` and `aide` map to their
 /// enrollment roles; `administrator` and `proctor` enrollments are valid OneRoster but Homeroom
@@ -38,7 +38,8 @@ pub(crate) fn map_enrollment(
                 Field::Role,
                 IssueCode::UnsupportedRole,
                 format!(
-                    "`{raw_role}` enrollments are not supported (Homeroom enrolls students, teachers and aides)"
+                    "`{}` enrollments are not supported (Homeroom enrolls students, teachers and aides)",
+                    quote(raw_role)
                 ),
             ));
         }
@@ -47,7 +48,8 @@ pub(crate) fn map_enrollment(
                 Field::Role,
                 IssueCode::UnknownRole,
                 format!(
-                    "`{raw_role}` is not a OneRoster enrollment role (student, teacher, aide, administrator, proctor)"
+                    "`{}` is not a OneRoster enrollment role (student, teacher, aide, administrator, proctor)",
+                    quote(raw_role)
                 ),
             ));
         }

@@ -4,6 +4,7 @@ use homeroom_connector_core::{Org, OrgType};
 
 use super::{Field, MapContext, Problem, map_status};
 use crate::model::OrOrg;
+use crate::values::quote;
 
 /// `school` → school, `district` → district, `department`/`local`/`state`/`national` → other;
 /// an unknown type is read as other with a warning. Name and type are required.
@@ -29,7 +30,8 @@ pub(crate) fn map_org(
             warnings.push(Problem::invalid(
                 Field::Type,
                 format!(
-                    "`{raw_type}` is not a OneRoster org type (department, school, district, local, state, national); read as other"
+                    "`{}` is not a OneRoster org type (department, school, district, local, state, national); read as other",
+                    quote(raw_type)
                 ),
             ));
             OrgType::Other

@@ -16,6 +16,7 @@ use homeroom_connector_core::{RelationshipKind, Role, RoleAssignment};
 use super::{Field, MapContext, Problem};
 use crate::model::OrUser;
 use crate::report::IssueCode;
+use crate::values::quote;
 
 /// What a OneRoster role string means to Homeroom.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -108,7 +109,7 @@ pub(crate) fn resolve_roles(
                     IssueCode::UnknownRole,
                     format!(
                         "`{}` is not a OneRoster role Homeroom knows (student, teacher, aide, administrator, proctor, parent, guardian, relative, …)",
-                        input.raw
+                        quote(input.raw)
                     ),
                 )
             });

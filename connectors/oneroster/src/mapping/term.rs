@@ -4,7 +4,7 @@ use homeroom_connector_core::{Term, TermKind};
 
 use super::{Field, MapContext, Problem, map_status};
 use crate::model::OrSession;
-use crate::values::parse_date;
+use crate::values::{parse_date, quote};
 
 /// `schoolYear`, `semester`, `term`, `gradingPeriod` map to their kinds; an unknown type is
 /// read as other with a warning. Title and type are required; unreadable dates reject.
@@ -31,7 +31,8 @@ pub(crate) fn map_term(
             warnings.push(Problem::invalid(
                 Field::Type,
                 format!(
-                    "`{raw_type}` is not a OneRoster session type (schoolYear, semester, term, gradingPeriod); read as other"
+                    "`{}` is not a OneRoster session type (schoolYear, semester, term, gradingPeriod); read as other",
+                    quote(raw_type)
                 ),
             ));
             TermKind::Other

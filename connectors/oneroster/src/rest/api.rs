@@ -107,9 +107,22 @@ impl Api {
         from.join(link).map_err(|e| {
             ConnectorError::malformed(
                 format!("Link header of {from}"),
-                format!("`{link}` is not a URL: {e}"),
+                format!("`{}` is not a URL: {e}", crate::values::quote(link)),
             )
         })
+    }
+
+    /// `GET url` for a collection page: like [`Api::get`], but a 2xx body is left for the
+    /// pager, which reads it (imsx failure included) in one pass.
+    pub(crate) async fn get_page(&self, url: Url) -> Result<HttpResponse, ConnectorError> {
+        let response = self
+            .client
+            .send_unchecked(&HttpRequest::get(url), &self.auth)
+            .await?;
+        if !response.status.is_success() {
+            return Err(imsx::error_for(&response));
+        }
+        Ok(response)
     }
 
     /// `GET url` with retries (429 / 5xx / timeouts, as the core client does). A final error

@@ -41,11 +41,20 @@ pub(crate) fn describe(body: &[u8]) -> Option<(Option<String>, String)> {
     let mut text = info
         .description
         .filter(|d| !d.trim().is_empty())
-        .unwrap_or_else(|| "no description".to_owned());
+        .map_or_else(|| "no description".to_owned(), |d| excerpt(&d));
     if !minor.is_empty() {
-        text.push_str(&format!(" ({})", minor.join(", ")));
+        text.push_str(&format!(" ({})", excerpt(&minor.join(", "))));
     }
     Some((info.code_major, text))
+}
+
+/// At most 200 characters of a provider's text, with `…` when cut.
+pub(crate) fn excerpt(text: &str) -> String {
+    let text = text.trim();
+    match text.char_indices().nth(200) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
 }
 
 /// Whether a 2xx body is nevertheless an imsx failure (`imsx_codeMajor: failure`).

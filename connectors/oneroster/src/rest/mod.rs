@@ -11,6 +11,7 @@ mod connector;
 mod custom;
 mod endpoints;
 mod imsx;
+mod lenient;
 mod pager;
 mod run;
 mod spool;
@@ -22,5 +23,9 @@ pub use config::{
 pub use connector::OneRosterRest;
 pub use custom::RestCustomization;
 
+#[cfg(any(test, feature = "fuzz"))]
+pub(crate) use endpoints::Collection;
 #[cfg(feature = "fake")]
 pub(crate) use imsx::imsx_body;
+#[cfg(any(test, feature = "fuzz"))]
+pub(crate) use run::RestFuzz;

@@ -17,19 +17,20 @@ use std::collections::{HashSet, VecDeque};
 
 use chrono::Utc;
 use homeroom_connector_core::{ConnectorError, CursorSlot, Page, PageBuffer, Record};
-use serde::de::DeserializeOwned;
-use serde_json::Value;
 
 use super::api::Api;
 use super::endpoints::Collection;
+use super::lenient::Obj;
 use super::pager::Pager;
 use super::spool::{Spool, SpoolReader};
-use super::wire::{WireClass, WireCourse, WireEnrollment, WireOrg, WireSession, WireUser};
+use super::wire::{
+    WireClass, WireCourse, WireEnrollment, WireObject, WireOrg, WireSession, WireUser,
+};
 use crate::mapping::{
     Dialect, MapContext, Problem, is_district, map_class, map_course, map_enrollment, map_org,
     map_person, map_term, relationships,
 };
-use crate::model::{OrOrg, OrUser};
+use crate::model::OrUser;
 use crate::report::{Issue, IssueCode, ReportHandle, Severity};
 use crate::values::format_timestamp;
 
@@ -43,6 +44,30 @@ pub(crate) enum RestPurpose {
         /// The lower bound of `dateLastModified`.
         since: String,
     },
+}
+
+/// One page of one collection, read straight into its wire type.
+enum Items {
+    Orgs(Vec<Obj<WireOrg>>),
+    Sessions(Vec<Obj<WireSession>>),
+    Courses(Vec<Obj<WireCourse>>),
+    Classes(Vec<Obj<WireClass>>),
+    Users(Vec<Obj<WireUser>>),
+    Enrollments(Vec<Obj<WireEnrollment>>),
+}
+
+/// The next page of `pager`, read as its collection's wire type.
+async fn fetch(pager: &mut Pager, api: &Api) -> Result<Option<Items>, ConnectorError> {
+    Ok(match pager.collection() {
+        Collection::Orgs => pager.next_page(api).await?.map(Items::Orgs),
+        Collection::AcademicSessions | Collection::Terms => {
+            pager.next_page(api).await?.map(Items::Sessions)
+        }
+        Collection::Courses => pager.next_page(api).await?.map(Items::Courses),
+        Collection::Classes => pager.next_page(api).await?.map(Items::Classes),
+        Collection::Users => pager.next_page(api).await?.map(Items::Users),
+        Collection::Enrollments => pager.next_page(api).await?.map(Items::Enrollments),
+    })
 }
 
 enum Stage {
@@ -146,7 +171,7 @@ impl<'a> RestRun<'a> {
             Stage::Fetch(pager) => {
                 let collection = pager.collection();
                 let first = pager.is_first();
-                match pager.next_page(self.api).await {
+                match fetch(pager, self.api).await {
                     Err(error)
                         if collection == Collection::AcademicSessions
                             && first
@@ -213,61 +238,87 @@ impl<'a> RestRun<'a> {
     }
 
     /// Maps and emits one page of objects.
-    async fn ingest(
-        &mut self,
-        collection: Collection,
-        items: Vec<Value>,
-    ) -> Result<(), ConnectorError> {
-        for value in items {
-            self.seen += 1;
-            let id = value
-                .get("sourcedId")
-                .and_then(Value::as_str)
-                .map(str::to_owned);
-            let mut warnings = Vec::new();
-            let result = match collection {
-                Collection::Orgs => match self.decode::<WireOrg, OrOrg>(collection, value) {
-                    Some(org) => {
+    async fn ingest(&mut self, collection: Collection, items: Items) -> Result<(), ConnectorError> {
+        match items {
+            Items::Orgs(items) => {
+                for item in items {
+                    if let Some(org) = self.decode(collection, item) {
                         if is_district(&org) && !org.meta.sourced_id.is_empty() {
                             self.districts.insert(org.meta.sourced_id.clone());
                         }
-                        Some(map_org(&org, &self.context(), &mut warnings).map(Into::into))
+                        let mut warnings = Vec::new();
+                        let result = map_org(&org, &self.context(), &mut warnings);
+                        self.emit(collection, &org.meta.sourced_id, warnings, result);
                     }
-                    None => None,
-                },
-                Collection::AcademicSessions | Collection::Terms => self
-                    .decode::<WireSession, _>(collection, value)
-                    .map(|s| map_term(&s, &self.context(), &mut warnings).map(Into::into)),
-                Collection::Courses => self
-                    .decode::<WireCourse, _>(collection, value)
-                    .map(|c| map_course(&c, &self.context(), &mut warnings).map(Into::into)),
-                Collection::Classes => self
-                    .decode::<WireClass, _>(collection, value)
-                    .map(|c| map_class(&c, &self.context(), &mut warnings).map(Into::into)),
-                Collection::Enrollments => self
-                    .decode::<WireEnrollment, _>(collection, value)
-                    .map(|e| map_enrollment(&e, &self.context(), &mut warnings).map(Into::into)),
-                Collection::Users => {
-                    let Some(user) = self.decode::<WireUser, OrUser>(collection, value) else {
-                        continue;
-                    };
-                    let outcome = self.user(&user, &mut warnings).await?;
-                    self.report_problems(collection, id.as_deref(), warnings, outcome);
-                    continue;
                 }
-            };
-            if let Some(result) = result {
-                let outcome = match result {
-                    Ok(record) => {
-                        self.push(record);
-                        None
+            }
+            Items::Sessions(items) => {
+                for item in items {
+                    if let Some(session) = self.decode(collection, item) {
+                        let mut warnings = Vec::new();
+                        let result = map_term(&session, &self.context(), &mut warnings);
+                        self.emit(collection, &session.meta.sourced_id, warnings, result);
                     }
-                    Err(problem) => Some(problem),
-                };
-                self.report_problems(collection, id.as_deref(), warnings, outcome);
+                }
+            }
+            Items::Courses(items) => {
+                for item in items {
+                    if let Some(course) = self.decode(collection, item) {
+                        let mut warnings = Vec::new();
+                        let result = map_course(&course, &self.context(), &mut warnings);
+                        self.emit(collection, &course.meta.sourced_id, warnings, result);
+                    }
+                }
+            }
+            Items::Classes(items) => {
+                for item in items {
+                    if let Some(class) = self.decode(collection, item) {
+                        let mut warnings = Vec::new();
+                        let result = map_class(&class, &self.context(), &mut warnings);
+                        self.emit(collection, &class.meta.sourced_id, warnings, result);
+                    }
+                }
+            }
+            Items::Enrollments(items) => {
+                for item in items {
+                    if let Some(enrollment) = self.decode(collection, item) {
+                        let mut warnings = Vec::new();
+                        let result = map_enrollment(&enrollment, &self.context(), &mut warnings);
+                        self.emit(collection, &enrollment.meta.sourced_id, warnings, result);
+                    }
+                }
+            }
+            Items::Users(items) => {
+                for item in items {
+                    if let Some(user) = self.decode(collection, item) {
+                        let mut warnings = Vec::new();
+                        let outcome = self.user(&user, &mut warnings).await?;
+                        let id = Some(user.meta.sourced_id.as_str()).filter(|id| !id.is_empty());
+                        self.report_problems(collection, id, warnings, outcome);
+                    }
+                }
             }
         }
         Ok(())
+    }
+
+    /// Pushes a mapped record, or reports its rejection; reports the warnings either way.
+    fn emit<R: Into<Record>>(
+        &mut self,
+        collection: Collection,
+        id: &str,
+        warnings: Vec<Problem>,
+        result: Result<R, Problem>,
+    ) {
+        let id = Some(id).filter(|id| !id.is_empty());
+        let rejection = match result {
+            Ok(record) => {
+                self.push(record.into());
+                None
+            }
+            Err(problem) => Some(problem),
+        };
+        self.report_problems(collection, id, warnings, rejection);
     }
 
     /// Emits a person and spools its relationships; returns the rejection, if any.
@@ -302,31 +353,42 @@ impl<'a> RestRun<'a> {
         Ok(None)
     }
 
-    /// Reads one JSON object as `W`; an object of the wrong shape is rejected (reported).
-    fn decode<W: DeserializeOwned, M: From<W>>(
-        &self,
-        collection: Collection,
-        value: Value,
-    ) -> Option<M> {
-        let id = value
-            .get("sourcedId")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
-        match serde_json::from_value::<W>(value) {
-            Ok(wire) => Some(wire.into()),
-            Err(e) => {
-                self.report.issue(
-                    Issue::new(
-                        Severity::Error,
-                        IssueCode::MalformedObject,
-                        collection.path(),
-                        format!("the object does not have the OneRoster shape: {e}; it is skipped"),
-                    )
-                    .for_id(id.as_deref()),
-                );
-                None
-            }
+    /// One object as its model; an object of the wrong shape is rejected (reported).
+    fn decode<W: WireObject>(&mut self, collection: Collection, item: Obj<W>) -> Option<W::Model> {
+        self.seen += 1;
+        let (id, field, message) = match item {
+            Obj::Ok(wire) => match wire.into_model() {
+                Ok(model) => return Some(model),
+                Err(shape) => (
+                    shape.id,
+                    Some(shape.field),
+                    format!(
+                        "the object does not have the OneRoster shape: {}; it is skipped",
+                        shape.sentence
+                    ),
+                ),
+            },
+            Obj::Wrong(kind) => (
+                None,
+                None,
+                format!(
+                    "the `{}` list holds {kind} where an object belongs; it is skipped",
+                    collection.envelope()
+                ),
+            ),
+        };
+        let mut issue = Issue::new(
+            Severity::Error,
+            IssueCode::MalformedObject,
+            collection.path(),
+            message,
+        )
+        .for_id(id.as_deref());
+        if let Some(field) = field {
+            issue = issue.in_field(field);
         }
+        self.report.issue(issue);
+        None
     }
 
     fn report_problems(
@@ -387,5 +449,88 @@ impl<'a> RestRun<'a> {
             },
         };
         Ok(())
+    }
+}
+
+/// Reads single page bodies the way a read does (for the fuzz targets): a REST client that
+/// never sends a request, and a runtime for the spool.
+#[cfg(any(test, feature = "fuzz"))]
+pub(crate) struct RestFuzz {
+    api: Api,
+    runtime: tokio::runtime::Runtime,
+}
+
+#[cfg(any(test, feature = "fuzz"))]
+impl RestFuzz {
+    pub(crate) fn new(
+        http: homeroom_connector_core::HttpConfig,
+        auth: homeroom_connector_core::RequestAuth,
+    ) -> Result<Self, ConnectorError> {
+        let config = super::OneRosterRestConfig::from_json(serde_json::json!({
+            "base_url": "http://127.0.0.1/",
+            "version": "1.1",
+            "client_id": "fuzz",
+            "client_secret": "fuzz",
+        }))?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .map_err(ConnectorError::Io)?;
+        Ok(Self {
+            api: Api::new(&config, http, Some(auth))?,
+            runtime,
+        })
+    }
+
+    /// The records and reported issues of one page of `collection`, relationships found on
+    /// users replayed after them; or the error that ends the read.
+    pub(crate) fn page(
+        &self,
+        collection: Collection,
+        response: &homeroom_connector_core::HttpResponse,
+    ) -> Result<(Vec<Record>, Vec<String>), ConnectorError> {
+        let report = ReportHandle::new();
+        let mut run = RestRun::new(
+            &self.api,
+            report.clone(),
+            RestPurpose::Full,
+            1_000,
+            CursorSlot::new(),
+            std::time::Duration::ZERO,
+            Some("FED".to_owned()),
+        );
+        let records = self.runtime.block_on(async {
+            let pager = Pager::new(&self.api, collection, None);
+            let items = match collection {
+                Collection::Orgs => Items::Orgs(pager.items(response)?),
+                Collection::AcademicSessions | Collection::Terms => {
+                    Items::Sessions(pager.items(response)?)
+                }
+                Collection::Courses => Items::Courses(pager.items(response)?),
+                Collection::Classes => Items::Classes(pager.items(response)?),
+                Collection::Users => Items::Users(pager.items(response)?),
+                Collection::Enrollments => Items::Enrollments(pager.items(response)?),
+            };
+            run.ingest(collection, items).await?;
+            if let Some(spool) = run.spool.take() {
+                let mut reader = spool.into_reader().await?;
+                while let Some(relationship) = reader.next().await? {
+                    run.push(relationship.into());
+                }
+            }
+            run.flush();
+            Ok::<_, ConnectorError>(
+                run.ready
+                    .drain(..)
+                    .flat_map(|page| page.records)
+                    .collect::<Vec<Record>>(),
+            )
+        })?;
+        let issues = report
+            .snapshot()
+            .issues
+            .into_iter()
+            .map(|i| i.message)
+            .collect();
+        Ok((records, issues))
     }
 }

@@ -1,373 +1,363 @@
-//! OneRoster JSON objects, read leniently, and turned into [`crate::model`] objects.
+//! OneRoster JSON objects, read leniently in one pass from the page body ([`super::lenient`]),
+//! and turned into [`crate::model`] objects.
 //!
 //! Providers disagree on types, so: scalar properties accept strings, numbers and booleans
 //! (`"enabledUser": true` and `"enabledUser": "true"`, `"primary": "false"`); references accept
 //! a GUIDRef object `{"href","sourcedId","type"}` or a bare id string; lists accept `null`;
-//! `grades` also accepts a comma-separated string. Unknown properties are ignored.
+//! `grades` also accepts a comma-separated string. Unknown properties are ignored. A property
+//! of a type none of these readings fits (an object where text belongs, a number where a list
+//! belongs) rejects the object: `into_model` names every such property.
 
-use serde::Deserialize;
-
+pub(crate) use super::lenient::ShapeError;
+use super::lenient::{List, Obj, Ref, Shape, Text, TextList, wire_object};
 use crate::model::{ObjectMeta, OrClass, OrCourse, OrEnrollment, OrOrg, OrRole, OrSession, OrUser};
-use crate::values::{UserId, split_multi};
+use crate::values::UserId;
 
-/// A scalar sent as a string, number or boolean; trimmed, blank = absent.
-#[derive(Debug, Default)]
-pub(crate) struct Text(Option<String>);
+/// A wire object with the properties every object has.
+pub(crate) trait WireObject: super::lenient::FromMap {
+    /// The model object, or the properties of the wrong type.
+    type Model;
 
-impl<'de> Deserialize<'de> for Text {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let text = match value {
-            serde_json::Value::Null => None,
-            serde_json::Value::String(s) => Some(s),
-            serde_json::Value::Bool(b) => Some(b.to_string()),
-            serde_json::Value::Number(n) => Some(n.to_string()),
-            other => {
-                return Err(serde::de::Error::custom(format!(
-                    "expected a string, number or boolean, found {other}"
-                )));
-            }
+    /// `sourcedId`, when it is text.
+    fn sourced_id(&self) -> Option<&str>;
+
+    /// The model object, or what was wrong.
+    fn into_model(self) -> Result<Self::Model, ShapeError>;
+}
+
+fn meta(shape: &mut Shape, sourced_id: Text, status: Text, modified: Text) -> ObjectMeta {
+    ObjectMeta {
+        sourced_id: shape.text("sourcedId", sourced_id).unwrap_or_default(),
+        status: shape.text("status", status),
+        date_last_modified: shape.text("dateLastModified", modified),
+    }
+}
+
+wire_object! {
+    /// An `org`.
+    pub(crate) struct WireOrg {
+        "sourcedId" => sourced_id: Text,
+        "status" => status: Text,
+        "dateLastModified" => date_last_modified: Text,
+        "name" => name: Text,
+        "type" => org_type: Text,
+        "identifier" => identifier: Text,
+        "parent" => parent: Ref,
+    }
+}
+
+impl WireObject for WireOrg {
+    type Model = OrOrg;
+
+    fn sourced_id(&self) -> Option<&str> {
+        self.sourced_id.as_str()
+    }
+
+    fn into_model(self) -> Result<OrOrg, ShapeError> {
+        let mut s = Shape::default();
+        let org = OrOrg {
+            meta: meta(
+                &mut s,
+                self.sourced_id,
+                self.status,
+                self.date_last_modified,
+            ),
+            name: s.text("name", self.name),
+            org_type: s.text("type", self.org_type),
+            identifier: s.text("identifier", self.identifier),
+            parent: s.reference("parent", self.parent),
         };
-        Ok(Text(
-            text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()),
-        ))
+        s.finish(org, |o| &o.meta.sourced_id)
     }
 }
 
-impl Text {
-    fn get(self) -> Option<String> {
-        self.0
+wire_object! {
+    /// An `academicSession`.
+    pub(crate) struct WireSession {
+        "sourcedId" => sourced_id: Text,
+        "status" => status: Text,
+        "dateLastModified" => date_last_modified: Text,
+        "title" => title: Text,
+        "type" => session_type: Text,
+        "startDate" => start_date: Text,
+        "endDate" => end_date: Text,
+        "parent" => parent: Ref,
+        "schoolYear" => school_year: Text,
     }
 }
 
-/// A reference to another object: a GUIDRef or a bare id.
-#[derive(Debug)]
-pub(crate) struct GuidRef(Option<String>);
+impl WireObject for WireSession {
+    type Model = OrSession;
 
-impl<'de> Deserialize<'de> for GuidRef {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Shape {
-            Object {
-                #[serde(rename = "sourcedId", default)]
-                sourced_id: Option<Text>,
-            },
-            Id(Text),
-        }
-        let id = match Shape::deserialize(deserializer)? {
-            Shape::Object { sourced_id } => sourced_id.and_then(Text::get),
-            Shape::Id(sourced_id) => sourced_id.get(),
+    fn sourced_id(&self) -> Option<&str> {
+        self.sourced_id.as_str()
+    }
+
+    fn into_model(self) -> Result<OrSession, ShapeError> {
+        let mut s = Shape::default();
+        let session = OrSession {
+            meta: meta(
+                &mut s,
+                self.sourced_id,
+                self.status,
+                self.date_last_modified,
+            ),
+            title: s.text("title", self.title),
+            session_type: s.text("type", self.session_type),
+            start_date: s.text("startDate", self.start_date),
+            end_date: s.text("endDate", self.end_date),
+            parent: s.reference("parent", self.parent),
+            school_year: s.text("schoolYear", self.school_year),
         };
-        Ok(GuidRef(id))
+        s.finish(session, |o| &o.meta.sourced_id)
     }
 }
 
-fn one(reference: Option<GuidRef>) -> Option<String> {
-    reference.and_then(|r| r.0)
-}
-
-fn many(references: Option<Vec<GuidRef>>) -> Vec<String> {
-    references
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|r| r.0)
-        .collect()
-}
-
-/// A list of strings, or one comma-separated string.
-#[derive(Debug, Default)]
-pub(crate) struct TextList(Vec<String>);
-
-impl<'de> Deserialize<'de> for TextList {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Shape {
-            List(Vec<Text>),
-            One(Text),
-        }
-        Ok(TextList(
-            match Option::<Shape>::deserialize(deserializer)? {
-                None => Vec::new(),
-                Some(Shape::List(items)) => items.into_iter().filter_map(Text::get).collect(),
-                Some(Shape::One(text)) => split_multi(text.get().as_deref()),
-            },
-        ))
+wire_object! {
+    /// A `course`.
+    pub(crate) struct WireCourse {
+        "sourcedId" => sourced_id: Text,
+        "status" => status: Text,
+        "dateLastModified" => date_last_modified: Text,
+        "title" => title: Text,
+        "courseCode" => course_code: Text,
+        "org" => org: Ref,
+        "schoolYear" => school_year: Ref,
+        "grades" => grades: TextList,
+        "subjects" => subjects: TextList,
     }
 }
 
-fn list(items: Option<TextList>) -> Vec<String> {
-    items.map(|l| l.0).unwrap_or_default()
-}
+impl WireObject for WireCourse {
+    type Model = OrCourse;
 
-/// The properties every object has.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-struct WireMeta {
-    sourced_id: Option<Text>,
-    status: Option<Text>,
-    date_last_modified: Option<Text>,
-}
+    fn sourced_id(&self) -> Option<&str> {
+        self.sourced_id.as_str()
+    }
 
-impl From<WireMeta> for ObjectMeta {
-    fn from(w: WireMeta) -> Self {
-        ObjectMeta {
-            sourced_id: w.sourced_id.and_then(Text::get).unwrap_or_default(),
-            status: w.status.and_then(Text::get),
-            date_last_modified: w.date_last_modified.and_then(Text::get),
-        }
+    fn into_model(self) -> Result<OrCourse, ShapeError> {
+        let mut s = Shape::default();
+        let course = OrCourse {
+            meta: meta(
+                &mut s,
+                self.sourced_id,
+                self.status,
+                self.date_last_modified,
+            ),
+            title: s.text("title", self.title),
+            course_code: s.text("courseCode", self.course_code),
+            org: s.reference("org", self.org),
+            school_year: s.reference("schoolYear", self.school_year),
+            grades: s.texts("grades", self.grades),
+            subjects: s.texts("subjects", self.subjects),
+        };
+        s.finish(course, |o| &o.meta.sourced_id)
     }
 }
 
-fn text(t: Option<Text>) -> Option<String> {
-    t.and_then(Text::get)
-}
-
-/// An `org`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub(crate) struct WireOrg {
-    #[serde(flatten)]
-    meta: WireMeta,
-    name: Option<Text>,
-    #[serde(rename = "type")]
-    org_type: Option<Text>,
-    identifier: Option<Text>,
-    parent: Option<GuidRef>,
-}
-
-impl From<WireOrg> for OrOrg {
-    fn from(w: WireOrg) -> Self {
-        OrOrg {
-            meta: w.meta.into(),
-            name: text(w.name),
-            org_type: text(w.org_type),
-            identifier: text(w.identifier),
-            parent: one(w.parent),
-        }
+wire_object! {
+    /// A `class`.
+    pub(crate) struct WireClass {
+        "sourcedId" => sourced_id: Text,
+        "status" => status: Text,
+        "dateLastModified" => date_last_modified: Text,
+        "title" => title: Text,
+        "classCode" => class_code: Text,
+        "classType" => class_type: Text,
+        "location" => location: Text,
+        "school" => school: Ref,
+        "course" => course: Ref,
+        "terms" => terms: List<Ref>,
+        "grades" => grades: TextList,
+        "subjects" => subjects: TextList,
+        "periods" => periods: TextList,
     }
 }
 
-/// An `academicSession`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub(crate) struct WireSession {
-    #[serde(flatten)]
-    meta: WireMeta,
-    title: Option<Text>,
-    #[serde(rename = "type")]
-    session_type: Option<Text>,
-    start_date: Option<Text>,
-    end_date: Option<Text>,
-    parent: Option<GuidRef>,
-    school_year: Option<Text>,
-}
+impl WireObject for WireClass {
+    type Model = OrClass;
 
-impl From<WireSession> for OrSession {
-    fn from(w: WireSession) -> Self {
-        OrSession {
-            meta: w.meta.into(),
-            title: text(w.title),
-            session_type: text(w.session_type),
-            start_date: text(w.start_date),
-            end_date: text(w.end_date),
-            parent: one(w.parent),
-            school_year: text(w.school_year),
-        }
+    fn sourced_id(&self) -> Option<&str> {
+        self.sourced_id.as_str()
+    }
+
+    fn into_model(self) -> Result<OrClass, ShapeError> {
+        let mut s = Shape::default();
+        let class = OrClass {
+            meta: meta(
+                &mut s,
+                self.sourced_id,
+                self.status,
+                self.date_last_modified,
+            ),
+            title: s.text("title", self.title),
+            class_code: s.text("classCode", self.class_code),
+            class_type: s.text("classType", self.class_type),
+            location: s.text("location", self.location),
+            school: s.reference("school", self.school),
+            course: s.reference("course", self.course),
+            terms: s.references("terms", self.terms),
+            grades: s.texts("grades", self.grades),
+            subjects: s.texts("subjects", self.subjects),
+            periods: s.texts("periods", self.periods),
+        };
+        s.finish(class, |o| &o.meta.sourced_id)
     }
 }
 
-/// A `course`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub(crate) struct WireCourse {
-    #[serde(flatten)]
-    meta: WireMeta,
-    title: Option<Text>,
-    course_code: Option<Text>,
-    org: Option<GuidRef>,
-    school_year: Option<GuidRef>,
-    grades: Option<TextList>,
-    subjects: Option<TextList>,
-}
-
-impl From<WireCourse> for OrCourse {
-    fn from(w: WireCourse) -> Self {
-        OrCourse {
-            meta: w.meta.into(),
-            title: text(w.title),
-            course_code: text(w.course_code),
-            org: one(w.org),
-            school_year: one(w.school_year),
-            grades: list(w.grades),
-            subjects: list(w.subjects),
-        }
+wire_object! {
+    /// A `userIds` item.
+    pub(crate) struct WireUserId {
+        "type" => id_type: Text,
+        "identifier" => identifier: Text,
     }
 }
 
-/// A `class`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub(crate) struct WireClass {
-    #[serde(flatten)]
-    meta: WireMeta,
-    title: Option<Text>,
-    class_code: Option<Text>,
-    class_type: Option<Text>,
-    location: Option<Text>,
-    school: Option<GuidRef>,
-    course: Option<GuidRef>,
-    terms: Option<Vec<GuidRef>>,
-    grades: Option<TextList>,
-    subjects: Option<TextList>,
-    periods: Option<TextList>,
-}
-
-impl From<WireClass> for OrClass {
-    fn from(w: WireClass) -> Self {
-        OrClass {
-            meta: w.meta.into(),
-            title: text(w.title),
-            class_code: text(w.class_code),
-            class_type: text(w.class_type),
-            location: text(w.location),
-            school: one(w.school),
-            course: one(w.course),
-            terms: many(w.terms),
-            grades: list(w.grades),
-            subjects: list(w.subjects),
-            periods: list(w.periods),
-        }
+wire_object! {
+    /// A 1.2 `roles[]` item.
+    pub(crate) struct WireRole {
+        "roleType" => role_type: Text,
+        "role" => role: Text,
+        "org" => org: Ref,
+        "beginDate" => begin_date: Text,
+        "endDate" => end_date: Text,
     }
 }
 
-/// A `userIds` item.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct WireUserId {
-    #[serde(rename = "type")]
-    id_type: Option<Text>,
-    identifier: Option<Text>,
+wire_object! {
+    /// A `user` (1.1 `role` + `orgs`, or 1.2 `roles`).
+    pub(crate) struct WireUser {
+        "sourcedId" => sourced_id: Text,
+        "status" => status: Text,
+        "dateLastModified" => date_last_modified: Text,
+        "enabledUser" => enabled_user: Text,
+        "username" => username: Text,
+        "userIds" => user_ids: List<Obj<WireUserId>>,
+        "givenName" => given_name: Text,
+        "familyName" => family_name: Text,
+        "middleName" => middle_name: Text,
+        "preferredFirstName" | "preferredGivenName" => preferred_first_name: Text,
+        "preferredMiddleName" => preferred_middle_name: Text,
+        "preferredLastName" | "preferredFamilyName" => preferred_last_name: Text,
+        "identifier" => identifier: Text,
+        "email" => email: Text,
+        "sms" => sms: Text,
+        "phone" => phone: Text,
+        "agents" => agents: List<Ref>,
+        "grades" => grades: TextList,
+        "role" => role: Text,
+        "orgs" => orgs: List<Ref>,
+        "roles" => roles: List<Obj<WireRole>>,
+        "primaryOrg" => primary_org: Ref,
+        "pronouns" => pronouns: Text,
+    }
 }
 
-/// A 1.2 `roles[]` item.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-struct WireRole {
-    role_type: Option<Text>,
-    role: Option<Text>,
-    org: Option<GuidRef>,
-    begin_date: Option<Text>,
-    end_date: Option<Text>,
-}
+impl WireObject for WireUser {
+    type Model = OrUser;
 
-/// A `user` (1.1 `role` + `orgs`, or 1.2 `roles`).
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub(crate) struct WireUser {
-    #[serde(flatten)]
-    meta: WireMeta,
-    enabled_user: Option<Text>,
-    username: Option<Text>,
-    user_ids: Option<Vec<WireUserId>>,
-    given_name: Option<Text>,
-    family_name: Option<Text>,
-    middle_name: Option<Text>,
-    #[serde(alias = "preferredGivenName")]
-    preferred_first_name: Option<Text>,
-    preferred_middle_name: Option<Text>,
-    #[serde(alias = "preferredFamilyName")]
-    preferred_last_name: Option<Text>,
-    identifier: Option<Text>,
-    email: Option<Text>,
-    sms: Option<Text>,
-    phone: Option<Text>,
-    agents: Option<Vec<GuidRef>>,
-    grades: Option<TextList>,
-    role: Option<Text>,
-    orgs: Option<Vec<GuidRef>>,
-    roles: Option<Vec<WireRole>>,
-    primary_org: Option<GuidRef>,
-    pronouns: Option<Text>,
-}
+    fn sourced_id(&self) -> Option<&str> {
+        self.sourced_id.as_str()
+    }
 
-impl From<WireUser> for OrUser {
-    fn from(w: WireUser) -> Self {
-        OrUser {
-            meta: w.meta.into(),
-            enabled_user: text(w.enabled_user),
-            username: text(w.username),
-            user_ids: w
-                .user_ids
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|id| {
-                    Some(UserId {
-                        id_type: text(id.id_type).unwrap_or_default(),
-                        identifier: text(id.identifier)?,
-                    })
+    fn into_model(self) -> Result<OrUser, ShapeError> {
+        let mut s = Shape::default();
+        let user_ids = s
+            .objects("userIds", self.user_ids)
+            .into_iter()
+            .filter_map(|id| {
+                let id_type = s.text("userIds[].type", id.id_type).unwrap_or_default();
+                let identifier = s.text("userIds[].identifier", id.identifier)?;
+                Some(UserId {
+                    id_type,
+                    identifier,
                 })
-                .collect(),
-            given_name: text(w.given_name),
-            family_name: text(w.family_name),
-            middle_name: text(w.middle_name),
-            preferred_given_name: text(w.preferred_first_name),
-            preferred_middle_name: text(w.preferred_middle_name),
-            preferred_family_name: text(w.preferred_last_name),
-            identifier: text(w.identifier),
-            email: text(w.email),
-            sms: text(w.sms),
-            phone: text(w.phone),
-            agents: many(w.agents),
-            grades: list(w.grades),
-            role: text(w.role),
-            orgs: many(w.orgs),
-            roles: w
-                .roles
-                .unwrap_or_default()
-                .into_iter()
-                .map(|r| OrRole {
-                    role_type: text(r.role_type),
-                    role: text(r.role).unwrap_or_default(),
-                    org: one(r.org),
-                    begin_date: text(r.begin_date),
-                    end_date: text(r.end_date),
-                })
-                .collect(),
-            primary_org: one(w.primary_org),
-            pronouns: text(w.pronouns),
-        }
+            })
+            .collect();
+        let roles = s
+            .objects("roles", self.roles)
+            .into_iter()
+            .map(|r| OrRole {
+                role_type: s.text("roles[].roleType", r.role_type),
+                role: s.text("roles[].role", r.role).unwrap_or_default(),
+                org: s.reference("roles[].org", r.org),
+                begin_date: s.text("roles[].beginDate", r.begin_date),
+                end_date: s.text("roles[].endDate", r.end_date),
+            })
+            .collect();
+        let user = OrUser {
+            meta: meta(
+                &mut s,
+                self.sourced_id,
+                self.status,
+                self.date_last_modified,
+            ),
+            enabled_user: s.text("enabledUser", self.enabled_user),
+            username: s.text("username", self.username),
+            user_ids,
+            given_name: s.text("givenName", self.given_name),
+            family_name: s.text("familyName", self.family_name),
+            middle_name: s.text("middleName", self.middle_name),
+            preferred_given_name: s.text("preferredFirstName", self.preferred_first_name),
+            preferred_middle_name: s.text("preferredMiddleName", self.preferred_middle_name),
+            preferred_family_name: s.text("preferredLastName", self.preferred_last_name),
+            identifier: s.text("identifier", self.identifier),
+            email: s.text("email", self.email),
+            sms: s.text("sms", self.sms),
+            phone: s.text("phone", self.phone),
+            agents: s.references("agents", self.agents),
+            grades: s.texts("grades", self.grades),
+            role: s.text("role", self.role),
+            orgs: s.references("orgs", self.orgs),
+            roles,
+            primary_org: s.reference("primaryOrg", self.primary_org),
+            pronouns: s.text("pronouns", self.pronouns),
+        };
+        s.finish(user, |o| &o.meta.sourced_id)
     }
 }
 
-/// An `enrollment`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub(crate) struct WireEnrollment {
-    #[serde(flatten)]
-    meta: WireMeta,
-    class: Option<GuidRef>,
-    school: Option<GuidRef>,
-    user: Option<GuidRef>,
-    role: Option<Text>,
-    primary: Option<Text>,
-    begin_date: Option<Text>,
-    end_date: Option<Text>,
+wire_object! {
+    /// An `enrollment`.
+    pub(crate) struct WireEnrollment {
+        "sourcedId" => sourced_id: Text,
+        "status" => status: Text,
+        "dateLastModified" => date_last_modified: Text,
+        "class" => class: Ref,
+        "school" => school: Ref,
+        "user" => user: Ref,
+        "role" => role: Text,
+        "primary" => primary: Text,
+        "beginDate" => begin_date: Text,
+        "endDate" => end_date: Text,
+    }
 }
 
-impl From<WireEnrollment> for OrEnrollment {
-    fn from(w: WireEnrollment) -> Self {
-        OrEnrollment {
-            meta: w.meta.into(),
-            class: one(w.class),
-            school: one(w.school),
-            user: one(w.user),
-            role: text(w.role),
-            primary: text(w.primary),
-            begin_date: text(w.begin_date),
-            end_date: text(w.end_date),
-        }
+impl WireObject for WireEnrollment {
+    type Model = OrEnrollment;
+
+    fn sourced_id(&self) -> Option<&str> {
+        self.sourced_id.as_str()
+    }
+
+    fn into_model(self) -> Result<OrEnrollment, ShapeError> {
+        let mut s = Shape::default();
+        let enrollment = OrEnrollment {
+            meta: meta(
+                &mut s,
+                self.sourced_id,
+                self.status,
+                self.date_last_modified,
+            ),
+            class: s.reference("class", self.class),
+            school: s.reference("school", self.school),
+            user: s.reference("user", self.user),
+            role: s.text("role", self.role),
+            primary: s.text("primary", self.primary),
+            begin_date: s.text("beginDate", self.begin_date),
+            end_date: s.text("endDate", self.end_date),
+        };
+        s.finish(enrollment, |o| &o.meta.sourced_id)
     }
 }
 
@@ -377,9 +367,16 @@ mod tests {
 
     use super::*;
 
+    fn read<W: WireObject>(value: &serde_json::Value) -> Result<W::Model, ShapeError> {
+        match serde_json::from_str::<Obj<W>>(&value.to_string()).unwrap() {
+            Obj::Ok(wire) => wire.into_model(),
+            Obj::Wrong(kind) => panic!("not an object: {kind}"),
+        }
+    }
+
     #[test]
     fn reads_classlink_style_users() {
-        let user: OrUser = serde_json::from_value::<WireUser>(json!({
+        let user = read::<WireUser>(&json!({
             "sourcedId": "18125", "status": "active",
             "dateLastModified": "2019-03-01T18:14:45.000Z",
             "username": "billy.flores",
@@ -390,8 +387,7 @@ mod tests {
             "orgs": [{"href": "https://h/orgs/2", "sourcedId": "2", "type": "org"}],
             "grades": ["11"], "password": ""
         }))
-        .unwrap()
-        .into();
+        .unwrap();
         assert_eq!(user.meta.sourced_id, "18125");
         assert_eq!(user.enabled_user.as_deref(), Some("true"));
         assert_eq!(user.orgs, ["2"]);
@@ -402,7 +398,7 @@ mod tests {
 
     #[test]
     fn reads_v1p2_users_and_boolean_or_string_scalars() {
-        let user: OrUser = serde_json::from_value::<WireUser>(json!({
+        let user = read::<WireUser>(&json!({
             "sourcedId": "usr-p-1", "status": "active", "enabledUser": true,
             "givenName": "Thomas", "familyName": "Jones", "preferredFirstName": "Tom",
             "roles": [{"roleType": "primary", "role": "parent",
@@ -410,8 +406,7 @@ mod tests {
             "agents": [{"sourcedId": "usr-s-1"}, "usr-s-2"],
             "primaryOrg": {"sourcedId": "sch-1"}, "userProfiles": [], "grades": null
         }))
-        .unwrap()
-        .into();
+        .unwrap();
         assert_eq!(user.enabled_user.as_deref(), Some("true"));
         assert_eq!(user.preferred_given_name.as_deref(), Some("Tom"));
         assert_eq!(user.roles[0].role, "parent");
@@ -420,28 +415,39 @@ mod tests {
         assert_eq!(user.agents, ["usr-s-1", "usr-s-2"]);
         assert!(user.grades.is_empty());
 
-        let e: OrEnrollment = serde_json::from_value::<WireEnrollment>(json!({
+        let e = read::<WireEnrollment>(&json!({
             "sourcedId": "e", "primary": false, "role": "teacher",
             "user": {"sourcedId": "u"}, "class": {"sourcedId": "c"}
         }))
-        .unwrap()
-        .into();
+        .unwrap();
         assert_eq!(e.primary.as_deref(), Some("false"));
         assert_eq!(e.class.as_deref(), Some("c"));
-        let c: OrClass = serde_json::from_value::<WireClass>(json!({
+        let c = read::<WireClass>(&json!({
             "sourcedId": "k", "grades": "09,10", "terms": [{"sourcedId": "t1"}, {"sourcedId": "t2"}]
         }))
-        .unwrap()
-        .into();
+        .unwrap();
         assert_eq!(c.grades, ["09", "10"]);
         assert_eq!(c.terms, ["t1", "t2"]);
     }
 
     #[test]
-    fn wrong_shapes_fail() {
-        assert!(
-            serde_json::from_value::<WireUser>(json!({"sourcedId": "u", "agents": 5})).is_err()
+    fn wrong_shapes_are_named() {
+        let e = read::<WireUser>(&json!({"sourcedId": "u", "agents": 5})).unwrap_err();
+        assert_eq!((e.id.as_deref(), e.field.as_str()), (Some("u"), "agents"));
+        assert_eq!(
+            e.sentence,
+            "`agents` is a number where a list of references belongs"
         );
-        assert!(serde_json::from_value::<WireUser>(json!({"sourcedId": {"a": 1}})).is_err());
+        let e = read::<WireUser>(&json!({"sourcedId": {"a": 1}})).unwrap_err();
+        assert_eq!((e.id, e.field.as_str()), (None, "sourcedId"));
+        assert_eq!(e.sentence, "`sourcedId` is an object where text belongs");
+        let e =
+            read::<WireUser>(&json!({"sourcedId": "u", "userIds": ["x"], "roles": [{"role": []}]}))
+                .unwrap_err();
+        assert_eq!(e.field, "userIds[0]");
+        assert_eq!(
+            e.sentence,
+            "`userIds[0]` is a string where an object belongs; `roles[].role` is a list where text belongs"
+        );
     }
 }

@@ -10,7 +10,8 @@ pub(crate) fn parse_bool(raw: Option<&str>) -> Result<Option<bool>, String> {
         "true" | "1" | "yes" | "y" | "t" => Ok(Some(true)),
         "false" | "0" | "no" | "n" | "f" => Ok(Some(false)),
         _ => Err(format!(
-            "`{text}` is not a boolean (expected true or false)"
+            "`{}` is not a boolean (expected true or false)",
+            super::quote(text)
         )),
     }
 }

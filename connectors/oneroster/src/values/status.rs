@@ -20,7 +20,8 @@ pub(crate) fn parse_status(
         "active" => Ok(RecordStatus::Active),
         "tobedeleted" | "inactive" => Ok(RecordStatus::ToBeDeleted),
         _ => Err(format!(
-            "`{text}` is not a status (expected active or tobedeleted)"
+            "`{}` is not a status (expected active or tobedeleted)",
+            super::quote(text)
         )),
     }
 }

@@ -19,7 +19,8 @@ pub(crate) fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, String> {
         return Ok(date.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc());
     }
     Err(format!(
-        "`{text}` is not an ISO 8601 date-time (expected e.g. 2024-01-31T08:00:00Z)"
+        "`{}` is not an ISO 8601 date-time (expected e.g. 2024-01-31T08:00:00Z)",
+        super::quote(text)
     ))
 }
 

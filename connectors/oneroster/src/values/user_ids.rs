@@ -24,7 +24,12 @@ pub(crate) fn parse_user_ids(raw: Option<&str>) -> Result<Vec<UserId>, String> {
         if rest.is_empty() {
             return Ok(ids);
         }
-        let bad = || format!("`{text}` is not a list of {{type:identifier}} items");
+        let bad = || {
+            format!(
+                "`{}` is not a list of {{type:identifier}} items",
+                super::quote(text)
+            )
+        };
         let inner_start = rest.strip_prefix('{').ok_or_else(bad)?;
         let close = inner_start.find('}').ok_or_else(bad)?;
         let (id_type, identifier) = inner_start[..close].split_once(':').ok_or_else(bad)?;
