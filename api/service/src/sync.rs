@@ -19,6 +19,10 @@ use crate::error::{ServiceError, ServiceResult};
 use homeroom_core::secrets::SecretKey;
 use homeroom_sync::context::RunCtx;
 use homeroom_sync::runner::{LEASE_MICROS, execute_run};
+
+/// How long a run, or a hold's confirmation, waits for a run that is ending to release the
+/// connector's lock before answering that another sync is running.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 use homeroom_sync::{removals, report::codes};
 
 /// Everything needed to run syncs; cheap to clone.
@@ -92,7 +96,11 @@ impl SyncService {
             .ok_or_else(|| ServiceError::NotFound("connector".into()))?;
         // The run lock decides who runs this connector; whoever held it before us is gone,
         // so a run still marked running was interrupted (a crash, kill -9, a lost host).
-        let Some(lock) = self.store.try_lock_runs(&run.connector_id).await? else {
+        let Some(lock) = self
+            .store
+            .lock_runs_within(&run.connector_id, LOCK_WAIT)
+            .await?
+        else {
             let message = busy_message(&mut conn, &run.connector_id).await?;
             sync_runs::finish(
                 &mut conn,
@@ -149,7 +157,7 @@ impl SyncService {
             self.listener.as_ref(),
         )
         .await?;
-        drop(lock);
+        lock.release().await?;
         let mut conn = self.store.conn().await?;
         let after = sync_runs::get(&mut conn, &run.id)
             .await?
@@ -229,7 +237,7 @@ impl SyncService {
     /// The run lock of a connector with no live run (a hold is confirmed or discarded only
     /// while nothing else writes for that connector).
     async fn lock_idle(&self, connector_id: &str) -> ServiceResult<RunLock> {
-        match self.store.try_lock_runs(connector_id).await? {
+        match self.store.lock_runs_within(connector_id, LOCK_WAIT).await? {
             Some(lock) => Ok(lock),
             None => {
                 let mut conn = self.store.conn().await?;

@@ -16,16 +16,37 @@ use crate::db::Conn;
 use crate::error::{StoreError, StoreResult};
 use crate::store::Store;
 
-/// Holds a connector's run lock until dropped.
+/// Holds a connector's run lock until dropped or [`RunLock::release`]d.
 #[derive(Debug)]
 pub struct RunLock {
-    _held: Held,
+    held: Held,
+}
+
+impl RunLock {
+    /// Releases the lock before returning. Dropping also releases it, but PostgreSQL notices a
+    /// dropped session a moment later; a run that has just published its end releases this way,
+    /// so whoever reacts to that end (confirming a hold, the next run) finds the lock free.
+    pub async fn release(self) -> StoreResult<()> {
+        match self.held {
+            Held::Pg { mut session } => {
+                session
+                    .batch_execute("SELECT pg_advisory_unlock_all()")
+                    .await?;
+                Ok(())
+            }
+            Held::File { file } => {
+                file.unlock()
+                    .map_err(|e| StoreError::Unavailable(format!("run lock file: {e}")))?;
+                Ok(())
+            }
+        }
+    }
 }
 
 /// What keeps the lock: dropping it releases the lock.
 enum Held {
-    Pg { _session: Box<AsyncPgConnection> },
-    File { _file: std::fs::File },
+    Pg { session: Box<AsyncPgConnection> },
+    File { file: std::fs::File },
 }
 
 impl std::fmt::Debug for Held {
@@ -61,6 +82,28 @@ fn lock_file(db: &std::path::Path, connector_id: &str) -> PathBuf {
 }
 
 impl Store {
+    /// Takes the run lock of `connector_id`, waiting up to `wait` for a run that is ending to let
+    /// go of it; `None` when a live process still holds it then.
+    pub async fn lock_runs_within(
+        &self,
+        connector_id: &str,
+        wait: std::time::Duration,
+    ) -> StoreResult<Option<RunLock>> {
+        let deadline = tokio::time::Instant::now() + wait;
+        let mut pause = std::time::Duration::from_millis(10);
+        loop {
+            if let Some(lock) = self.try_lock_runs(connector_id).await? {
+                return Ok(Some(lock));
+            }
+            let now = tokio::time::Instant::now();
+            if now >= deadline {
+                return Ok(None);
+            }
+            tokio::time::sleep(pause.min(deadline - now)).await;
+            pause = (pause * 2).min(std::time::Duration::from_millis(200));
+        }
+    }
+
     /// Takes the run lock of `connector_id`, or `None` when a live process holds it.
     pub async fn try_lock_runs(&self, connector_id: &str) -> StoreResult<Option<RunLock>> {
         if let Some(db) = self.pool.sqlite_path() {
@@ -84,7 +127,7 @@ impl Store {
             .map_err(|e| StoreError::Unavailable(format!("run lock: {e}")))?
             .map_err(|e| StoreError::Unavailable(format!("run lock file: {e}")))?;
             return Ok(file.map(|f| RunLock {
-                _held: Held::File { _file: f },
+                held: Held::File { file: f },
             }));
         }
         let Conn::Pg(pooled) = self.conn().await? else {
@@ -101,8 +144,8 @@ impl Store {
         .get_result(&mut conn)
         .await?;
         Ok(row.locked.then_some(RunLock {
-            _held: Held::Pg {
-                _session: Box::new(conn),
+            held: Held::Pg {
+                session: Box::new(conn),
             },
         }))
     }
