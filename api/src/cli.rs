@@ -1,4 +1,5 @@
-//! The command line, exactly as `operations.md` names it.
+//! The command line. Operators and scripts rely on its commands, options and output (a token or
+//! an id alone on stdout, exit codes of `sync run`): add new ones, never rename.
 
 use std::path::PathBuf;
 

@@ -98,7 +98,6 @@ fn schema_print_matches_the_committed_sdl() -> anyhow::Result<()> {
         homeroom_schema::GRAPHQL_SDL,
         "schema/homeroom.graphql is stale: run `cargo run -p homeroom -- schema print > schema/homeroom.graphql`"
     );
-    assert_eq!(out, homeroom_graphql::sdl());
     Ok(())
 }
 

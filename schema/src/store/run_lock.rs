@@ -24,7 +24,7 @@ pub struct RunLock {
 
 /// What keeps the lock: dropping it releases the lock.
 enum Held {
-    Pg { _session: AsyncPgConnection },
+    Pg { _session: Box<AsyncPgConnection> },
     File { _file: std::fs::File },
 }
 
@@ -101,7 +101,9 @@ impl Store {
         .get_result(&mut conn)
         .await?;
         Ok(row.locked.then_some(RunLock {
-            _held: Held::Pg { _session: conn },
+            _held: Held::Pg {
+                _session: Box::new(conn),
+            },
         }))
     }
 }
