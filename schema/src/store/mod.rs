@@ -27,6 +27,8 @@ pub mod suggestions;
 pub mod sync_runs;
 pub mod tokens;
 pub(crate) mod unnest;
+#[cfg(test)]
+mod unnest_check;
 pub mod verification;
 pub mod webhooks;
 
