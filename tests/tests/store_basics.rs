@@ -333,3 +333,20 @@ both_backends!(
         Ok(())
     }
 );
+
+both_backends!(a_corrupt_json_column_is_a_corrupt_error, |db| async move {
+    let mut c = db.store.conn().await?;
+    let district = districts::ensure_default(&mut c, "District").await?;
+    assert_eq!(district.settings(), DistrictSettings::default());
+    // Raw SQL, as a bad manual edit or a half-migrated row would leave it.
+    c.batch_execute(&format!(
+        "UPDATE districts SET settings = '{{\"removal_threshold_pct\": \"lots\"' WHERE id = '{}'",
+        district.id
+    ))
+    .await?;
+    match districts::get_default(&mut c).await {
+        Err(StoreError::Corrupt(why)) => assert!(why.contains("DistrictSettings"), "{why}"),
+        other => panic!("expected Corrupt, got {other:?}"),
+    }
+    Ok(())
+});
