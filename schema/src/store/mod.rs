@@ -102,6 +102,11 @@ impl Store {
         self.pool.backend()
     }
 
+    /// The database file, when the backend is SQLite.
+    pub fn sqlite_path(&self) -> Option<&std::path::Path> {
+        self.pool.sqlite_path()
+    }
+
     /// Takes a connection from the pool.
     pub async fn conn(&self) -> StoreResult<Conn> {
         self.pool.get().await
