@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail};
 use homeroom_core::secrets::SecretKey;
-use homeroom_district_gen::{DistrictSummary, GenerateOptions, GenerateReport, generate_to_dir};
+use homeroom_district_gen::{GenerateOptions, GenerateReport, generate_to_dir};
 use homeroom_graphql::context::RequestCtx;
 use homeroom_graphql::ids::{NodeKind, decode_as};
 use homeroom_oneroster::OneRosterVersion;
@@ -17,7 +17,7 @@ use homeroom_service::sync::SyncService;
 use homeroom_service::tokens;
 use homeroom_tests::db::TempDir;
 use homeroom_tests::graphql::{error_codes, token, token_with_scopes};
-use homeroom_tests::sync::{Census, census, csv_connector};
+use homeroom_tests::sync::{Census, census, csv_connector, expect};
 use homeroom_tests::{TestDb, both_backends, fixture, server};
 use serde_json::{Value, json};
 
@@ -186,20 +186,6 @@ fn code_count(nodes: &[Value], code: &str) -> usize {
 
 fn n(v: usize) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
-}
-
-/// What a first import of a generated snapshot leaves.
-fn expect(s: &DistrictSummary) -> Census {
-    Census {
-        people: n(s.expected_people),
-        archived_people: 0,
-        students: n(s.students),
-        guardians: n(s.guardians),
-        teachers: n(s.teachers),
-        classes: n(s.classes),
-        enrollments: n(s.enrollments),
-        relationships: n(s.relationships),
-    }
 }
 
 fn generate(students: usize, seed: u64, dir: &Path) -> Result<GenerateReport> {
