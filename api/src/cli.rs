@@ -1,4 +1,5 @@
-//! The command line, exactly as `operations.md` names it.
+//! The command line. Operators and scripts rely on its commands, options and output (a token or
+//! an id alone on stdout, exit codes of `sync run`): add new ones, never rename.
 
 use std::path::PathBuf;
 
@@ -6,7 +7,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use homeroom_schema::Store;
 use homeroom_schema::enums::TokenRole;
 
+use crate::cli_ids::row_id_opt;
 use crate::config::{Overrides, Settings};
+use homeroom_core::ids::NodeKind;
 use homeroom_service::tokens::{self, NewToken};
 
 /// Homeroom keeps a school district's rosters and family links in sync and serves them over
@@ -262,17 +265,6 @@ pub enum SchemaCommand {
     Print,
 }
 
-/// The configured secret key, if any.
-pub fn secret_key(
-    settings: &Settings,
-) -> anyhow::Result<Option<homeroom_core::secrets::SecretKey>> {
-    Ok(settings
-        .secret_key
-        .as_deref()
-        .map(homeroom_core::secrets::SecretKey::from_base64)
-        .transpose()?)
-}
-
 /// Runs the parsed command line; the exit code is 0 on success.
 pub async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     let (listen, serve_config) = match &cli.command {
@@ -310,9 +302,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let (_, secret) = tokens::create(
                 &store,
                 NewToken {
-                    district_id: args.district,
+                    district_id: row_id_opt(NodeKind::District, args.district.as_deref())?,
                     role: args.role.into(),
-                    person_id: args.person,
+                    person_id: row_id_opt(NodeKind::Person, args.person.as_deref())?,
                     partner_name: args.partner,
                     scopes: args.scopes,
                     label: args.label,
@@ -324,7 +316,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         }
         Command::Serve(args) => {
             let store = Store::open_and_migrate(&settings.database_url).await?;
-            let key = match secret_key(&settings)? {
+            let key = match crate::secret_key::existing(&settings, &store)? {
                 Some(key) => Some(key),
                 None if args.demo => Some(homeroom_core::secrets::SecretKey::generate().0),
                 None => None,

@@ -9,8 +9,10 @@ use homeroom_schema::page::PageRequest;
 use homeroom_schema::store::sync_runs;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::cli::{CliMode, ConnectorAddArgs, SyncRunArgs, secret_key};
+use crate::cli::{CliMode, ConnectorAddArgs, SyncRunArgs};
+use crate::cli_ids::{global, row_id, row_id_opt};
 use crate::config::Settings;
+use homeroom_core::ids::NodeKind;
 use homeroom_service::connectors::{self, NewConnector};
 use homeroom_service::sync::SyncService;
 use homeroom_sync::RunOutcome;
@@ -24,14 +26,20 @@ pub async fn connector_add(
 ) -> anyhow::Result<ExitCode> {
     let config: serde_json::Value = serde_json::from_str(&args.config)
         .map_err(|e| anyhow::anyhow!("--config is not valid JSON: {e}"))?;
-    let key = secret_key(settings)?;
+    // A key only when there are secrets to store: on SQLite its file is made on first need.
+    let has_secrets = !homeroom_core::secrets::split(&config).1.is_empty();
+    let key = if has_secrets {
+        Some(crate::secret_key::for_storing(settings, store)?)
+    } else {
+        crate::secret_key::existing(settings, store)?
+    };
     let row = connectors::create(
         store,
         &connectors::registry(),
         key.as_ref(),
         None,
         NewConnector {
-            district_id: args.district,
+            district_id: row_id_opt(NodeKind::District, args.district.as_deref())?,
             kind: connectors::parse_kind(&args.kind)?,
             name: args.name,
             config,
@@ -39,7 +47,7 @@ pub async fn connector_add(
         },
     )
     .await?;
-    println!("{}", row.id);
+    println!("{}", global(NodeKind::Connector, &row.id));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -50,10 +58,11 @@ pub async fn sync_run(
     settings: &Settings,
     args: SyncRunArgs,
 ) -> anyhow::Result<ExitCode> {
-    let service = SyncService::new(store.clone(), secret_key(settings)?);
+    let service = SyncService::new(store.clone(), crate::secret_key::existing(settings, store)?);
+    let connector_id = row_id(NodeKind::Connector, &args.connector_id)?;
     let district = {
         let mut conn = store.conn().await?;
-        homeroom_schema::store::connectors::district_of(&mut conn, &args.connector_id)
+        homeroom_schema::store::connectors::district_of(&mut conn, &connector_id)
             .await?
             .ok_or_else(|| anyhow::anyhow!("no connector {}", args.connector_id))?
     };
@@ -62,13 +71,7 @@ pub async fn sync_run(
         CliMode::Delta => SyncMode::Delta,
     };
     let run = service
-        .queue(
-            &district,
-            &args.connector_id,
-            mode,
-            args.dry_run,
-            Some("cli"),
-        )
+        .queue(&district, &connector_id, mode, args.dry_run, Some("cli"))
         .await?;
     let bar = ProgressBar::new_spinner();
     bar.set_style(
@@ -203,7 +206,7 @@ impl RunReport {
                 .sum()
         };
         Ok(RunReport {
-            run_id: run.id.clone(),
+            run_id: global(NodeKind::SyncRun, &run.id),
             status: run.status.as_str(),
             mode: run.mode.as_str(),
             dry_run: run.dry_run,

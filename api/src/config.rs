@@ -1,5 +1,7 @@
 //! Settings from a TOML file, `HOMEROOM_*` environment variables and flags (flags win over the
-//! environment, which wins over the file), as `operations.md` names them.
+//! environment, which wins over the file), under the
+//! names operators and scripts rely on (`HOMEROOM_DATABASE_URL`, `HOMEROOM_LISTEN`, …): add new
+//! ones, never rename.
 
 use std::path::Path;
 

@@ -6,6 +6,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use homeroom_core::ids::NodeKind;
 use homeroom_schema::Store;
 use homeroom_schema::enums::{ActorKind, ImportState};
 use homeroom_schema::models::ImportJob;
@@ -32,8 +33,8 @@ pub async fn import_relationships(
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.file.display()))?;
     let district = {
         let mut conn = store.conn().await?;
-        match &args.district {
-            Some(id) => districts::get(&mut conn, id).await?,
+        match crate::cli_ids::row_id_opt(NodeKind::District, args.district.as_deref())? {
+            Some(id) => districts::get(&mut conn, &id).await?,
             None => districts::get_default(&mut conn).await?,
         }
         .ok_or_else(|| anyhow::anyhow!("no such district (run a sync or `serve --demo` first)"))?
@@ -151,7 +152,7 @@ fn job_json(job: &ImportJob) -> serde_json::Value {
         .filter(|p| p.change != Change::AlreadyPresent)
         .collect();
     json!({
-        "id": job.id,
+        "id": crate::cli_ids::global(NodeKind::ImportJob, &job.id),
         "state": job.state.as_str(),
         "dryRun": job.dry_run,
         "onlyValidRows": job.only_valid_rows,
@@ -176,7 +177,7 @@ fn print_summary(job: &ImportJob) {
     let errors: Vec<RowError> = serde_json::from_str(&job.errors).unwrap_or_default();
     println!(
         "import {} ({}): {}",
-        job.id,
+        crate::cli_ids::global(NodeKind::ImportJob, &job.id),
         if job.dry_run { "dry run" } else { "import" },
         job.state
     );

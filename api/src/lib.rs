@@ -5,6 +5,7 @@
 //! `homeroom-delivery` → `homeroom-schema` (the store), with `homeroom-core` under all of them.
 
 pub mod cli;
+pub mod cli_ids;
 pub mod commands;
 pub mod config;
 pub mod console;
@@ -12,6 +13,7 @@ pub mod delivery_setup;
 pub mod demo;
 pub mod import_cmd;
 pub mod receipts_http;
+pub mod secret_key;
 pub mod server;
 pub mod server_pages;
 pub mod telemetry;

@@ -2,7 +2,9 @@
 //!
 //! Queries are written once: [`with_conn!`] expands a query body once per backend arm, so the same
 //! diesel DSL compiles against SQLite (through `SyncConnectionWrapper`) and PostgreSQL
-//! (`AsyncPgConnection`). Dialect forks live in [`crate::dialect`].
+//! (`AsyncPgConnection`). The few dialect forks (bulk inserts through PostgreSQL's `UNNEST` in
+//! `store::unnest` and `store::bulk`, the run lock in `store::run_lock`, planner statistics)
+//! match on [`Conn`] in the store module that needs them.
 
 use std::time::Duration;
 

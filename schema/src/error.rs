@@ -38,9 +38,29 @@ impl From<diesel::result::Error> for StoreError {
                 | DatabaseErrorKind::NotNullViolation),
                 info,
             ) => StoreError::Conflict(format!("{kind:?}: {}", info.message())),
+            Error::DeserializationError(e) => match corrupt_json(e.as_ref()) {
+                Some(why) => StoreError::Corrupt(why),
+                None => StoreError::Query(Error::DeserializationError(e)),
+            },
             other => StoreError::Query(other),
         }
     }
+}
+
+/// What is wrong, when a deserialization error is (or wraps, as diesel's per-field error does)
+/// a JSON column that does not decode.
+fn corrupt_json(err: &(dyn std::error::Error + 'static)) -> Option<String> {
+    if let Some(corrupt) = err.downcast_ref::<crate::json::CorruptJson>() {
+        return Some(corrupt.to_string());
+    }
+    if let Some(field) = err.downcast_ref::<diesel::result::DeserializeFieldError>() {
+        let why = corrupt_json(field.error.as_ref())?;
+        return Some(match &field.field_name {
+            Some(name) => format!("column {name}: {why}"),
+            None => why,
+        });
+    }
+    err.source().and_then(corrupt_json)
 }
 
 impl From<serde_json::Error> for StoreError {

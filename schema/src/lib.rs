@@ -8,6 +8,7 @@ pub mod db;
 pub mod enums;
 pub mod error;
 pub mod ids;
+pub mod json;
 pub mod migrate;
 pub mod models;
 pub mod page;

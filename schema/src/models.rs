@@ -4,6 +4,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::enums::*;
+use crate::json::Json;
 use crate::tables::*;
 
 /// Marks a row model as usable on both backends.
@@ -24,8 +25,8 @@ row!(
     districts => District {
         id: String,
         name: String,
-        /// JSON of [`DistrictSettings`].
-        settings: String,
+        /// The district's settings (JSON text).
+        settings: Json<DistrictSettings>,
         is_default: bool,
         created_at: i64,
         updated_at: i64,
@@ -35,7 +36,7 @@ row!(
 impl District {
     /// The district's settings, with defaults for anything not set.
     pub fn settings(&self) -> DistrictSettings {
-        serde_json::from_str(&self.settings).unwrap_or_default()
+        self.settings.0.clone()
     }
 }
 
@@ -472,8 +473,8 @@ row!(
         id: String,
         district_id: String,
         url: String,
-        /// JSON array of event names.
-        events: String,
+        /// Event names (a JSON array).
+        events: Json<Vec<String>>,
         /// The signing secret, encrypted.
         #[serde(skip)]
         secret: String,
@@ -487,7 +488,7 @@ row!(
 impl Webhook {
     /// The events the webhook receives.
     pub fn event_names(&self) -> Vec<String> {
-        serde_json::from_str(&self.events).unwrap_or_default()
+        self.events.0.clone()
     }
 }
 

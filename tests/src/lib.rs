@@ -6,9 +6,11 @@
 //! silent skip (set `HOMEROOM_TEST_PG_URL` to point elsewhere).
 
 pub mod db;
+pub mod delivery;
 pub mod fixture;
 pub mod graphql;
 pub mod oneroster_files;
+pub mod principals;
 pub mod server;
 pub mod sms_fake;
 pub mod smtp_sink;

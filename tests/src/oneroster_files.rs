@@ -103,3 +103,23 @@ pub fn write(dir: &Path, users: &[User<'_>]) -> Result<()> {
     w("enrollments.csv", e)?;
     Ok(())
 }
+
+/// A user of family name "Test"; a student's identifier is its id, an adult has none.
+pub fn user<'a>(
+    id: &'a str,
+    role: &'a str,
+    given: &'a str,
+    email: &'a str,
+    agents: &'a str,
+) -> User<'a> {
+    User {
+        id,
+        role,
+        given,
+        family: "Test",
+        identifier: if role == "student" { id } else { "" },
+        email,
+        phone: "",
+        agents,
+    }
+}

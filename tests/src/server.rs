@@ -55,8 +55,9 @@ pub struct Server {
     child: Child,
     /// Base URL, e.g. `http://127.0.0.1:PORT`.
     pub base: String,
-    /// Lines the server printed on stdout before it became healthy.
+    /// Lines of stdout read so far (see [`Server::stdout_line`]).
     pub stdout: Vec<String>,
+    lines: tokio::sync::mpsc::UnboundedReceiver<String>,
 }
 
 impl Server {
@@ -77,12 +78,13 @@ impl Server {
             .args(["serve", "--database-url", database_url, "--listen", &listen])
             .args(extra)
             .env("HOMEROOM_LOG", "warn")
+            .env_remove("HOMEROOM_SECRET_KEY")
             .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()?;
         let stdout = child.stdout.take().context("no stdout")?;
-        let (tx, rx) = std::sync::mpsc::channel();
+        let (tx, lines) = tokio::sync::mpsc::unbounded_channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
                 if tx.send(line).is_err() {
@@ -97,6 +99,7 @@ impl Server {
             child,
             base,
             stdout: Vec::new(),
+            lines,
         };
         loop {
             if let Some(status) = server.child.try_wait()? {
@@ -116,12 +119,32 @@ impl Server {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        // Collect what was printed before readiness (the demo token, for instance).
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        while let Ok(line) = rx.try_recv() {
-            server.stdout.push(line);
-        }
         Ok(server)
+    }
+
+    /// The first line of stdout that `pred` accepts (the demo's admin token, for instance),
+    /// waiting for the server to print it; an error if it has not within 30 seconds or stdout
+    /// closed first.
+    pub async fn stdout_line(&mut self, pred: impl Fn(&str) -> bool) -> Result<String> {
+        if let Some(line) = self.stdout.iter().find(|l| pred(l)) {
+            return Ok(line.clone());
+        }
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            match tokio::time::timeout_at(deadline, self.lines.recv()).await {
+                Ok(Some(line)) => {
+                    self.stdout.push(line.clone());
+                    if pred(&line) {
+                        return Ok(line);
+                    }
+                }
+                Ok(None) => bail!("stdout closed without the line; printed: {:?}", self.stdout),
+                Err(_) => bail!(
+                    "the line was not printed in 30 s; printed: {:?}",
+                    self.stdout
+                ),
+            }
+        }
     }
 
     /// Posts a GraphQL query with a bearer token and returns the JSON response.
@@ -148,11 +171,19 @@ impl Drop for Server {
     }
 }
 
-/// Runs `homeroom ARGS…` to completion and returns (exit code, stdout, stderr).
+/// Runs `homeroom ARGS…` to completion and returns (exit code, stdout, stderr). The test
+/// process's `HOMEROOM_SECRET_KEY`, if any, is not passed on: tests say which key they mean.
 pub fn run(args: &[&str]) -> Result<(i32, String, String)> {
+    run_with_env(args, &[])
+}
+
+/// Like [`run`] with extra environment variables.
+pub fn run_with_env(args: &[&str], env: &[(&str, &str)]) -> Result<(i32, String, String)> {
     let out = Command::new(binary()?)
         .args(args)
         .env("HOMEROOM_LOG", "warn")
+        .env_remove("HOMEROOM_SECRET_KEY")
+        .envs(env.iter().copied())
         .output()?;
     Ok((
         out.status.code().unwrap_or(-1),

@@ -79,13 +79,28 @@ pub struct Finished {
 }
 
 impl Finished {
-    /// Counts of one entity (zeros when absent).
+    /// Counts of one entity. Panics when the run reported none for it: a count assertion must
+    /// not pass on a report that is missing or unreadable.
     pub fn of(&self, entity: &str) -> homeroom_sync::Counts {
         self.counts
             .iter()
             .find(|c| c.entity == entity)
             .map(|c| c.counts)
-            .unwrap_or_default()
+            .unwrap_or_else(|| {
+                panic!(
+                    "the run reported no {entity} counts; it reported {:?}",
+                    self.counts.iter().map(|c| &c.entity).collect::<Vec<_>>()
+                )
+            })
+    }
+
+    /// Counts of one entity, or `None` when the run reported none for it (it read no record
+    /// of that kind).
+    pub fn reported(&self, entity: &str) -> Option<homeroom_sync::Counts> {
+        self.counts
+            .iter()
+            .find(|c| c.entity == entity)
+            .map(|c| c.counts)
     }
 
     /// Issues with `code`.
@@ -168,7 +183,8 @@ pub async fn finished(store: &Store, run: SyncRun, outcome: RunOutcome) -> Resul
             break;
         }
     }
-    let counts = serde_json::from_str(&run.counts).unwrap_or_default();
+    let counts = serde_json::from_str(&run.counts)
+        .map_err(|e| anyhow::anyhow!("run {} has unreadable counts: {e}", run.id))?;
     Ok(Finished {
         run,
         outcome,
@@ -237,4 +253,19 @@ pub async fn census(store: &Store) -> Result<Census> {
         )
         .await?,
     })
+}
+
+/// The census a clean import of a generated district gives.
+pub fn expect(s: &homeroom_district_gen::DistrictSummary) -> Census {
+    let n = |v: usize| i64::try_from(v).unwrap_or(i64::MAX);
+    Census {
+        people: n(s.expected_people),
+        archived_people: 0,
+        students: n(s.students),
+        guardians: n(s.guardians),
+        teachers: n(s.teachers),
+        classes: n(s.classes),
+        enrollments: n(s.enrollments),
+        relationships: n(s.relationships),
+    }
 }

@@ -5,9 +5,7 @@
 
 use anyhow::{Context, Result};
 use homeroom_aeries::fake::{FAKE_CERT, FakeAeries, FakeHandle};
-use homeroom_district_gen::{
-    District, DistrictSummary, GenerateOptions, OneRosterCsvOptions, write_oneroster_csv,
-};
+use homeroom_district_gen::{District, GenerateOptions, OneRosterCsvOptions, write_oneroster_csv};
 use homeroom_schema::Store;
 use homeroom_schema::enums::{ConnectorKind, Status, SyncMode};
 use homeroom_schema::page::PageRequest;
@@ -16,7 +14,7 @@ use homeroom_schema::store::districts;
 use homeroom_schema::store::people::{self, PersonFilter};
 use homeroom_sync::RunOutcome;
 use homeroom_tests::db::TempDir;
-use homeroom_tests::sync::{Census, add_connector, census, csv_connector, run};
+use homeroom_tests::sync::{add_connector, census, csv_connector, expect, run};
 use homeroom_tests::{TestDb, both_backends};
 
 fn generated(students: usize, seed: u64) -> District {
@@ -25,20 +23,6 @@ fn generated(students: usize, seed: u64) -> District {
         seed,
         churn_pct: None,
     })
-}
-
-fn expect(s: &DistrictSummary) -> Census {
-    let n = |v: usize| i64::try_from(v).unwrap_or(i64::MAX);
-    Census {
-        people: n(s.expected_people),
-        archived_people: 0,
-        students: n(s.students),
-        guardians: n(s.guardians),
-        teachers: n(s.teachers),
-        classes: n(s.classes),
-        enrollments: n(s.enrollments),
-        relationships: n(s.relationships),
-    }
 }
 
 /// Every person of the default district as "given | family | middle | student | grade |

@@ -7,9 +7,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use homeroom_classlink::fake::{ClassLinkHandle, FakeAccess, FakeClassLink, dataset_from_district};
-use homeroom_district_gen::{
-    District, DistrictSummary, GenerateOptions, OneRosterCsvOptions, write_oneroster_csv,
-};
+use homeroom_district_gen::{District, GenerateOptions, OneRosterCsvOptions, write_oneroster_csv};
 use homeroom_schema::Store;
 use homeroom_schema::enums::{ConnectorKind, PrincipalKind, SyncMode, SyncStatus, TokenRole};
 use homeroom_schema::store::{districts, links};
@@ -17,7 +15,7 @@ use homeroom_service::auth::Principal;
 use homeroom_service::connectors::{self, ConnectorChanges};
 use homeroom_sync::RunOutcome;
 use homeroom_tests::db::TempDir;
-use homeroom_tests::sync::{Census, Finished, add_connector, census, csv_connector, run};
+use homeroom_tests::sync::{Census, Finished, add_connector, census, csv_connector, expect, run};
 use homeroom_tests::{TestDb, both_backends};
 use serde_json::Value;
 
@@ -31,21 +29,6 @@ fn generate(students: usize, seed: u64) -> District {
         seed,
         churn_pct: None,
     })
-}
-
-/// The census a snapshot must import to.
-fn expect(s: &DistrictSummary) -> Census {
-    let n = |v: usize| i64::try_from(v).unwrap_or(i64::MAX);
-    Census {
-        people: n(s.expected_people),
-        archived_people: 0,
-        students: n(s.students),
-        guardians: n(s.guardians),
-        teachers: n(s.teachers),
-        classes: n(s.classes),
-        enrollments: n(s.enrollments),
-        relationships: n(s.relationships),
-    }
 }
 
 /// The `sourcedId`s of one CSV file of an export.

@@ -9,15 +9,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use anyhow::{Context, Result};
 use homeroom_clever::ObjectId;
 use homeroom_clever::fake::{CleverDataset, FakeClever, FakeHandle};
-use homeroom_district_gen::{
-    District, DistrictSummary, GenerateOptions, OneRosterCsvOptions, write_oneroster_csv,
-};
+use homeroom_district_gen::{District, GenerateOptions, OneRosterCsvOptions, write_oneroster_csv};
 use homeroom_schema::Store;
 use homeroom_schema::enums::{ConnectorKind, Status, SyncMode};
 use homeroom_schema::store::{connectors, links, people};
 use homeroom_sync::RunOutcome;
 use homeroom_tests::db::TempDir;
-use homeroom_tests::sync::{Census, add_connector, census, csv_connector, run};
+use homeroom_tests::sync::{Census, add_connector, census, csv_connector, expect, run};
 use homeroom_tests::{TestDb, both_backends};
 
 const TOKEN: &str = "clever-district-token";
@@ -28,20 +26,6 @@ fn district(students: usize, seed: u64) -> District {
         seed,
         churn_pct: None,
     })
-}
-
-fn expect(s: &DistrictSummary) -> Census {
-    let n = |v: usize| i64::try_from(v).unwrap_or(i64::MAX);
-    Census {
-        people: n(s.expected_people),
-        archived_people: 0,
-        students: n(s.students),
-        guardians: n(s.guardians),
-        teachers: n(s.teachers),
-        classes: n(s.classes),
-        enrollments: n(s.enrollments),
-        relationships: n(s.relationships),
-    }
 }
 
 async fn clever_connector(store: &Store, fake: &FakeHandle) -> Result<String> {

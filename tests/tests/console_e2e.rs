@@ -139,22 +139,19 @@ both_backends!(console_in_a_browser, |db| async move {
     browser_ready()?;
     let sink = SmtpSink::start().await?;
     let work = TempDir::new("homeroom-console-e2e")?;
-    let server =
+    let mut server =
         Server::start_with_env(&db.url, &["--demo"], &[("HOMEROOM_SMTP_URL", sink.url())]).await?;
     let admin = server
-        .stdout
-        .iter()
-        .find_map(|l| l.strip_prefix("Admin token: "))
-        .map(str::to_owned)
-        .context("serve --demo prints an admin token")?;
-    assert!(
-        server
-            .stdout
-            .iter()
-            .any(|l| l.starts_with(&format!("Homeroom console: {}/", server.base))),
-        "serve --demo prints the console URL: {:?}",
-        server.stdout
-    );
+        .stdout_line(|l| l.starts_with("Admin token: "))
+        .await
+        .context("serve --demo prints an admin token")?
+        .trim_start_matches("Admin token: ")
+        .to_owned();
+    let console = format!("Homeroom console: {}/", server.base);
+    server
+        .stdout_line(|l| l.starts_with(&console))
+        .await
+        .context("serve --demo prints the console URL")?;
     let gql = async |query: &str, variables: Value| -> Result<Value> {
         let resp = server.graphql(Some(&admin), query, variables).await?;
         ensure!(resp["errors"].is_null(), "{resp}");

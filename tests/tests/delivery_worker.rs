@@ -6,25 +6,14 @@ use std::time::Duration;
 
 use homeroom_delivery::email::{EmailSender, SmtpSettings};
 use homeroom_delivery::{Delivery, WorkerOptions, worker};
-use homeroom_schema::enums::{InvitationStatus, OutboxStatus, PrincipalKind, TokenRole};
+use homeroom_schema::enums::{InvitationStatus, OutboxStatus};
 use homeroom_schema::store::{invitations, outbox};
-use homeroom_service::auth::Principal;
 use homeroom_service::invitations::Families;
 use homeroom_service::invitations::invite::{Selection, invite_families};
 use homeroom_tests::both_backends;
 use homeroom_tests::fixture;
+use homeroom_tests::principals::district_admin as admin;
 use homeroom_tests::smtp_sink::SmtpSink;
-
-fn admin(district: &str) -> Principal {
-    Principal {
-        token_id: "test".into(),
-        district_id: district.into(),
-        kind: PrincipalKind::System,
-        person_id: None,
-        role: TokenRole::DistrictAdmin,
-        scopes: Vec::new(),
-    }
-}
 
 fn fast() -> WorkerOptions {
     WorkerOptions {
@@ -43,26 +32,14 @@ async fn email_only(sink: &SmtpSink) -> anyhow::Result<Delivery> {
     })
 }
 
-/// Runs worker rounds until nothing is due (retries are due after a millisecond).
+/// Runs the worker's pending work to the end.
 async fn drain(
     db: &homeroom_tests::TestDb,
     families: &Families,
     delivery: &Delivery,
     options: &WorkerOptions,
 ) -> anyhow::Result<usize> {
-    let mut total = 0;
-    for _ in 0..50 {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-        let n = worker::tick(&db.store, families, delivery, options, "w1").await?;
-        total += n;
-        if n == 0 {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-            if worker::tick(&db.store, families, delivery, options, "w1").await? == 0 {
-                break;
-            }
-        }
-    }
-    Ok(total)
+    homeroom_tests::delivery::run_pending(&db.store, families, delivery, options).await
 }
 
 both_backends!(

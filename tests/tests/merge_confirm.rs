@@ -11,7 +11,8 @@ use homeroom_schema::store::{contacts, districts, people, relationships};
 use homeroom_tests::both_backends;
 use homeroom_tests::fixture;
 use homeroom_tests::graphql::token;
-use homeroom_tests::oneroster_files::{self, User};
+use homeroom_tests::oneroster_files;
+use homeroom_tests::oneroster_files::user;
 use homeroom_tests::server::Server;
 use homeroom_tests::smtp_sink::SmtpSink;
 use homeroom_tests::sync;
@@ -23,25 +24,6 @@ const REQUEST: &str = "mutation($s: ID!) { requestMergeConfirmationCode(suggesti
 const CONFIRM: &str =
     "mutation($s: ID!, $c: String!) { confirmMergeSuggestion(suggestionId: $s, code: $c) {
   person { id } auditEvent { action } userErrors { field code } } }";
-
-fn user<'a>(
-    id: &'a str,
-    role: &'a str,
-    given: &'a str,
-    email: &'a str,
-    agents: &'a str,
-) -> User<'a> {
-    User {
-        id,
-        role,
-        given,
-        family: "Test",
-        identifier: if role == "student" { id } else { "" },
-        email,
-        phone: "",
-        agents,
-    }
-}
 
 both_backends!(
     a_guardian_confirms_a_suggestion_with_a_code,

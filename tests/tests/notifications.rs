@@ -5,7 +5,7 @@
 
 use homeroom_graphql::ids::{NodeKind, encode};
 use homeroom_schema::enums::{
-    ContactSource, PrincipalKind, RecordSource, Role, Status, SyncMode, SyncStatus, TokenRole,
+    ContactSource, RecordSource, Role, Status, SyncMode, SyncStatus, TokenRole,
 };
 use homeroom_schema::models::OutboxMessage;
 use homeroom_schema::store::status::{self, Archivable};
@@ -16,7 +16,9 @@ use homeroom_service::invitations::invite::{Selection, invite_families};
 use homeroom_tests::both_backends;
 use homeroom_tests::fixture::{self, Fixture};
 use homeroom_tests::graphql::token;
-use homeroom_tests::oneroster_files::{self, User};
+use homeroom_tests::oneroster_files;
+use homeroom_tests::oneroster_files::user;
+use homeroom_tests::principals;
 use homeroom_tests::server::Server;
 use homeroom_tests::smtp_sink::SmtpSink;
 use homeroom_tests::{TestDb, sync};
@@ -56,25 +58,6 @@ fn recipients(messages: &[OutboxMessage]) -> Vec<String> {
     let mut r: Vec<String> = messages.iter().map(|m| m.recipient.clone()).collect();
     r.sort();
     r
-}
-
-fn user<'a>(
-    id: &'a str,
-    role: &'a str,
-    given: &'a str,
-    email: &'a str,
-    agents: &'a str,
-) -> User<'a> {
-    User {
-        id,
-        role,
-        given,
-        family: "Test",
-        identifier: if role == "student" { id } else { "" },
-        email,
-        phone: "",
-        agents,
-    }
 }
 
 /// A second class `c2` ("Science 5 - B") taught by `teachers`, with every student enrolled.
@@ -152,17 +135,6 @@ both_backends!(
         Ok(())
     }
 );
-
-fn admin(fx: &Fixture) -> Principal {
-    Principal {
-        token_id: "test".into(),
-        district_id: fx.district_id.clone(),
-        kind: PrincipalKind::System,
-        person_id: None,
-        role: TokenRole::DistrictAdmin,
-        scopes: Vec::new(),
-    }
-}
 
 both_backends!(families_hear_when_their_class_is_claimed, |db| async move {
     let fx = fixture::load(&db.store).await?;
@@ -327,3 +299,7 @@ both_backends!(
         Ok(())
     }
 );
+
+fn admin(fx: &Fixture) -> Principal {
+    principals::district_admin(&fx.district_id)
+}

@@ -293,3 +293,60 @@ both_backends!(sync_tables_get_planner_statistics, |db| async move {
     }
     Ok(())
 });
+
+both_backends!(
+    enrollments_between_returns_exactly_the_pairs_asked,
+    |db| async move {
+        let fx = homeroom_tests::fixture::load(&db.store).await?;
+        let mut c = db.store.conn().await?;
+        // S1 is also in A2: asking for (A1, S1) and (A2, S3) names both classes and both students,
+        // but not the pair (A2, S1).
+        homeroom_schema::store::classes::insert_enrollments(
+            &mut c,
+            &[homeroom_tests::fixture::enrollment(
+                &fx.district_id,
+                fx.id("A2"),
+                fx.id("S1"),
+                EnrollmentRole::Student,
+            )],
+        )
+        .await?;
+        let pair = |class: &str, person: &str| (fx.id(class).to_owned(), fx.id(person).to_owned());
+        let asked = [
+            pair("A1", "S1"),
+            pair("A2", "S3"),
+            pair("A1", "S1"),
+            pair("B1", "S1"),
+        ];
+        let rows = homeroom_schema::store::classes::enrollments_between(&mut c, &asked).await?;
+        let mut got: Vec<(&str, &str)> = rows
+            .iter()
+            .map(|e| {
+                (
+                    fx.name_of(&e.class_id).unwrap_or("?"),
+                    fx.name_of(&e.person_id).unwrap_or("?"),
+                )
+            })
+            .collect();
+        got.sort_unstable();
+        assert_eq!(got, [("A1", "S1"), ("A2", "S3")]);
+        Ok(())
+    }
+);
+
+both_backends!(a_corrupt_json_column_is_a_corrupt_error, |db| async move {
+    let mut c = db.store.conn().await?;
+    let district = districts::ensure_default(&mut c, "District").await?;
+    assert_eq!(district.settings(), DistrictSettings::default());
+    // Raw SQL, as a bad manual edit or a half-migrated row would leave it.
+    c.batch_execute(&format!(
+        "UPDATE districts SET settings = '{{\"removal_threshold_pct\": \"lots\"' WHERE id = '{}'",
+        district.id
+    ))
+    .await?;
+    match districts::get_default(&mut c).await {
+        Err(StoreError::Corrupt(why)) => assert!(why.contains("DistrictSettings"), "{why}"),
+        other => panic!("expected Corrupt, got {other:?}"),
+    }
+    Ok(())
+});

@@ -51,12 +51,12 @@ fn add_connector(url: &str, files: &std::path::Path) -> Result<String> {
     if code != 0 {
         bail!("connector add failed: {err}");
     }
-    Ok(out
-        .trim()
-        .lines()
-        .last()
-        .context("connector id")?
-        .to_owned())
+    // The CLI prints the global id; the store's queries below take the row id inside it.
+    let global = out.trim().lines().last().context("connector id")?;
+    Ok(homeroom_core::ids::decode_as(
+        homeroom_core::ids::NodeKind::Connector,
+        global,
+    )?)
 }
 
 fn sync(url: &str, connector: &str) -> Result<(i32, String)> {

@@ -1,15 +1,16 @@
 //! Merging duplicate people (district admins), undoing a merge exactly, and the merge
 //! suggestions sync alerts point at.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use homeroom_schema::enums::{AccountState, Status};
+use homeroom_schema::enums::{AccountState, RelationshipStatus, Status};
 use homeroom_schema::ids::now_micros;
 use homeroom_schema::models::{AuditEvent, Person};
 use homeroom_schema::page::{Page, PageRequest};
-use homeroom_schema::store::merges::{self, MergeImage};
+use homeroom_schema::store::merges::{self, MergeImage, MergeWrite, SurvivorColumns};
 use homeroom_schema::store::{audit, people, suggestions};
 use homeroom_schema::{Conn, Store, StoreError};
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::UserError;
@@ -155,8 +156,17 @@ pub(crate) async fn merge_in(
             "the two people are linked as guardian and student",
         )));
     }
-    let summary = match merges::merge(conn, &image, now_micros()).await {
-        Ok(s) => s,
+    let planned = plan(&image).map_err(|conflict| {
+        tracing::warn!(why = %conflict, "merge refused");
+        Stop::Refused(UserError::new(
+            None,
+            "MERGE_CONFLICT",
+            "the two records cannot be combined as they are",
+        ))
+    })?;
+    let summary = planned.summary;
+    match merges::execute(conn, &planned.writes, now_micros()).await {
+        Ok(()) => {}
         Err(StoreError::Conflict(why)) => {
             tracing::warn!(%why, "merge refused by a constraint");
             return Err(Stop::Refused(UserError::new(
@@ -166,7 +176,7 @@ pub(crate) async fn merge_in(
             )));
         }
         Err(e) => return Err(e.into()),
-    };
+    }
     let event = audit_log::record(
         conn,
         principal,
@@ -200,6 +210,282 @@ pub(crate) async fn merge_in(
         "people merged"
     );
     Ok((person, event))
+}
+
+/// What a merge did, for its audit event.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MergeSummary {
+    /// Rows moved to the survivor, per table.
+    pub moved: BTreeMap<String, usize>,
+    /// Rows of the duplicate dropped because the survivor already held the same thing.
+    pub collapsed: BTreeMap<String, usize>,
+}
+
+impl MergeSummary {
+    fn moved(&mut self, table: &str) {
+        *self.moved.entry(table.to_owned()).or_default() += 1;
+    }
+    fn collapsed(&mut self, table: &str) {
+        *self.collapsed.entry(table.to_owned()).or_default() += 1;
+    }
+}
+
+/// The writes a merge makes, and its summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MergePlan {
+    /// In the order the store applies them.
+    pub writes: Vec<MergeWrite>,
+    /// What moved and what collapsed.
+    pub summary: MergeSummary,
+}
+
+/// A merge the rows themselves forbid.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MergeConflict {
+    /// Merging would make a relationship link a person to themselves.
+    #[error("the two people are linked to each other as guardian and student")]
+    LinkedToEachOther,
+}
+
+/// Decides how `image.duplicate` merges into `image.survivor` (the caller has checked who may be
+/// merged: [`refusal`]). The rules:
+/// - the duplicate's roles, contact points, enrollments (same class and role) and
+///   relationships (same guardian and student once the duplicate is the survivor) that the
+///   survivor also holds collapse into the survivor's row: the duplicate's is deleted, and what
+///   pointed at it (invitations, source links) points at the survivor's; everything else moves;
+/// - a collapsed contact point the duplicate had verified and the survivor had not passes its
+///   verification on; a collapsed active enrollment or relationship makes the survivor's twin
+///   active again;
+/// - claims and tokens move to the survivor;
+/// - the duplicate is archived (never deleted: its row keeps what an undo needs), giving up its
+///   student number when the survivor has none and takes it;
+/// - the survivor keeps each of its own names and ids, taking the duplicate's where it has none,
+///   and the further along of the two account states (claimed over invited over none).
+pub fn plan(image: &MergeImage) -> Result<MergePlan, MergeConflict> {
+    let s = image.survivor.id.as_str();
+    let d = image.duplicate.id.as_str();
+    let swap = |id: &str| -> String { if id == d { s.to_owned() } else { id.to_owned() } };
+    let mut writes = Vec::new();
+    let mut summary = MergeSummary::default();
+    // Old row id → the survivor's row that replaces it (for re-pointing references).
+    let mut replaced: HashMap<String, String> = HashMap::new();
+
+    for role in image.roles.iter().filter(|r| r.person_id == d) {
+        let twin = image
+            .roles
+            .iter()
+            .find(|r| r.person_id == s && r.role == role.role && r.org_id == role.org_id);
+        if let Some(twin) = twin {
+            replaced.insert(role.id.clone(), twin.id.clone());
+            writes.push(MergeWrite::DeleteRole {
+                id: role.id.clone(),
+            });
+            summary.collapsed("person_roles");
+        } else {
+            writes.push(MergeWrite::MoveRole {
+                id: role.id.clone(),
+                to: s.to_owned(),
+            });
+            summary.moved("person_roles");
+        }
+    }
+
+    for cp in image.contact_points.iter().filter(|c| c.person_id == d) {
+        let twin = image
+            .contact_points
+            .iter()
+            .find(|c| c.person_id == s && c.kind == cp.kind && c.value == cp.value);
+        if let Some(twin) = twin {
+            replaced.insert(cp.id.clone(), twin.id.clone());
+            if cp.verified_at.is_some() && twin.verified_at.is_none() {
+                // The duplicate had proved this contact point: the survivor keeps the proof.
+                writes.push(MergeWrite::VerifyContactPoint {
+                    id: twin.id.clone(),
+                    verified_at: cp.verified_at,
+                });
+            }
+            writes.push(MergeWrite::DeleteContactPoint { id: cp.id.clone() });
+            summary.collapsed("contact_points");
+        } else {
+            writes.push(MergeWrite::MoveContactPoint {
+                id: cp.id.clone(),
+                to: s.to_owned(),
+            });
+            summary.moved("contact_points");
+        }
+    }
+
+    for e in image.enrollments.iter().filter(|e| e.person_id == d) {
+        let twin = image
+            .enrollments
+            .iter()
+            .find(|x| x.person_id == s && x.class_id == e.class_id && x.role == e.role);
+        if let Some(twin) = twin {
+            replaced.insert(e.id.clone(), twin.id.clone());
+            if e.status == Status::Active && twin.status != Status::Active {
+                writes.push(MergeWrite::ActivateEnrollment {
+                    id: twin.id.clone(),
+                });
+            }
+            writes.push(MergeWrite::DeleteEnrollment { id: e.id.clone() });
+            summary.collapsed("enrollments");
+        } else {
+            writes.push(MergeWrite::MoveEnrollment {
+                id: e.id.clone(),
+                to: s.to_owned(),
+            });
+            summary.moved("enrollments");
+        }
+    }
+
+    for rel in image
+        .relationships
+        .iter()
+        .filter(|r| r.guardian_id == d || r.student_id == d)
+    {
+        let guardian = swap(&rel.guardian_id);
+        let student = swap(&rel.student_id);
+        if guardian == student {
+            return Err(MergeConflict::LinkedToEachOther);
+        }
+        let twin = image.relationships.iter().find(|x| {
+            x.id != rel.id
+                && x.guardian_id != d
+                && x.student_id != d
+                && x.guardian_id == guardian
+                && x.student_id == student
+        });
+        if let Some(twin) = twin {
+            replaced.insert(rel.id.clone(), twin.id.clone());
+            if rel.status == RelationshipStatus::Active && twin.status != RelationshipStatus::Active
+            {
+                writes.push(MergeWrite::ActivateRelationship {
+                    id: twin.id.clone(),
+                });
+            }
+            writes.push(MergeWrite::DeleteRelationship { id: rel.id.clone() });
+            summary.collapsed("relationships");
+        } else {
+            writes.push(MergeWrite::MoveRelationship {
+                id: rel.id.clone(),
+                guardian_id: guardian,
+                student_id: student,
+            });
+            summary.moved("relationships");
+        }
+    }
+
+    let remap = |id: &Option<String>| -> Option<String> {
+        id.as_ref()
+            .map(|x| replaced.get(x).cloned().unwrap_or_else(|| x.clone()))
+    };
+    for inv in &image.invitations {
+        let person = swap(&inv.person_id);
+        let invited_by = inv.invited_by.as_deref().map(swap);
+        let relationship = remap(&inv.relationship_id);
+        let contact = remap(&inv.contact_point_id);
+        if person == inv.person_id
+            && invited_by == inv.invited_by
+            && relationship == inv.relationship_id
+            && contact == inv.contact_point_id
+        {
+            continue;
+        }
+        writes.push(MergeWrite::RepointInvitation {
+            id: inv.id.clone(),
+            person_id: person,
+            invited_by,
+            relationship_id: relationship,
+            contact_point_id: contact,
+        });
+        summary.moved("invitations");
+    }
+
+    for link in &image.source_links {
+        let local = if link.local_id == d {
+            s.to_owned()
+        } else {
+            replaced
+                .get(&link.local_id)
+                .cloned()
+                .unwrap_or_else(|| link.local_id.clone())
+        };
+        if local != link.local_id {
+            writes.push(MergeWrite::RepointSourceLink {
+                id: link.id.clone(),
+                local_id: local,
+            });
+            summary.moved("source_links");
+        }
+    }
+
+    for class in image
+        .classes
+        .iter()
+        .filter(|c| c.claimed_by.as_deref() == Some(d))
+    {
+        writes.push(MergeWrite::MoveClaim {
+            class_id: class.id.clone(),
+            to: s.to_owned(),
+        });
+        summary.moved("classes");
+    }
+
+    for token in image
+        .api_tokens
+        .iter()
+        .filter(|t| t.person_id.as_deref() == Some(d))
+    {
+        writes.push(MergeWrite::MoveToken {
+            id: token.id.clone(),
+            to: s.to_owned(),
+        });
+        summary.moved("api_tokens");
+    }
+
+    // The duplicate first: it gives up the student number the survivor takes.
+    let sur = &image.survivor;
+    let dup = &image.duplicate;
+    let takes_number = sur.student_number.is_none() && dup.student_number.is_some();
+    writes.push(MergeWrite::ArchivePerson {
+        id: d.to_owned(),
+        student_number: dup.student_number.clone().filter(|_| !takes_number),
+    });
+    let middle = sur.middle_name.clone().or_else(|| dup.middle_name.clone());
+    let preferred = sur
+        .preferred_name
+        .clone()
+        .or_else(|| dup.preferred_name.clone());
+    let rank = |a: AccountState| match a {
+        AccountState::None => 0,
+        AccountState::Invited => 1,
+        AccountState::Claimed => 2,
+    };
+    let account_state = if rank(dup.account_state) > rank(sur.account_state) {
+        dup.account_state
+    } else {
+        sur.account_state
+    };
+    writes.push(MergeWrite::UpdateSurvivor(SurvivorColumns {
+        id: s.to_owned(),
+        search_text: Person::search_text_for(
+            &sur.given_name,
+            &sur.family_name,
+            middle.as_deref(),
+            preferred.as_deref(),
+        ),
+        middle_name: middle,
+        preferred_name: preferred,
+        account_state,
+        grade: sur.grade.clone().or_else(|| dup.grade.clone()),
+        student_number: sur
+            .student_number
+            .clone()
+            .or_else(|| dup.student_number.clone()),
+        state_id: sur.state_id.clone().or_else(|| dup.state_id.clone()),
+        sis_id: sur.sis_id.clone().or_else(|| dup.sis_id.clone()),
+    }));
+    Ok(MergePlan { writes, summary })
 }
 
 fn undone_merge_id(event: &AuditEvent) -> Option<String> {

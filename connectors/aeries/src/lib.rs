@@ -67,7 +67,7 @@
 //! `delta` module: deletions are found by diffing each changed section's roster and each
 //! changed student's contact rows against the keys the feed names.
 //!
-//! ## Choices where the Aeries documentation is silent (sis-apis.md: UNCONFIRMED)
+//! ## Choices where the Aeries documentation is silent or unconfirmed
 //!
 //! * Rate limits: none documented; the client honours 429 with `Retry-After` and sets no
 //!   client-side limit.
@@ -84,7 +84,8 @@
 //! * Flags (`LivesWithStudentIndicator`) may be `Y`/`N`, booleans or `true`/`false`; ids and
 //!   codes may be numbers or strings; dates `YYYY-MM-DDT00:00:00`.
 //! * Grades: Aeries numbers, sent as codes (`-2` IT, `-1` PK, `0` KG, `1`–`12` `01`–`12`).
-//! * School-wide class schedules: `sis-apis.md` lists `/schools/{sc}/classes/{StudentID}` for
+//! * School-wide class schedules: the public API documentation lists
+//!   `/schools/{sc}/classes/{StudentID}` for
 //!   one student only; Aeries' own PowerShell module (`Get-AeriesStudentClassSchedule`,
 //!   `AeriesSoftware/Posh-AeriesApi`) documents that leaving the StudentID out returns every
 //!   class schedule of the school. Its rows are read with the roster row's field names

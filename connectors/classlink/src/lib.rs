@@ -25,7 +25,7 @@
 //! [`fake`] (feature `fake`) is a fake ClassLink server built on the OneRoster fake, seeded
 //! from the synthetic district generator.
 //!
-//! ## Choices where `sis-apis.md` §2 says UNCONFIRMED (or says nothing)
+//! ## Choices where ClassLink's public documentation is unconfirmed or silent
 //!
 //! * **Signature encoding of unusual characters.** ClassLink's libraries disagree with each
 //!   other beyond the characters Homeroom ever sends: Python's `quote` leaves `/` unencoded

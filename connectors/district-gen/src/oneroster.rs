@@ -1,4 +1,5 @@
-//! OneRoster 1.1 CSV bulk writer (sis-apis.md §3.10).
+//! OneRoster 1.1 CSV bulk writer: the IMS OneRoster 1.1 CSV binding (`manifest.csv` and one
+//! file per entity, the columns in the specification's order).
 
 use std::fmt::Write as _;
 use std::fs::File;

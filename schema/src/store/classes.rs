@@ -311,22 +311,30 @@ pub async fn update_sis(conn: &mut Conn, row: &Class) -> StoreResult<()> {
     Ok(())
 }
 
-/// Enrollments (any status) of the given (class, person) pairs, for matching SIS enrollments.
+/// Enrollments (any status) of exactly the given (class, person) pairs, each row once, for
+/// matching SIS enrollments.
 ///
 /// PostgreSQL joins the pairs as two parallel arrays, one index probe per pair; two separate
 /// `= ANY` lists would make it probe every class against every person (thousands × thousands
 /// per batch when a file lists enrollments by student). SQLite's planner takes the two `IN`
-/// lists as the index's leading columns and filters each class's few rows.
+/// lists as the index's leading columns and filters each class's few rows; the lists select every
+/// class × person of the chunk, so the rows of pairs not asked for are dropped after loading.
 pub async fn enrollments_between(
     conn: &mut Conn,
     pairs: &[(String, String)],
 ) -> StoreResult<Vec<Enrollment>> {
-    let mut out = Vec::with_capacity(pairs.len());
-    for chunk in pairs.chunks(5_000) {
+    // Each pair once: the PostgreSQL join would repeat rows for a repeated pair.
+    let mut unique: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(c, p)| (c.as_str(), p.as_str()))
+        .collect();
+    unique.sort_unstable();
+    unique.dedup();
+    let mut out = Vec::with_capacity(unique.len());
+    for chunk in unique.chunks(5_000) {
         let rows: Vec<Enrollment> = match &mut *conn {
             Conn::Pg(c) => {
-                let (classes, people): (Vec<&str>, Vec<&str>) =
-                    chunk.iter().map(|(c, p)| (c.as_str(), p.as_str())).unzip();
+                let (classes, people): (Vec<&str>, Vec<&str>) = chunk.iter().copied().unzip();
                 diesel::sql_query(
                     "SELECT e.* FROM enrollments e \
                      JOIN unnest($1::text[], $2::text[]) AS p (class_id, person_id) \
@@ -338,18 +346,24 @@ pub async fn enrollments_between(
                 .await?
             }
             Conn::Sqlite(c) => {
-                let mut classes: Vec<&str> = chunk.iter().map(|(c, _)| c.as_str()).collect();
-                let mut people: Vec<&str> = chunk.iter().map(|(_, p)| p.as_str()).collect();
+                let mut classes: Vec<&str> = chunk.iter().map(|(c, _)| *c).collect();
+                let mut people: Vec<&str> = chunk.iter().map(|(_, p)| *p).collect();
                 classes.sort_unstable();
                 classes.dedup();
                 people.sort_unstable();
                 people.dedup();
-                enrollments::table
+                // Every class × every person of the chunk: a superset, narrowed below.
+                let rows: Vec<Enrollment> = enrollments::table
                     .filter(enrollments::class_id.eq_any(classes))
                     .filter(enrollments::person_id.eq_any(people))
                     .select(Enrollment::as_select())
                     .load(&mut **c)
-                    .await?
+                    .await?;
+                let asked: std::collections::HashSet<(&str, &str)> =
+                    chunk.iter().copied().collect();
+                rows.into_iter()
+                    .filter(|e| asked.contains(&(e.class_id.as_str(), e.person_id.as_str())))
+                    .collect()
             }
         };
         out.extend(rows);

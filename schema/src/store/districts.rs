@@ -6,6 +6,7 @@ use diesel_async::RunQueryDsl;
 use crate::db::{Conn, with_conn};
 use crate::error::{StoreError, StoreResult};
 use crate::ids::{new_id, now_micros};
+use crate::json::Json;
 use crate::models::{District, DistrictSettings};
 use crate::tables::districts;
 
@@ -39,7 +40,7 @@ pub async fn create(conn: &mut Conn, name: &str, is_default: bool) -> StoreResul
     let row = District {
         id: new_id(),
         name: name.to_owned(),
-        settings: serde_json::to_string(&DistrictSettings::default())?,
+        settings: Json(DistrictSettings::default()),
         is_default,
         created_at: now,
         updated_at: now,
@@ -86,11 +87,11 @@ pub async fn set_settings(
     id: &str,
     settings: &DistrictSettings,
 ) -> StoreResult<()> {
-    let json = serde_json::to_string(settings)?;
+    let json = Json(settings);
     with_conn!(conn, |c| {
         diesel::update(districts::table.find(id))
             .set((
-                districts::settings.eq(json),
+                districts::settings.eq(&json),
                 districts::updated_at.eq(now_micros()),
             ))
             .execute(c)

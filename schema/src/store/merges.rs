@@ -1,24 +1,21 @@
 //! Merging two people into one, and undoing a merge exactly from its before-image.
 //!
 //! [`snapshot`] reads every row a merge of `duplicate` into `survivor` may touch (a
-//! [`MergeImage`], stored in the merge's audit event); [`merge`] moves roles, contact points,
-//! enrollments, relationships, invitations, source links, claims and tokens to the survivor and
-//! archives the duplicate; [`restore`] writes the image back. Where both people hold the same
-//! thing (the same role, contact point, class enrollment or student link) the duplicate's row is
-//! deleted and whatever pointed at it (invitations, source links) is re-pointed to the
-//! survivor's; the image keeps the deleted row so the undo inserts it again.
+//! [`MergeImage`], stored in the merge's audit event); [`execute`] applies the writes the service
+//! layer planned from that image (which rows move to the survivor, which collapse into the
+//! survivor's twin and are deleted, what the survivor keeps: the rules live there, not here);
+//! [`restore`] writes the image back. The image keeps every deleted row so the undo inserts it
+//! again.
 //!
 //! Secrets (password and token hashes) are never copied into the image: a merge does not change
 //! them, and the undo leaves those columns alone.
-
-use std::collections::HashMap;
 
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use serde::{Deserialize, Serialize};
 
 use crate::db::{Conn, with_conn};
-use crate::enums::{AccountState, Status};
+use crate::enums::{AccountState, RelationshipStatus, Status};
 use crate::error::{StoreError, StoreResult};
 use crate::models::{
     ApiToken, Class, ContactPoint, Enrollment, Invitation, Person, PersonRole, Relationship,
@@ -175,337 +172,306 @@ pub async fn snapshot(
     })
 }
 
-/// Swaps the duplicate's id for the survivor's.
-fn swap(id: &str, image: &MergeImage) -> String {
-    if id == image.duplicate.id {
-        image.survivor.id.clone()
-    } else {
-        id.to_owned()
-    }
+/// The survivor's own columns after a merge (the service decides each one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SurvivorColumns {
+    /// The survivor.
+    pub id: String,
+    /// Middle name.
+    pub middle_name: Option<String>,
+    /// Preferred name.
+    pub preferred_name: Option<String>,
+    /// Account state.
+    pub account_state: AccountState,
+    /// Grade.
+    pub grade: Option<String>,
+    /// Student number.
+    pub student_number: Option<String>,
+    /// State id.
+    pub state_id: Option<String>,
+    /// SIS id.
+    pub sis_id: Option<String>,
+    /// The search text for the names above.
+    pub search_text: String,
 }
 
-/// What a merge did, for its audit event.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MergeSummary {
-    /// Rows moved to the survivor, per table.
-    pub moved: std::collections::BTreeMap<String, usize>,
-    /// Rows of the duplicate dropped because the survivor already held the same thing.
-    pub collapsed: std::collections::BTreeMap<String, usize>,
+/// One write of a merge. The service layer decides them from a [`MergeImage`] (which rows
+/// collapse into the survivor's twin, what the survivor keeps); [`execute`] only applies them,
+/// in order, stamping `updated_at` where the table has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MergeWrite {
+    /// A role moves to `to`.
+    MoveRole {
+        /// The role row.
+        id: String,
+        /// The person who now holds it.
+        to: String,
+    },
+    /// A role row is deleted (the survivor holds the same role).
+    DeleteRole {
+        /// The role row.
+        id: String,
+    },
+    /// A contact point takes a verification time.
+    VerifyContactPoint {
+        /// The contact point.
+        id: String,
+        /// When it was verified.
+        verified_at: Option<i64>,
+    },
+    /// A contact point moves to `to`.
+    MoveContactPoint {
+        /// The contact point.
+        id: String,
+        /// Its new owner.
+        to: String,
+    },
+    /// A contact point is deleted.
+    DeleteContactPoint {
+        /// The contact point.
+        id: String,
+    },
+    /// An enrollment becomes active.
+    ActivateEnrollment {
+        /// The enrollment.
+        id: String,
+    },
+    /// An enrollment moves to `to`.
+    MoveEnrollment {
+        /// The enrollment.
+        id: String,
+        /// The person now enrolled.
+        to: String,
+    },
+    /// An enrollment is deleted.
+    DeleteEnrollment {
+        /// The enrollment.
+        id: String,
+    },
+    /// A relationship becomes active again (no longer removed).
+    ActivateRelationship {
+        /// The relationship.
+        id: String,
+    },
+    /// A relationship takes new ends.
+    MoveRelationship {
+        /// The relationship.
+        id: String,
+        /// Its guardian.
+        guardian_id: String,
+        /// Its student.
+        student_id: String,
+    },
+    /// A relationship is deleted.
+    DeleteRelationship {
+        /// The relationship.
+        id: String,
+    },
+    /// An invitation points at other rows.
+    RepointInvitation {
+        /// The invitation.
+        id: String,
+        /// Who is invited.
+        person_id: String,
+        /// Who invited.
+        invited_by: Option<String>,
+        /// The relationship it is about.
+        relationship_id: Option<String>,
+        /// Where it was sent.
+        contact_point_id: Option<String>,
+    },
+    /// A source link points at another local row.
+    RepointSourceLink {
+        /// The source link.
+        id: String,
+        /// The local row.
+        local_id: String,
+    },
+    /// A class's claim moves to `to`.
+    MoveClaim {
+        /// The class.
+        class_id: String,
+        /// The claimer.
+        to: String,
+    },
+    /// An API token is bound to `to`.
+    MoveToken {
+        /// The token.
+        id: String,
+        /// The person.
+        to: String,
+    },
+    /// A person is archived, keeping `student_number`.
+    ArchivePerson {
+        /// The person.
+        id: String,
+        /// The student number it keeps.
+        student_number: Option<String>,
+    },
+    /// The survivor's columns are written.
+    UpdateSurvivor(SurvivorColumns),
 }
 
-impl MergeSummary {
-    fn moved(&mut self, table: &str) {
-        *self.moved.entry(table.to_owned()).or_default() += 1;
-    }
-    fn collapsed(&mut self, table: &str) {
-        *self.collapsed.entry(table.to_owned()).or_default() += 1;
-    }
-}
-
-/// Merges `image.duplicate` into `image.survivor` (call inside a transaction, with the image
-/// just read by [`snapshot`]). The caller checks the rules (student↔adult, student numbers).
-pub async fn merge(conn: &mut Conn, image: &MergeImage, now: i64) -> StoreResult<MergeSummary> {
-    let s = image.survivor.id.as_str();
-    let d = image.duplicate.id.as_str();
-    let mut summary = MergeSummary::default();
-    // Old row id → the survivor's row that replaces it (for re-pointing references).
-    let mut replaced: HashMap<String, String> = HashMap::new();
-
-    for role in image.roles.iter().filter(|r| r.person_id == d) {
-        let twin = image
-            .roles
-            .iter()
-            .find(|r| r.person_id == s && r.role == role.role && r.org_id == role.org_id);
-        if let Some(twin) = twin {
-            replaced.insert(role.id.clone(), twin.id.clone());
-            with_conn!(conn, |c| {
-                diesel::delete(person_roles::table.find(&role.id))
+/// Applies `writes` in order (call inside a transaction, with the writes planned from an image
+/// just read by [`snapshot`]).
+pub async fn execute(conn: &mut Conn, writes: &[MergeWrite], now: i64) -> StoreResult<()> {
+    for write in writes {
+        match write {
+            MergeWrite::MoveRole { id, to } => with_conn!(conn, |c| {
+                diesel::update(person_roles::table.find(id))
+                    .set(person_roles::person_id.eq(to))
                     .execute(c)
                     .await?
-            });
-            summary.collapsed("person_roles");
-        } else {
-            with_conn!(conn, |c| {
-                diesel::update(person_roles::table.find(&role.id))
-                    .set(person_roles::person_id.eq(s))
+            }),
+            MergeWrite::DeleteRole { id } => with_conn!(conn, |c| {
+                diesel::delete(person_roles::table.find(id))
                     .execute(c)
                     .await?
-            });
-            summary.moved("person_roles");
-        }
-    }
-
-    for cp in image.contact_points.iter().filter(|c| c.person_id == d) {
-        let twin = image
-            .contact_points
-            .iter()
-            .find(|c| c.person_id == s && c.kind == cp.kind && c.value == cp.value);
-        if let Some(twin) = twin {
-            replaced.insert(cp.id.clone(), twin.id.clone());
-            if cp.verified_at.is_some() && twin.verified_at.is_none() {
-                // The duplicate had proved this contact point: the survivor keeps the proof.
-                with_conn!(conn, |c| {
-                    diesel::update(contact_points::table.find(&twin.id))
-                        .set((
-                            contact_points::verified_at.eq(cp.verified_at),
-                            contact_points::updated_at.eq(now),
-                        ))
-                        .execute(c)
-                        .await?
-                });
-            }
-            with_conn!(conn, |c| {
-                diesel::delete(contact_points::table.find(&cp.id))
-                    .execute(c)
-                    .await?
-            });
-            summary.collapsed("contact_points");
-        } else {
-            with_conn!(conn, |c| {
-                diesel::update(contact_points::table.find(&cp.id))
+            }),
+            MergeWrite::VerifyContactPoint { id, verified_at } => with_conn!(conn, |c| {
+                diesel::update(contact_points::table.find(id))
                     .set((
-                        contact_points::person_id.eq(s),
+                        contact_points::verified_at.eq(verified_at),
                         contact_points::updated_at.eq(now),
                     ))
                     .execute(c)
                     .await?
-            });
-            summary.moved("contact_points");
-        }
-    }
-
-    for e in image.enrollments.iter().filter(|e| e.person_id == d) {
-        let twin = image
-            .enrollments
-            .iter()
-            .find(|x| x.person_id == s && x.class_id == e.class_id && x.role == e.role);
-        if let Some(twin) = twin {
-            replaced.insert(e.id.clone(), twin.id.clone());
-            if e.status == Status::Active && twin.status != Status::Active {
-                with_conn!(conn, |c| {
-                    diesel::update(enrollments::table.find(&twin.id))
-                        .set((
-                            enrollments::status.eq(Status::Active),
-                            enrollments::updated_at.eq(now),
-                        ))
-                        .execute(c)
-                        .await?
-                });
-            }
-            with_conn!(conn, |c| {
-                diesel::delete(enrollments::table.find(&e.id))
+            }),
+            MergeWrite::MoveContactPoint { id, to } => with_conn!(conn, |c| {
+                diesel::update(contact_points::table.find(id))
+                    .set((
+                        contact_points::person_id.eq(to),
+                        contact_points::updated_at.eq(now),
+                    ))
                     .execute(c)
                     .await?
-            });
-            summary.collapsed("enrollments");
-        } else {
-            with_conn!(conn, |c| {
-                diesel::update(enrollments::table.find(&e.id))
+            }),
+            MergeWrite::DeleteContactPoint { id } => with_conn!(conn, |c| {
+                diesel::delete(contact_points::table.find(id))
+                    .execute(c)
+                    .await?
+            }),
+            MergeWrite::ActivateEnrollment { id } => with_conn!(conn, |c| {
+                diesel::update(enrollments::table.find(id))
                     .set((
-                        enrollments::person_id.eq(s),
+                        enrollments::status.eq(Status::Active),
                         enrollments::updated_at.eq(now),
                     ))
                     .execute(c)
                     .await?
-            });
-            summary.moved("enrollments");
-        }
-    }
-
-    for rel in image
-        .relationships
-        .iter()
-        .filter(|r| r.guardian_id == d || r.student_id == d)
-    {
-        let guardian = swap(&rel.guardian_id, image);
-        let student = swap(&rel.student_id, image);
-        if guardian == student {
-            return Err(StoreError::Conflict(
-                "the two people are linked to each other as guardian and student".into(),
-            ));
-        }
-        let twin = image.relationships.iter().find(|x| {
-            x.id != rel.id
-                && x.guardian_id != d
-                && x.student_id != d
-                && x.guardian_id == guardian
-                && x.student_id == student
-        });
-        if let Some(twin) = twin {
-            replaced.insert(rel.id.clone(), twin.id.clone());
-            if rel.status == crate::enums::RelationshipStatus::Active
-                && twin.status != crate::enums::RelationshipStatus::Active
-            {
-                with_conn!(conn, |c| {
-                    diesel::update(relationships::table.find(&twin.id))
-                        .set((
-                            relationships::status.eq(crate::enums::RelationshipStatus::Active),
-                            relationships::removed_by.eq(None::<String>),
-                            relationships::removed_at.eq(None::<i64>),
-                            relationships::updated_at.eq(now),
-                        ))
-                        .execute(c)
-                        .await?
-                });
-            }
-            with_conn!(conn, |c| {
-                diesel::delete(relationships::table.find(&rel.id))
+            }),
+            MergeWrite::MoveEnrollment { id, to } => with_conn!(conn, |c| {
+                diesel::update(enrollments::table.find(id))
+                    .set((
+                        enrollments::person_id.eq(to),
+                        enrollments::updated_at.eq(now),
+                    ))
                     .execute(c)
                     .await?
-            });
-            summary.collapsed("relationships");
-        } else {
-            with_conn!(conn, |c| {
-                diesel::update(relationships::table.find(&rel.id))
+            }),
+            MergeWrite::DeleteEnrollment { id } => with_conn!(conn, |c| {
+                diesel::delete(enrollments::table.find(id))
+                    .execute(c)
+                    .await?
+            }),
+            MergeWrite::ActivateRelationship { id } => with_conn!(conn, |c| {
+                diesel::update(relationships::table.find(id))
                     .set((
-                        relationships::guardian_id.eq(&guardian),
-                        relationships::student_id.eq(&student),
+                        relationships::status.eq(RelationshipStatus::Active),
+                        relationships::removed_by.eq(None::<String>),
+                        relationships::removed_at.eq(None::<i64>),
                         relationships::updated_at.eq(now),
                     ))
                     .execute(c)
                     .await?
-            });
-            summary.moved("relationships");
-        }
-    }
-
-    let remap = |id: &Option<String>| -> Option<String> {
-        id.as_ref()
-            .map(|x| replaced.get(x).cloned().unwrap_or_else(|| x.clone()))
-    };
-    for inv in &image.invitations {
-        let person = swap(&inv.person_id, image);
-        let invited_by = inv.invited_by.as_deref().map(|x| swap(x, image));
-        let relationship = remap(&inv.relationship_id);
-        let contact = remap(&inv.contact_point_id);
-        if person == inv.person_id
-            && invited_by == inv.invited_by
-            && relationship == inv.relationship_id
-            && contact == inv.contact_point_id
-        {
-            continue;
-        }
-        with_conn!(conn, |c| {
-            diesel::update(invitations::table.find(&inv.id))
-                .set((
-                    invitations::person_id.eq(&person),
-                    invitations::invited_by.eq(&invited_by),
-                    invitations::relationship_id.eq(&relationship),
-                    invitations::contact_point_id.eq(&contact),
-                ))
-                .execute(c)
-                .await?
-        });
-        summary.moved("invitations");
-    }
-
-    for link in &image.source_links {
-        let local = if link.local_id == d {
-            s.to_owned()
-        } else {
-            replaced
-                .get(&link.local_id)
-                .cloned()
-                .unwrap_or_else(|| link.local_id.clone())
-        };
-        if local != link.local_id {
-            with_conn!(conn, |c| {
-                diesel::update(source_links::table.find(&link.id))
+            }),
+            MergeWrite::MoveRelationship {
+                id,
+                guardian_id,
+                student_id,
+            } => with_conn!(conn, |c| {
+                diesel::update(relationships::table.find(id))
                     .set((
-                        source_links::local_id.eq(&local),
+                        relationships::guardian_id.eq(guardian_id),
+                        relationships::student_id.eq(student_id),
+                        relationships::updated_at.eq(now),
+                    ))
+                    .execute(c)
+                    .await?
+            }),
+            MergeWrite::DeleteRelationship { id } => with_conn!(conn, |c| {
+                diesel::delete(relationships::table.find(id))
+                    .execute(c)
+                    .await?
+            }),
+            MergeWrite::RepointInvitation {
+                id,
+                person_id,
+                invited_by,
+                relationship_id,
+                contact_point_id,
+            } => with_conn!(conn, |c| {
+                diesel::update(invitations::table.find(id))
+                    .set((
+                        invitations::person_id.eq(person_id),
+                        invitations::invited_by.eq(invited_by),
+                        invitations::relationship_id.eq(relationship_id),
+                        invitations::contact_point_id.eq(contact_point_id),
+                    ))
+                    .execute(c)
+                    .await?
+            }),
+            MergeWrite::RepointSourceLink { id, local_id } => with_conn!(conn, |c| {
+                diesel::update(source_links::table.find(id))
+                    .set((
+                        source_links::local_id.eq(local_id),
                         source_links::updated_at.eq(now),
                     ))
                     .execute(c)
                     .await?
-            });
-            summary.moved("source_links");
-        }
+            }),
+            MergeWrite::MoveClaim { class_id, to } => with_conn!(conn, |c| {
+                diesel::update(classes::table.find(class_id))
+                    .set(classes::claimed_by.eq(to))
+                    .execute(c)
+                    .await?
+            }),
+            MergeWrite::MoveToken { id, to } => with_conn!(conn, |c| {
+                diesel::update(api_tokens::table.find(id))
+                    .set(api_tokens::person_id.eq(to))
+                    .execute(c)
+                    .await?
+            }),
+            MergeWrite::ArchivePerson { id, student_number } => with_conn!(conn, |c| {
+                diesel::update(people::table.find(id))
+                    .set((
+                        people::status.eq(Status::Archived),
+                        people::archived_at.eq(Some(now)),
+                        people::student_number.eq(student_number),
+                        people::updated_at.eq(now),
+                    ))
+                    .execute(c)
+                    .await?
+            }),
+            MergeWrite::UpdateSurvivor(sur) => with_conn!(conn, |c| {
+                diesel::update(people::table.find(&sur.id))
+                    .set((
+                        people::middle_name.eq(&sur.middle_name),
+                        people::preferred_name.eq(&sur.preferred_name),
+                        people::account_state.eq(sur.account_state),
+                        people::grade.eq(&sur.grade),
+                        people::student_number.eq(&sur.student_number),
+                        people::state_id.eq(&sur.state_id),
+                        people::sis_id.eq(&sur.sis_id),
+                        people::search_text.eq(&sur.search_text),
+                        people::updated_at.eq(now),
+                    ))
+                    .execute(c)
+                    .await?
+            }),
+        };
     }
-
-    for class in image
-        .classes
-        .iter()
-        .filter(|c| c.claimed_by.as_deref() == Some(d))
-    {
-        with_conn!(conn, |c| {
-            diesel::update(classes::table.find(&class.id))
-                .set(classes::claimed_by.eq(s))
-                .execute(c)
-                .await?
-        });
-        summary.moved("classes");
-    }
-
-    for token in image
-        .api_tokens
-        .iter()
-        .filter(|t| t.person_id.as_deref() == Some(d))
-    {
-        with_conn!(conn, |c| {
-            diesel::update(api_tokens::table.find(&token.id))
-                .set(api_tokens::person_id.eq(s))
-                .execute(c)
-                .await?
-        });
-        summary.moved("api_tokens");
-    }
-
-    // The duplicate is archived (never deleted: its row keeps what an undo needs); the survivor
-    // takes what it lacks.
-    let sur = &image.survivor;
-    let dup = &image.duplicate;
-    let takes_number = sur.student_number.is_none() && dup.student_number.is_some();
-    with_conn!(conn, |c| {
-        diesel::update(people::table.find(d))
-            .set((
-                people::status.eq(Status::Archived),
-                people::archived_at.eq(Some(now)),
-                people::student_number.eq(dup.student_number.clone().filter(|_| !takes_number)),
-                people::updated_at.eq(now),
-            ))
-            .execute(c)
-            .await?
-    });
-    let middle = sur.middle_name.clone().or_else(|| dup.middle_name.clone());
-    let preferred = sur
-        .preferred_name
-        .clone()
-        .or_else(|| dup.preferred_name.clone());
-    let rank = |a: AccountState| match a {
-        AccountState::None => 0,
-        AccountState::Invited => 1,
-        AccountState::Claimed => 2,
-    };
-    let account = if rank(dup.account_state) > rank(sur.account_state) {
-        dup.account_state
-    } else {
-        sur.account_state
-    };
-    with_conn!(conn, |c| {
-        diesel::update(people::table.find(s))
-            .set((
-                people::middle_name.eq(&middle),
-                people::preferred_name.eq(&preferred),
-                people::account_state.eq(account),
-                people::grade.eq(sur.grade.clone().or_else(|| dup.grade.clone())),
-                people::student_number.eq(sur
-                    .student_number
-                    .clone()
-                    .or_else(|| dup.student_number.clone())),
-                people::state_id.eq(sur.state_id.clone().or_else(|| dup.state_id.clone())),
-                people::sis_id.eq(sur.sis_id.clone().or_else(|| dup.sis_id.clone())),
-                people::search_text.eq(Person::search_text_for(
-                    &sur.given_name,
-                    &sur.family_name,
-                    middle.as_deref(),
-                    preferred.as_deref(),
-                )),
-                people::updated_at.eq(now),
-            ))
-            .execute(c)
-            .await?
-    });
-    Ok(summary)
+    Ok(())
 }
 
 /// Writes each row of `$rows` back: updated in place when it still exists, inserted otherwise.

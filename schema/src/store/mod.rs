@@ -27,6 +27,8 @@ pub mod suggestions;
 pub mod sync_runs;
 pub mod tokens;
 pub(crate) mod unnest;
+#[cfg(test)]
+mod unnest_check;
 pub mod verification;
 pub mod webhooks;
 
@@ -98,6 +100,11 @@ impl Store {
     /// The backend in use.
     pub fn backend(&self) -> Backend {
         self.pool.backend()
+    }
+
+    /// The database file, when the backend is SQLite.
+    pub fn sqlite_path(&self) -> Option<&std::path::Path> {
+        self.pool.sqlite_path()
     }
 
     /// Takes a connection from the pool.

@@ -101,7 +101,7 @@ pub async fn create(
         id: new_id(),
         district_id: principal.district_id.clone(),
         url: input.url,
-        events: json!(names).to_string(),
+        events: homeroom_schema::json::Json(names.iter().map(|n| (*n).to_owned()).collect()),
         secret: key.encrypt(&input.secret),
         enabled: true,
         created_by: Some(actor),

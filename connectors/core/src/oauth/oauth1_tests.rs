@@ -1,7 +1,8 @@
 //! OAuth 1.0a signing and verification against hand-derived vectors.
 //!
-//! The expected base strings below were written out by hand from the algorithm in
-//! `sis-apis.md` §2.2; the expected signatures are `base64(HMAC-SHA256(pct(secret) + "&", base))`
+//! The expected base strings below were written out by hand from the OAuth 1.0a signature base
+//! string algorithm (RFC 5849 §3.4.1: method, encoded base URL, sorted encoded parameters,
+//! joined by `&`) with HMAC-SHA256 as ClassLink signs; the expected signatures are `base64(HMAC-SHA256(pct(secret) + "&", base))`
 //! computed with Python's `hmac`/`hashlib` (an independent implementation), and cross-checked
 //! against ClassLink's reference Python library run on the same inputs.
 
