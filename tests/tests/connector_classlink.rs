@@ -173,7 +173,8 @@ async fn stored_connector(store: &Store, id: &str) -> Result<homeroom_schema::mo
         .context("no such connector")
 }
 
-/// Points the connector at another server, as an operator would (the secret is kept).
+/// Points the connector at another server, as an operator would (a new address needs the
+/// secret restated: issue 15).
 async fn repoint(store: &Store, id: &str, fake: &ClassLinkHandle) -> Result<()> {
     let row = stored_connector(store, id).await?;
     let operator = Principal {
@@ -184,10 +185,7 @@ async fn repoint(store: &Store, id: &str, fake: &ClassLinkHandle) -> Result<()> 
         role: TokenRole::DistrictAdmin,
         scopes: Vec::new(),
     };
-    let mut config = fake.connector_config();
-    if let Some(c) = config.as_object_mut() {
-        c.remove("client_secret");
-    }
+    let config = fake.connector_config();
     connectors::update(
         store,
         &connectors::registry(),
