@@ -8,7 +8,6 @@ use homeroom_schema::enums::{Severity, SyncMode};
 use homeroom_schema::page::PageRequest;
 use homeroom_schema::store::sync_runs;
 use indicatif::{ProgressBar, ProgressStyle};
-use serde_json::json;
 
 use crate::cli::{CliMode, ConnectorAddArgs, SyncRunArgs, secret_key};
 use crate::config::Settings;
@@ -110,67 +109,165 @@ pub async fn sync_run(
     bar.finish_and_clear();
     let (after, outcome) = result?;
     let mut conn = store.conn().await?;
-    let all = PageRequest {
-        first: Some(500),
-        after: None,
-    };
-    let errors = sync_runs::issues(&mut conn, &after.id, Some(Severity::Error), &all).await?;
-    let alerts = sync_runs::issues(&mut conn, &after.id, Some(Severity::Alert), &all).await?;
-    let error_total = sync_runs::count_issues(&mut conn, &after.id, Some(Severity::Error)).await?;
-    let alert_total = sync_runs::count_issues(&mut conn, &after.id, Some(Severity::Alert)).await?;
-    let counts: Vec<EntityCounts> = serde_json::from_str(&after.counts).unwrap_or_default();
+    let report = RunReport::load(&mut conn, &after).await?;
     if args.json {
-        let issue = |i: &homeroom_schema::models::SyncIssue| json!({ "code": i.code, "entityKind": i.entity_kind, "externalId": i.external_id, "message": i.message });
-        let report = json!({
-            "runId": after.id,
-            "status": after.status.as_str(),
-            "mode": after.mode.as_str(),
-            "dryRun": after.dry_run,
-            "message": after.error,
-            "counts": counts,
-            "errorCount": error_total,
-            "alertCount": alert_total,
-            "errors": errors.items.iter().map(issue).collect::<Vec<_>>(),
-            "alerts": alerts.items.iter().map(issue).collect::<Vec<_>>(),
-        });
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        println!(
-            "sync run {} ({}{}): {}",
-            after.id,
-            after.mode,
-            if after.dry_run { ", dry run" } else { "" },
-            after.status
-        );
-        if let Some(message) = &after.error {
-            println!("  {message}");
-        }
-        println!(
-            "  {:<14}{:>10}{:>10}{:>10}{:>10}{:>10}{:>10}",
-            "entity", "created", "updated", "unchanged", "archived", "merged", "rejected"
-        );
-        for c in &counts {
-            let k = c.counts;
-            println!(
-                "  {:<14}{:>10}{:>10}{:>10}{:>10}{:>10}{:>10}",
-                c.entity, k.created, k.updated, k.unchanged, k.archived, k.merged, k.rejected
-            );
-        }
-        println!("  {error_total} errors, {alert_total} alerts");
-        for i in errors.items.iter().chain(&alerts.items).take(20) {
-            println!(
-                "  {:<6} {:<28} {} {}: {}",
-                i.severity.as_str(),
-                i.code,
-                i.entity_kind.as_deref().unwrap_or("-"),
-                i.external_id.as_deref().unwrap_or("-"),
-                i.message
-            );
-        }
+        report.print();
     }
     Ok(match outcome {
         RunOutcome::Succeeded => ExitCode::SUCCESS,
         RunOutcome::Held(_) => ExitCode::from(2),
         RunOutcome::Failed(_) => ExitCode::from(1),
     })
+}
+
+/// How many examples of each code the command-line report shows (`--json`); the text report
+/// shows fewer.
+const EXAMPLES_PER_CODE: i64 = 20;
+
+/// One code of a run's issue summary, with its first examples.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CodeSummary {
+    code: String,
+    severity: &'static str,
+    count: i64,
+}
+
+/// One issue of a run, as the report shows it.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct IssueLine {
+    code: String,
+    entity_kind: Option<String>,
+    external_id: Option<String>,
+    message: String,
+}
+
+/// A run's report as `homeroom sync run` prints it: the issue summary first (every code with
+/// its exact count), then the counts, then the first examples of each code.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RunReport {
+    run_id: String,
+    status: &'static str,
+    mode: &'static str,
+    dry_run: bool,
+    message: Option<String>,
+    issue_summary: Vec<CodeSummary>,
+    error_count: i64,
+    alert_count: i64,
+    counts: Vec<EntityCounts>,
+    /// The first examples of each error code.
+    errors: Vec<IssueLine>,
+    /// The first examples of each alert code.
+    alerts: Vec<IssueLine>,
+}
+
+impl RunReport {
+    async fn load(
+        conn: &mut homeroom_schema::Conn,
+        run: &homeroom_schema::models::SyncRun,
+    ) -> anyhow::Result<RunReport> {
+        let summary = sync_runs::issue_summary(conn, &run.id).await?;
+        let (mut errors, mut alerts) = (Vec::new(), Vec::new());
+        for code in &summary {
+            let examples = sync_runs::issues(
+                conn,
+                &run.id,
+                Some(code.severity),
+                Some(&code.code),
+                &PageRequest {
+                    first: Some(EXAMPLES_PER_CODE),
+                    after: None,
+                },
+            )
+            .await?;
+            let lines = examples.items.into_iter().map(|i| IssueLine {
+                code: i.code,
+                entity_kind: i.entity_kind,
+                external_id: i.external_id,
+                message: i.message,
+            });
+            match code.severity {
+                Severity::Error => errors.extend(lines),
+                Severity::Alert => alerts.extend(lines),
+            }
+        }
+        let total = |s: Severity| {
+            summary
+                .iter()
+                .filter(|c| c.severity == s)
+                .map(|c| c.count)
+                .sum()
+        };
+        Ok(RunReport {
+            run_id: run.id.clone(),
+            status: run.status.as_str(),
+            mode: run.mode.as_str(),
+            dry_run: run.dry_run,
+            message: run.error.clone(),
+            error_count: total(Severity::Error),
+            alert_count: total(Severity::Alert),
+            issue_summary: summary
+                .into_iter()
+                .map(|c| CodeSummary {
+                    code: c.code,
+                    severity: c.severity.as_str(),
+                    count: c.count,
+                })
+                .collect(),
+            counts: serde_json::from_str(&run.counts).unwrap_or_default(),
+            errors,
+            alerts,
+        })
+    }
+
+    fn print(&self) {
+        println!(
+            "sync run {} ({}{}): {}",
+            self.run_id,
+            self.mode,
+            if self.dry_run { ", dry run" } else { "" },
+            self.status
+        );
+        if let Some(message) = &self.message {
+            println!("  {message}");
+        }
+        println!("  {} errors, {} alerts", self.error_count, self.alert_count);
+        for c in &self.issue_summary {
+            println!("  {:<6} {:<32}{:>10}", c.severity, c.code, c.count);
+        }
+        println!(
+            "  {:<14}{:>10}{:>10}{:>10}{:>10}{:>10}{:>10}",
+            "entity", "created", "updated", "unchanged", "archived", "merged", "rejected"
+        );
+        for c in &self.counts {
+            let k = c.counts;
+            println!(
+                "  {:<14}{:>10}{:>10}{:>10}{:>10}{:>10}{:>10}",
+                c.entity, k.created, k.updated, k.unchanged, k.archived, k.merged, k.rejected
+            );
+        }
+        // A few examples of each code, so a rare code shows next to a frequent one.
+        for (severity, lines) in [("error", &self.errors), ("alert", &self.alerts)] {
+            let mut shown: std::collections::HashMap<&str, usize> = Default::default();
+            for i in lines.iter() {
+                let n = shown.entry(i.code.as_str()).or_default();
+                *n += 1;
+                if *n > 3 {
+                    continue;
+                }
+                println!(
+                    "  {:<6} {:<28} {} {}: {}",
+                    severity,
+                    i.code,
+                    i.entity_kind.as_deref().unwrap_or("-"),
+                    i.external_id.as_deref().unwrap_or("-"),
+                    i.message
+                );
+            }
+        }
+    }
 }

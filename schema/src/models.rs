@@ -259,6 +259,20 @@ row!(
     }
 );
 
+/// How many issues of one code and severity a run raised (exact, never capped).
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = sync_issue_counts, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct SyncIssueCount {
+    /// The run.
+    pub run_id: String,
+    /// The issue code.
+    pub code: String,
+    /// Error or alert.
+    pub severity: Severity,
+    /// How many.
+    pub count: i64,
+}
+
 row!(
     /// Maps a SIS record (connector, kind, external id) to a local row.
     source_links => SourceLink {

@@ -137,6 +137,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Exact issue counts of a run per code and severity (the report's summary).
+    sync_issue_counts (run_id, code, severity) {
+        run_id -> Text,
+        code -> Text,
+        severity -> Text,
+        count -> BigInt,
+    }
+}
+
+diesel::table! {
     source_links (id) {
         id -> Text,
         district_id -> Text,
@@ -418,6 +428,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     connectors,
     sync_runs,
     sync_issues,
+    sync_issue_counts,
     source_links,
     sync_seen,
     courses,

@@ -154,6 +154,7 @@ pub async fn finished(store: &Store, run: SyncRun, outcome: RunOutcome) -> Resul
             &mut conn,
             &run.id,
             None,
+            None,
             &PageRequest {
                 first: Some(500),
                 after: after.clone(),

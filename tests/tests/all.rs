@@ -25,5 +25,6 @@ mod sync_api;
 mod sync_crash;
 mod sync_csv;
 mod sync_identity;
+mod sync_report;
 mod sync_rest;
 mod webhooks;

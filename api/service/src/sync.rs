@@ -197,7 +197,7 @@ impl SyncService {
                 }
                 let json = serde_json::to_string(&counts).unwrap_or_else(|_| "[]".into());
                 sync_runs::set_counts(conn, &run.id, &json).await?;
-                sync_runs::add_issues(conn, &ctx.report.take_pending()).await?;
+                ctx.report.flush(conn, &run.id).await?;
                 sync_runs::set_status(conn, &run.id, SyncStatus::Held, SyncStatus::Succeeded)
                     .await?;
                 connectors::record_success(conn, &run.connector_id, run.delta_cursor.as_deref())
@@ -217,20 +217,21 @@ impl SyncService {
         let run = self.held_latest(district_id, run_id).await?;
         let _lock = self.lock_idle(&run.connector_id).await?;
         let mut conn = self.store.conn().await?;
-        sync_runs::set_status(&mut conn, &run.id, SyncStatus::Held, SyncStatus::Aborted).await?;
-        let note = homeroom_schema::models::SyncIssue {
-            id: homeroom_schema::ids::new_id(),
-            run_id: run.id.clone(),
-            severity: homeroom_schema::enums::Severity::Alert,
-            code: codes::HELD.into(),
-            entity_kind: None,
-            external_id: None,
-            message: "hold discarded: nothing was removed".into(),
-            created_at: homeroom_schema::ids::now_micros(),
-            related_id: None,
-            contact_value: None,
-        };
-        sync_runs::add_issues(&mut conn, &[note]).await?;
+        let mut report = homeroom_sync::Report::default();
+        report.issue(
+            &run.id,
+            homeroom_schema::enums::Severity::Alert,
+            codes::HELD,
+            None,
+            None,
+            "hold discarded: nothing was removed",
+        );
+        self.store
+            .transaction(async |conn| {
+                sync_runs::set_status(conn, &run.id, SyncStatus::Held, SyncStatus::Aborted).await?;
+                report.flush(conn, &run.id).await
+            })
+            .await?;
         homeroom_schema::store::links::forget_seen(&mut conn).await?;
         Ok(sync_runs::get(&mut conn, run_id)
             .await?

@@ -6,10 +6,12 @@ use std::collections::{BTreeMap, HashSet};
 use homeroom_connector_core::EntityKind;
 use homeroom_schema::enums::Severity;
 use homeroom_schema::ids::{new_id, now_micros};
-use homeroom_schema::models::SyncIssue;
+use homeroom_schema::models::{SyncIssue, SyncIssueCount};
 use serde::{Deserialize, Serialize};
 
-/// Most issues of one code a run stores; the rest are counted in a summary alert.
+/// Most issues of one code a run stores as examples; every issue is counted exactly in the run's
+/// summary whatever the cap, so a frequent code never hides a rare one. (What a held run would
+/// remove is listed in full: an admin confirms exactly that list.)
 pub const MAX_ISSUES_PER_CODE: usize = 5_000;
 
 /// What happened to the records of one entity kind.
@@ -79,8 +81,6 @@ pub mod codes {
     pub const CONNECTOR_STALE: &str = "connector_stale";
     /// A delta whose cursor the connector could no longer use ran as a full snapshot.
     pub const DELTA_FELL_BACK_TO_FULL: &str = "delta_fell_back_to_full";
-    /// Issues beyond the per-code cap.
-    pub const TRUNCATED: &str = "issues_truncated";
 }
 
 /// The report being built during a run.
@@ -88,7 +88,12 @@ pub mod codes {
 pub struct Report {
     counts: BTreeMap<&'static str, Counts>,
     pending: Vec<SyncIssue>,
-    per_code: BTreeMap<String, usize>,
+    /// Issues raised per (code, severity): exact.
+    per_code: BTreeMap<(String, Severity), u64>,
+    /// What `per_code` gained since the last [`Report::take_counts`].
+    unflushed: BTreeMap<(String, Severity), u64>,
+    /// Issues stored per code (up to the cap).
+    stored: BTreeMap<String, usize>,
     errors: u64,
     alerts: u64,
     seen_alert_keys: HashSet<(String, String)>,
@@ -114,11 +119,19 @@ impl Report {
             Severity::Error => self.errors += 1,
             Severity::Alert => self.alerts += 1,
         }
-        let n = self.per_code.entry(code.to_owned()).or_default();
-        *n += 1;
-        if *n > MAX_ISSUES_PER_CODE {
+        *self
+            .per_code
+            .entry((code.to_owned(), severity))
+            .or_default() += 1;
+        *self
+            .unflushed
+            .entry((code.to_owned(), severity))
+            .or_default() += 1;
+        let stored = self.stored.entry(code.to_owned()).or_default();
+        if *stored >= MAX_ISSUES_PER_CODE && code != codes::WOULD_REMOVE {
             return;
         }
+        *stored += 1;
         self.pending.push(SyncIssue {
             id: new_id(),
             run_id: run_id.to_owned(),
@@ -220,13 +233,14 @@ impl Report {
     }
 
     /// Records what a connector found wrong in the source: rejected rows are errors (and count
-    /// as rejected records), kept rows with warnings are alerts.
+    /// as rejected records), kept rows with warnings are alerts. An issue that stands for
+    /// `more` unlisted ones of its code counts them all.
     pub fn source_issue(&mut self, run_id: &str, issue: &homeroom_connector_core::SourceIssue) {
         use homeroom_connector_core::IssueSeverity;
         let severity = match issue.severity {
             IssueSeverity::Error => {
                 if let Some(kind) = issue.entity_kind {
-                    self.counts(kind).rejected += 1;
+                    self.counts(kind).rejected += 1 + issue.more;
                 }
                 Severity::Error
             }
@@ -240,6 +254,25 @@ impl Report {
             issue.external_id.as_deref(),
             issue.message.clone(),
         );
+        if issue.more > 0 {
+            self.count_unlisted(&issue.code, severity, issue.more);
+        }
+    }
+
+    /// Counts `n` issues of a code that are not listed one by one.
+    fn count_unlisted(&mut self, code: &str, severity: Severity, n: u64) {
+        match severity {
+            Severity::Error => self.errors += n,
+            Severity::Alert => self.alerts += n,
+        }
+        *self
+            .per_code
+            .entry((code.to_owned(), severity))
+            .or_default() += n;
+        *self
+            .unflushed
+            .entry((code.to_owned(), severity))
+            .or_default() += n;
     }
 
     /// Takes the issues recorded since the last call (to write them).
@@ -247,30 +280,34 @@ impl Report {
         std::mem::take(&mut self.pending)
     }
 
-    /// Summary alerts for codes over the cap (call once at the end).
-    pub fn finish(&mut self, run_id: &str) {
-        let over: Vec<(String, usize)> = self
-            .per_code
-            .iter()
-            .filter(|(_, n)| **n > MAX_ISSUES_PER_CODE)
-            .map(|(c, n)| (c.clone(), *n))
-            .collect();
-        for (code, n) in over {
-            self.pending.push(SyncIssue {
-                id: new_id(),
+    /// Writes the issues and counts gained since the last flush to the run's report (on the
+    /// caller's connection, so inside its transaction when it has one).
+    pub async fn flush(
+        &mut self,
+        conn: &mut homeroom_schema::Conn,
+        run_id: &str,
+    ) -> homeroom_schema::StoreResult<()> {
+        use homeroom_schema::store::sync_runs;
+        sync_runs::add_issues(conn, &self.take_pending()).await?;
+        sync_runs::add_issue_counts(conn, &self.take_counts(run_id)).await
+    }
+
+    /// The issue counts gained since the last call, as increments to add to the run's summary.
+    pub fn take_counts(&mut self, run_id: &str) -> Vec<SyncIssueCount> {
+        std::mem::take(&mut self.unflushed)
+            .into_iter()
+            .map(|((code, severity), n)| SyncIssueCount {
                 run_id: run_id.to_owned(),
-                severity: Severity::Alert,
-                code: codes::TRUNCATED.to_owned(),
-                entity_kind: None,
-                external_id: None,
-                message: format!(
-                    "{n} issues with code {code}; the first {MAX_ISSUES_PER_CODE} are listed"
-                ),
-                created_at: now_micros(),
-                related_id: None,
-                contact_value: None,
-            });
-        }
+                code,
+                severity,
+                count: i64::try_from(n).unwrap_or(i64::MAX),
+            })
+            .collect()
+    }
+
+    /// Issues raised so far per (code, severity), exact.
+    pub fn summary(&self) -> &BTreeMap<(String, Severity), u64> {
+        &self.per_code
     }
 
     /// Errors so far.

@@ -129,9 +129,8 @@ pub async fn execute_run(
                 (RunOutcome::Failed(format!("database error: {e}")), None)
             }
         };
-        ctx.report.finish(&run.id);
         let mut conn = store.conn().await?;
-        sync_runs::add_issues(&mut conn, &ctx.report.take_pending()).await?;
+        ctx.report.flush(&mut conn, &run.id).await?;
         sync_runs::finish(
             &mut conn,
             &run.id,
@@ -231,7 +230,7 @@ async fn drive(
         } else {
             transaction_on(conn, async |conn| {
                 apply_page(conn, ctx, page).await?;
-                sync_runs::add_issues(conn, &ctx.report.take_pending()).await?;
+                ctx.report.flush(conn, &run.id).await?;
                 sync_runs::set_counts(conn, &run.id, &ctx.report.counts_json()).await?;
                 Ok::<_, StoreError>(())
             })

@@ -171,6 +171,7 @@ impl Api {
                 entity_kind: None,
                 external_id: None,
                 message,
+                more: 0,
             });
     }
 

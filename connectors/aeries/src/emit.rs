@@ -78,6 +78,7 @@ impl Emitter {
             entity_kind: kind,
             external_id,
             message,
+            more: 0,
         });
     }
 

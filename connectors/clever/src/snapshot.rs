@@ -244,6 +244,7 @@ impl<'a> Snapshot<'a> {
                         "Clever section {} names no school; it and its enrollments were skipped",
                         cut(&section.id)
                     ),
+                    more: 0,
                 }),
             }
         }

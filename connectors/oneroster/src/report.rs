@@ -14,6 +14,10 @@ use serde::Serialize;
 /// 500k-row file cannot fill memory with messages.
 pub const MAX_STORED_ISSUES: usize = 1_000;
 
+/// How many issues of one code and severity a run holds between two pages; the rest are counted
+/// (and handed to the engine as a count), so a file of bad rows cannot fill memory.
+pub const PENDING_PER_CODE: usize = 1_000;
+
 /// How serious an [`Issue`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -131,6 +135,7 @@ impl Issue {
             entity_kind,
             external_id: self.sourced_id.clone(),
             message: self.to_string(),
+            more: 0,
         }
     }
 
@@ -207,9 +212,13 @@ pub struct ImportReport {
     pub issues_not_stored: u64,
     /// Whether the run has ended (successfully or not).
     pub finished: bool,
-    /// Issues not yet handed to the engine with a page.
+    /// Issues not yet handed to the engine with a page: up to [`PENDING_PER_CODE`] of each
+    /// code and severity, every one counted.
     #[serde(skip)]
     pub(crate) pending: Vec<Issue>,
+    /// Issues beyond [`PENDING_PER_CODE`] since the last page, per code and severity.
+    #[serde(skip)]
+    pub(crate) pending_more: std::collections::BTreeMap<(IssueCode, Severity), (usize, u64)>,
 }
 
 /// The report of the CSV connector (the same type as the REST connector's).
@@ -251,9 +260,20 @@ impl ReportHandle {
             Severity::Error => report.rejected += 1,
             Severity::Warning => report.warnings += 1,
         }
+        // Every issue reaches the engine's report (which counts each code exactly): up to
+        // PENDING_PER_CODE of a code as themselves, the rest as a count.
+        let held = report
+            .pending_more
+            .entry((issue.code, issue.severity))
+            .or_default();
+        held.0 += 1;
+        if held.0 > PENDING_PER_CODE {
+            held.1 += 1;
+        } else {
+            report.pending.push(issue.clone());
+        }
         if report.issues.len() < MAX_STORED_ISSUES {
             tracing::warn!(target: "homeroom_oneroster", "{issue}");
-            report.pending.push(issue.clone());
             report.issues.push(issue);
         } else {
             report.issues_not_stored += 1;
@@ -289,10 +309,28 @@ impl ReportHandle {
         let Some(report) = &self.0 else {
             return Vec::new();
         };
-        std::mem::take(&mut lock(report).pending)
-            .into_iter()
-            .map(Issue::into_source_issue)
-            .collect()
+        let mut report = lock(report);
+        let more = std::mem::take(&mut report.pending_more);
+        let mut out: Vec<homeroom_connector_core::SourceIssue> =
+            std::mem::take(&mut report.pending)
+                .into_iter()
+                .map(Issue::into_source_issue)
+                .collect();
+        // The last listed issue of a code stands for those only counted.
+        for ((code, severity), (_, n)) in more.into_iter().filter(|(_, (_, n))| *n > 0) {
+            let wanted = match severity {
+                Severity::Error => homeroom_connector_core::IssueSeverity::Error,
+                Severity::Warning => homeroom_connector_core::IssueSeverity::Warning,
+            };
+            if let Some(last) = out
+                .iter_mut()
+                .rev()
+                .find(|i| i.code == code.as_str() && i.severity == wanted)
+            {
+                last.more += n;
+            }
+        }
+        out
     }
 
     /// A copy of the report as it stands (empty for a discarding handle).

@@ -25,7 +25,7 @@ pub struct RunLock {
 /// What keeps the lock: dropping it releases the lock.
 #[allow(clippy::large_enum_variant)] // one per running sync, never collected
 enum Held {
-    Pg { _session: AsyncPgConnection },
+    Pg { _session: Box<AsyncPgConnection> },
     File { _file: std::fs::File },
 }
 
@@ -102,7 +102,9 @@ impl Store {
         .get_result(&mut conn)
         .await?;
         Ok(row.locked.then_some(RunLock {
-            _held: Held::Pg { _session: conn },
+            _held: Held::Pg {
+                _session: Box::new(conn),
+            },
         }))
     }
 }

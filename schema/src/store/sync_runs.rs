@@ -7,9 +7,9 @@ use crate::db::{Conn, execute_rows, with_conn};
 use crate::enums::{Severity, SyncMode, SyncStatus};
 use crate::error::{StoreError, StoreResult};
 use crate::ids::{new_id, now_micros};
-use crate::models::{SyncIssue, SyncRun};
+use crate::models::{SyncIssue, SyncIssueCount, SyncRun};
 use crate::page::{Page, PageRequest};
-use crate::tables::{sync_issues, sync_runs};
+use crate::tables::{sync_issue_counts, sync_issues, sync_runs};
 
 /// Queues a run.
 pub async fn create(
@@ -267,11 +267,54 @@ pub async fn add_issues(conn: &mut Conn, rows: &[SyncIssue]) -> StoreResult<()> 
     Ok(())
 }
 
-/// Issues of a run, optionally of one severity, in id order.
+/// Adds to a run's exact issue counts (`rows` hold the increments).
+pub async fn add_issue_counts(conn: &mut Conn, rows: &[SyncIssueCount]) -> StoreResult<()> {
+    use diesel::upsert::excluded;
+    for row in rows {
+        with_conn!(conn, |c| {
+            diesel::insert_into(sync_issue_counts::table)
+                .values(row)
+                .on_conflict((
+                    sync_issue_counts::run_id,
+                    sync_issue_counts::code,
+                    sync_issue_counts::severity,
+                ))
+                .do_update()
+                .set(
+                    sync_issue_counts::count
+                        .eq(sync_issue_counts::count + excluded(sync_issue_counts::count)),
+                )
+                .execute(c)
+                .await?
+        });
+    }
+    Ok(())
+}
+
+/// A run's exact issue counts per code and severity: errors first, then the most frequent.
+pub async fn issue_summary(conn: &mut Conn, run_id: &str) -> StoreResult<Vec<SyncIssueCount>> {
+    let mut rows: Vec<SyncIssueCount> = with_conn!(conn, |c| {
+        sync_issue_counts::table
+            .filter(sync_issue_counts::run_id.eq(run_id))
+            .select(SyncIssueCount::as_select())
+            .load(c)
+            .await?
+    });
+    rows.sort_by(|a, b| {
+        (b.severity == Severity::Error)
+            .cmp(&(a.severity == Severity::Error))
+            .then(b.count.cmp(&a.count))
+            .then_with(|| a.code.cmp(&b.code))
+    });
+    Ok(rows)
+}
+
+/// Issues of a run, optionally of one severity and one code, in id order.
 pub async fn issues(
     conn: &mut Conn,
     run_id: &str,
     severity: Option<Severity>,
+    code: Option<&str>,
     page: &PageRequest,
 ) -> StoreResult<Page<SyncIssue>> {
     let limit = page.limit();
@@ -281,6 +324,9 @@ pub async fn issues(
             .into_boxed();
         if let Some(s) = severity {
             q = q.filter(sync_issues::severity.eq(s));
+        }
+        if let Some(code) = code {
+            q = q.filter(sync_issues::code.eq(code));
         }
         if let Some(after) = &page.after {
             q = q.filter(sync_issues::id.gt(after));
@@ -294,11 +340,12 @@ pub async fn issues(
     Ok(Page::from_overfetch(rows, limit))
 }
 
-/// Number of issues of a run, optionally of one severity.
+/// Number of issues of a run stored as examples, optionally of one severity and one code.
 pub async fn count_issues(
     conn: &mut Conn,
     run_id: &str,
     severity: Option<Severity>,
+    code: Option<&str>,
 ) -> StoreResult<i64> {
     Ok(with_conn!(conn, |c| {
         let mut q = sync_issues::table
@@ -307,8 +354,21 @@ pub async fn count_issues(
         if let Some(s) = severity {
             q = q.filter(sync_issues::severity.eq(s));
         }
+        if let Some(code) = code {
+            q = q.filter(sync_issues::code.eq(code));
+        }
         q.count().get_result(c).await?
     }))
+}
+
+/// How many issues of `severity` a run raised (exact, whatever the per-code cap kept).
+pub async fn issue_total(conn: &mut Conn, run_id: &str, severity: Severity) -> StoreResult<i64> {
+    Ok(issue_summary(conn, run_id)
+        .await?
+        .iter()
+        .filter(|c| c.severity == severity)
+        .map(|c| c.count)
+        .sum())
 }
 
 /// Number of runs of a connector.

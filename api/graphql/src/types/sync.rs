@@ -83,17 +83,19 @@ impl RunsCount {
     }
 }
 
-/// `totalCount` of a run's issues.
-pub struct IssuesCount(String, Option<db::Severity>);
+/// `totalCount` of a run's stored issues.
+pub struct IssuesCount(String, Option<db::Severity>, Option<String>);
 
 #[Object]
 impl IssuesCount {
     /// Issues over all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
         let mut conn = req(ctx).store.conn().await.map_err(ServiceError::from)?;
-        Ok(sync_runs::count_issues(&mut conn, &self.0, self.1)
-            .await
-            .map_err(ServiceError::from)?)
+        Ok(
+            sync_runs::count_issues(&mut conn, &self.0, self.1, self.2.as_deref())
+                .await
+                .map_err(ServiceError::from)?,
+        )
     }
 }
 
@@ -194,6 +196,17 @@ pub struct SyncIssue {
     pub message: String,
 }
 
+/// How many issues of one code a run raised (exact: the stored examples may be capped).
+#[derive(SimpleObject)]
+pub struct IssueCount {
+    /// Stable code, e.g. `invalid_value`, `duplicate_student_number`.
+    pub code: String,
+    /// Error (records rejected) or alert (accepted but suspect).
+    pub severity: Severity,
+    /// How many the run raised.
+    pub count: i64,
+}
+
 /// One sync of one connector and its report.
 pub struct SyncRun(pub models::SyncRun);
 
@@ -247,42 +260,58 @@ impl SyncRun {
             })
             .collect()
     }
-    /// Number of errors (records rejected).
+    /// Number of errors (records rejected), exact.
     async fn error_count(&self, ctx: &Context<'_>) -> Result<i64> {
         let mut conn = req(ctx).store.conn().await.map_err(ServiceError::from)?;
         Ok(
-            sync_runs::count_issues(&mut conn, &self.0.id, Some(db::Severity::Error))
+            sync_runs::issue_total(&mut conn, &self.0.id, db::Severity::Error)
                 .await
                 .map_err(ServiceError::from)?,
         )
     }
-    /// Number of alerts.
+    /// Number of alerts, exact.
     async fn alert_count(&self, ctx: &Context<'_>) -> Result<i64> {
         let mut conn = req(ctx).store.conn().await.map_err(ServiceError::from)?;
         Ok(
-            sync_runs::count_issues(&mut conn, &self.0.id, Some(db::Severity::Alert))
+            sync_runs::issue_total(&mut conn, &self.0.id, db::Severity::Alert)
                 .await
                 .map_err(ServiceError::from)?,
         )
     }
-    /// Errors and alerts, in the order they were found.
+    /// Every code the run raised with its exact count: errors first, then the most frequent.
+    /// Read this first; `issues(code:)` lists a code's examples (up to 5,000 per code are kept).
+    async fn issue_summary(&self, ctx: &Context<'_>) -> Result<Vec<IssueCount>> {
+        let mut conn = req(ctx).store.conn().await.map_err(ServiceError::from)?;
+        Ok(sync_runs::issue_summary(&mut conn, &self.0.id)
+            .await
+            .map_err(ServiceError::from)?
+            .into_iter()
+            .map(|c| IssueCount {
+                code: c.code,
+                severity: c.severity.into(),
+                count: c.count,
+            })
+            .collect())
+    }
+    /// Errors and alerts kept as examples, in the order they were found; `code` picks one code.
     async fn issues(
         &self,
         ctx: &Context<'_>,
         severity: Option<Severity>,
+        code: Option<String>,
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Connection<Cursor, SyncIssue, IssuesCount, EmptyFields>> {
         let page = page_request(first, after.as_deref())?;
         let severity = severity.map(Into::into);
         let mut conn = req(ctx).store.conn().await.map_err(ServiceError::from)?;
-        let rows = sync_runs::issues(&mut conn, &self.0.id, severity, &page)
+        let rows = sync_runs::issues(&mut conn, &self.0.id, severity, code.as_deref(), &page)
             .await
             .map_err(ServiceError::from)?;
         Ok(build(
             rows,
             page.after.is_some(),
-            IssuesCount(self.0.id.clone(), severity),
+            IssuesCount(self.0.id.clone(), severity, code),
             |i| i.id.clone(),
             |i| SyncIssue {
                 severity: i.severity.into(),

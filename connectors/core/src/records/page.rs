@@ -31,6 +31,15 @@ pub struct SourceIssue {
     pub external_id: Option<String>,
     /// A sentence for an admin, naming the file or endpoint, row and field.
     pub message: String,
+    /// How many more issues of the same code and severity this one stands for, not listed
+    /// one by one (a connector bounds what it holds between pages; the report still counts
+    /// them all). 0 for an issue that stands for itself alone.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub more: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// A batch of records. Connectors stream pages so a district never sits in memory whole; a page

@@ -1,0 +1,2 @@
+DROP INDEX sync_issues_run_code;
+DROP TABLE sync_issue_counts;
