@@ -185,7 +185,13 @@ async fn repoint(store: &Store, id: &str, fake: &ClassLinkHandle) -> Result<()> 
         role: TokenRole::DistrictAdmin,
         scopes: Vec::new(),
     };
-    let config = fake.connector_config();
+    let mut config = fake.connector_config();
+    // The district's secret, restated (the SIS may have rotated its own: a refused login).
+    if let Some(c) = config.as_object_mut()
+        && c.contains_key("client_secret")
+    {
+        c.insert("client_secret".into(), serde_json::json!(SECRET));
+    }
     connectors::update(
         store,
         &connectors::registry(),

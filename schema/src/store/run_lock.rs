@@ -23,7 +23,6 @@ pub struct RunLock {
 }
 
 /// What keeps the lock: dropping it releases the lock.
-#[allow(clippy::large_enum_variant)] // one per running sync, never collected
 enum Held {
     Pg { _session: Box<AsyncPgConnection> },
     File { _file: std::fs::File },
