@@ -14,27 +14,32 @@ export interface IssueSummaryRow {
   entities: string[];
 }
 
+/** One line of the run's own summary (`SyncRun.issueSummary`): exact counts, errors first. */
+export interface IssueCountLike {
+  code: string;
+  severity: 'ERROR' | 'ALERT';
+  count: number;
+}
+
 /**
- * Issue summary per code, computed from the per-record issues the client loaded.
- *
- * HOOK: when the schema gains `SyncRun.issueSummary`, the run page asks for it and uses it
- * instead of this (which only sees the pages of issues it fetched).
+ * The run's summary per code, with the entity kinds each code was seen on among the examples
+ * loaded. The counts are the server's (exact, whatever the number of examples kept); the order is
+ * the server's (errors first, then the most frequent).
  */
-export function summarizeIssues(issues: readonly IssueLike[]): IssueSummaryRow[] {
-  const byKey = new Map<string, IssueSummaryRow & { kinds: Set<string> }>();
-  for (const i of issues) {
+export function summarizeIssues(summary: readonly IssueCountLike[], examples: readonly IssueLike[]): IssueSummaryRow[] {
+  const kinds = new Map<string, Set<string>>();
+  for (const i of examples) {
+    if (!i.entityKind) continue;
     const key = `${i.severity}:${i.code}`;
-    let row = byKey.get(key);
-    if (!row) {
-      row = { code: i.code, severity: i.severity, count: 0, entities: [], kinds: new Set() };
-      byKey.set(key, row);
-    }
-    row.count += 1;
-    if (i.entityKind) row.kinds.add(i.entityKind);
+    if (!kinds.has(key)) kinds.set(key, new Set());
+    kinds.get(key)!.add(i.entityKind);
   }
-  return [...byKey.values()]
-    .map(({ kinds, ...r }) => ({ ...r, entities: [...kinds].sort() }))
-    .sort((a, b) => (a.severity === b.severity ? b.count - a.count || a.code.localeCompare(b.code) : a.severity === 'ERROR' ? -1 : 1));
+  return summary.map((s) => ({
+    code: s.code,
+    severity: s.severity,
+    count: s.count,
+    entities: [...(kinds.get(`${s.severity}:${s.code}`) ?? [])].sort(),
+  }));
 }
 
 export interface IssueFilter {

@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useParams } from 'react-router';
 import { useClient, useMutation, useQuery, useSubscription } from 'urql';
 import { graphql } from '../gql';
-import type { SyncRunIssuesQuery, SyncRunIssuesQueryVariables } from '../gql/graphql';
+import type { SyncRunIssuesQuery, SyncRunIssuesQueryVariables, SyncRunPageQuery } from '../gql/graphql';
 import type { OperationResult } from 'urql';
 import { Empty, ErrorNote, Loading, Page, StateBadge, formatTime, humanize } from '../components/common';
 import { describeError } from '../lib/errors';
@@ -22,16 +22,17 @@ const RunDoc = graphql(`
       finishedAt
       errorCount
       alertCount
+      issueSummary { code severity count }
       counts { entity created updated unchanged archived merged rejected }
     }
   }
 `);
 
 const IssuesDoc = graphql(`
-  query SyncRunIssues($id: ID!, $first: Int, $after: String) {
+  query SyncRunIssues($id: ID!, $code: String, $first: Int, $after: String) {
     syncRun(id: $id) {
       id
-      issues(first: $first, after: $after) {
+      issues(code: $code, first: $first, after: $after) {
         totalCount
         pageInfo { hasNextPage endCursor }
         nodes { severity code entityKind externalId message }
@@ -64,13 +65,18 @@ const DiscardDoc = graphql(`
 `);
 
 type Issue = NonNullable<SyncRunIssuesQuery['syncRun']>['issues']['nodes'][number];
+type IssueCount = NonNullable<SyncRunPageQuery['syncRun']>['issueSummary'][number];
 
 /** Most issues a page loads for its summary and filters (the report keeps more). */
 const ISSUE_CAP = 5000;
 const ACTIVE = ['QUEUED', 'RUNNING'];
 
-/** Loads the run's issues page by page (up to ISSUE_CAP), again whenever `version` changes. */
-function useIssues(id: string, version: number) {
+/**
+ * Loads the run's issues page by page (up to ISSUE_CAP), again whenever `version` changes; with
+ * `code`, only that code's examples (the server filters, so a rare code is found however many
+ * issues of other codes came before it). Nothing is loaded while `enabled` is false.
+ */
+function useIssues(id: string, version: number, code: string | null = null, enabled = true) {
   const client = useClient();
   const [state, setState] = useState<{ issues: Issue[]; total: number; loading: boolean; error: string | null }>({
     issues: [],
@@ -79,6 +85,7 @@ function useIssues(id: string, version: number) {
     error: null,
   });
   useEffect(() => {
+    if (!enabled) return;
     let cancelled = false;
     (async () => {
       setState((s) => ({ ...s, loading: true }));
@@ -87,7 +94,7 @@ function useIssues(id: string, version: number) {
       let total = 0;
       for (;;) {
         const r: OperationResult<SyncRunIssuesQuery, SyncRunIssuesQueryVariables> = await client
-          .query(IssuesDoc, { id, first: 500, after }, { requestPolicy: 'network-only' })
+          .query(IssuesDoc, { id, code, first: 500, after }, { requestPolicy: 'network-only' })
           .toPromise();
         if (cancelled) return;
         if (r.error || !r.data?.syncRun) {
@@ -105,7 +112,7 @@ function useIssues(id: string, version: number) {
     return () => {
       cancelled = true;
     };
-  }, [client, id, version]);
+  }, [client, id, version, code, enabled]);
   return state;
 }
 
@@ -199,7 +206,14 @@ export default function SyncRunPage() {
           </Table.ScrollContainer>
         )}
       </Card>
-      <IssuesReport errorCount={run.errorCount} alertCount={run.alertCount} {...issues} />
+      <IssuesReport
+        runId={run.id}
+        version={version}
+        summary={run.issueSummary}
+        errorCount={run.errorCount}
+        alertCount={run.alertCount}
+        {...issues}
+      />
     </Page>
   );
 }
@@ -261,13 +275,19 @@ function HoldReview({ runId, issues, loading, onDone }: { runId: string; issues:
 }
 
 function IssuesReport({
-  issues,
+  runId,
+  version,
+  summary: serverSummary,
+  issues: loaded,
   total,
-  loading,
-  error,
+  loading: loadingAll,
+  error: errorAll,
   errorCount,
   alertCount,
 }: {
+  runId: string;
+  version: number;
+  summary: IssueCount[];
   issues: Issue[];
   total: number;
   loading: boolean;
@@ -280,7 +300,15 @@ function IssuesReport({
   const [entity, setEntity] = useState('');
   const [text, setText] = useState('');
   const [shown, setShown] = useState(100);
-  const summary = useMemo(() => summarizeIssues(issues), [issues]);
+  // When the examples loaded for the page stop short of the run's, a chosen code's examples are
+  // asked of the server by code.
+  const truncated = total > loaded.length;
+  const byCode = useIssues(runId, version, code || null, truncated && code !== '');
+  const fromServer = truncated && code !== '';
+  const issues = fromServer ? byCode.issues : loaded;
+  const loading = fromServer ? byCode.loading : loadingAll;
+  const error = fromServer ? byCode.error : errorAll;
+  const summary = useMemo(() => summarizeIssues(serverSummary, loaded), [serverSummary, loaded]);
   const entities = useMemo(() => [...new Set(issues.map((i) => i.entityKind).filter(Boolean) as string[])].sort(), [issues]);
   const filtered = useMemo(() => filterIssues(issues, { severity, code, entityKind: entity, text }), [issues, severity, code, entity, text]);
   return (
@@ -289,10 +317,10 @@ function IssuesReport({
         <Title order={3} size="h4" mb="xs">Issues</Title>
         <Text mb="sm">
           {errorCount} errors (records rejected) · {alertCount} alerts (accepted but suspect)
-          {total > issues.length && ` · summary of the first ${issues.length} of ${total}`}
+          {truncated && ` · ${loaded.length} of ${total} examples loaded; pick a code to see its own`}
         </Text>
         {error && <Alert color="red" role="alert">{error}</Alert>}
-        {loading ? (
+        {loadingAll ? (
           <Loading label="Loading issues" />
         ) : summary.length === 0 ? (
           <Empty>No errors or alerts.</Empty>
@@ -325,7 +353,7 @@ function IssuesReport({
           </Table.ScrollContainer>
         )}
       </Card>
-      {!loading && issues.length > 0 && (
+      {!loading && (issues.length > 0 || fromServer) && (
         <Card withBorder>
           <Title order={3} size="h4" mb="xs">Records with issues</Title>
           <Group align="flex-end" gap="sm" mb="sm" wrap="wrap">

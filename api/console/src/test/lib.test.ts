@@ -92,11 +92,19 @@ describe('sync issues', () => {
     { severity: 'ALERT', code: 'would_remove', entityKind: 'class', externalId: 'c2', message: 'class c2 would be removed' },
     { severity: 'ALERT', code: 'would_remove', entityKind: 'person', externalId: 'p3', message: 'person p3 would be removed' },
   ];
-  it('summarizes per code, errors first, then by count', () => {
-    expect(summarizeIssues(issues)).toEqual([
+  it("keeps the server's exact counts and order, with the entity kinds of the loaded examples", () => {
+    const server = [
+      { code: 'unknown_reference', severity: 'ERROR' as const, count: 2 },
+      { code: 'would_remove', severity: 'ALERT' as const, count: 3 },
+      // More than were loaded as examples, and one code with no example loaded at all.
+      { code: 'shared_phone', severity: 'ALERT' as const, count: 1200 },
+      { code: 'invalid_value', severity: 'ALERT' as const, count: 1 },
+    ];
+    expect(summarizeIssues(server, issues)).toEqual([
       { code: 'unknown_reference', severity: 'ERROR', count: 2, entities: ['enrollment', 'relationship'] },
       { code: 'would_remove', severity: 'ALERT', count: 3, entities: ['class', 'person'] },
-      { code: 'shared_phone', severity: 'ALERT', count: 1, entities: ['person'] },
+      { code: 'shared_phone', severity: 'ALERT', count: 1200, entities: ['person'] },
+      { code: 'invalid_value', severity: 'ALERT', count: 1, entities: [] },
     ]);
   });
   it('filters by severity, code, entity and text (message or SIS id)', () => {

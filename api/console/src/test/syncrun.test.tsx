@@ -14,16 +14,16 @@ function run(status: string, extra: Record<string, unknown> = {}) {
   return {
     syncRun: {
       __typename: 'SyncRun', id: 'R1', status, mode: 'FULL', dryRun: false, message: null,
-      createdAt: '2026-12-01T10:00:00Z', startedAt: null, finishedAt: null, errorCount: 0, alertCount: 0, counts, ...extra,
+      createdAt: '2026-12-01T10:00:00Z', startedAt: null, finishedAt: null, errorCount: 0, alertCount: 0, issueSummary: [], counts, ...extra,
     },
   };
 }
 
-function issues(nodes: Record<string, unknown>[]) {
+function issues(nodes: Record<string, unknown>[], totalCount = nodes.length) {
   return {
     syncRun: {
       __typename: 'SyncRun', id: 'R1',
-      issues: { totalCount: nodes.length, pageInfo: { hasNextPage: false, endCursor: null }, nodes },
+      issues: { totalCount, pageInfo: { hasNextPage: false, endCursor: null }, nodes },
     },
   };
 }
@@ -59,7 +59,16 @@ describe('a sync run page', () => {
     const confirmed: unknown[] = [];
     const client = mockClient((op: Operation) => {
       const name = op.query.definitions.map((d) => ('name' in d ? d.name?.value : '')).join();
-      if (name === 'SyncRunPage') return run(status, { message: 'would remove 2 of 10 person records', alertCount: 3 });
+      if (name === 'SyncRunPage') {
+        return run(status, {
+          message: 'would remove 2 of 10 person records',
+          alertCount: 3,
+          issueSummary: [
+            { __typename: 'IssueCount', code: 'would_remove', severity: 'ALERT', count: 2 },
+            { __typename: 'IssueCount', code: 'shared_phone', severity: 'ALERT', count: 1 },
+          ],
+        });
+      }
       if (name === 'SyncRunIssues') {
         return issues([
           { severity: 'ALERT', code: 'would_remove', entityKind: 'person', externalId: 'p7', message: 'person p7 would be removed' },
@@ -86,5 +95,42 @@ describe('a sync run page', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Confirm' }));
     expect(confirmed).toEqual([{ id: 'R1' }]);
     expect(await within(await screen.findByTestId('run-status')).findByText('Succeeded')).toBeInTheDocument();
+  });
+
+  it("shows the run's exact counts per code and asks the server for a rare code's examples", async () => {
+    const asked: Record<string, unknown>[] = [];
+    const noisy = Array.from({ length: 3 }, (_, n) => ({
+      severity: 'ALERT', code: 'invalid_value', entityKind: 'person', externalId: `s${n}`, message: `userIds of s${n} is not a list`,
+    }));
+    const client = mockClient((op: Operation) => {
+      const name = op.query.definitions.map((d) => ('name' in d ? d.name?.value : '')).join();
+      if (name === 'SyncRunPage') {
+        return run('SUCCEEDED', {
+          errorCount: 1,
+          alertCount: 1200,
+          issueSummary: [
+            { __typename: 'IssueCount', code: 'unknown_role', severity: 'ERROR', count: 1 },
+            { __typename: 'IssueCount', code: 'invalid_value', severity: 'ALERT', count: 1200 },
+          ],
+        });
+      }
+      if (name === 'SyncRunIssues') {
+        asked.push(op.variables as Record<string, unknown>);
+        if ((op.variables as { code?: string | null }).code === 'unknown_role') {
+          return issues([{ severity: 'ERROR', code: 'unknown_role', entityKind: 'person', externalId: 'w1', message: 'role wizard is not a OneRoster role' }]);
+        }
+        // The page's examples stop short of the run's 1,201 issues, and hold none of the rare code.
+        return issues(noisy, 1201);
+      }
+      return null;
+    });
+    renderAt(client, '/sync/runs/R1', '/sync/runs/:id', <SyncRunPage />);
+    const summary = await screen.findByRole('table', { name: 'Issues by code' });
+    const rows = within(summary).getAllByRole('row').slice(1).map((r) => r.textContent);
+    expect(rows[0]).toContain('unknown_role');
+    expect(rows[1]).toContain('1200');
+    await userEvent.click(within(summary).getByRole('button', { name: 'unknown_role' }));
+    expect(await screen.findByText('role wizard is not a OneRoster role')).toBeInTheDocument();
+    expect(asked.some((v) => v.code === 'unknown_role')).toBe(true);
   });
 });

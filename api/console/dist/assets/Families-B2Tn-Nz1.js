@@ -1,4 +1,4 @@
-import{A as e,C as t,D as n,F as r,O as i,T as a,Z as o,_ as s,a as c,b as l,c as u,d,g as f,i as p,m,n as h,o as g,r as _,s as v,t as y,u as b,vt as x,w as S,x as C,yt as w}from"./index-CGFg464U.js";import{t as T}from"./Card-BoE-6gP5.js";import{t as E}from"./Checkbox-C43uKT2i.js";import{t as D}from"./NativeSelect-D1poN1rc.js";import{t as O}from"./Table-CVqgyaKq.js";import{a as k,i as A,n as j,r as M,t as N}from"./families-CBRQRjYu.js";var P=w(x(),1),F=o(),I=m(`
+import{A as e,C as t,D as n,F as r,O as i,T as a,Z as o,_ as s,a as c,b as l,c as u,d,g as f,i as p,m,n as h,o as g,r as _,s as v,t as y,u as b,vt as x,w as S,x as C,yt as w}from"./index-mdj8ueeC.js";import{t as T}from"./Card-BEt6Cvwf.js";import{t as E}from"./Checkbox-BRlVKeLt.js";import{t as D}from"./NativeSelect-CZtKR9mv.js";import{t as O}from"./Table-CvnJ5d9P.js";import{a as k,i as A,n as j,r as M,t as N}from"./families-CBRQRjYu.js";var P=w(x(),1),F=o(),I=m(`
   query FamilyClasses {
     classes(first: 500) {
       totalCount
