@@ -196,6 +196,14 @@ pub struct ServeArgs {
 pub enum TokenCommand {
     /// Create a token and print it (only the token, on stdout).
     Create(TokenCreateArgs),
+    /// List tokens and sessions (never their secrets): id, district, role, person or
+    /// partner, label, created, last used, revoked.
+    List,
+    /// Revoke a token or session by id; it stops working at once.
+    Revoke {
+        /// The token's id (from `homeroom token list`).
+        id: String,
+    },
 }
 
 /// Roles on the command line (the GraphQL role names in snake_case).
@@ -314,6 +322,46 @@ pub async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             println!("{secret}");
             Ok(std::process::ExitCode::SUCCESS)
         }
+        Command::Token {
+            action: TokenCommand::List,
+        } => {
+            let store = Store::open_and_migrate(&settings.database_url).await?;
+            let fmt =
+                |t: Option<i64>| t.map_or_else(|| "-".to_owned(), homeroom_graphql::time::rfc3339);
+            for t in tokens::list_all(&store).await? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\tcreated {}\tused {}\t{}",
+                    t.id,
+                    t.district_id,
+                    t.role,
+                    t.person_id
+                        .as_deref()
+                        .or(t.partner_name.as_deref())
+                        .unwrap_or("-"),
+                    t.label.as_deref().unwrap_or("-"),
+                    fmt(Some(t.created_at)),
+                    fmt(t.last_used_at),
+                    if t.revoked_at.is_some() {
+                        "revoked"
+                    } else {
+                        "live"
+                    },
+                );
+            }
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        Command::Token {
+            action: TokenCommand::Revoke { id },
+        } => {
+            let store = Store::open_and_migrate(&settings.database_url).await?;
+            if tokens::revoke_by_operator(&store, &id).await? {
+                eprintln!("revoked {id}");
+                Ok(std::process::ExitCode::SUCCESS)
+            } else {
+                eprintln!("no live token {id}");
+                Ok(std::process::ExitCode::from(1))
+            }
+        }
         Command::Serve(args) => {
             let store = Store::open_and_migrate(&settings.database_url).await?;
             let key = match crate::secret_key::existing(&settings, &store)? {
@@ -321,11 +369,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 None if args.demo => Some(homeroom_core::secrets::SecretKey::generate().0),
                 None => None,
             };
-            let sync = homeroom_service::sync::SyncService::new(store.clone(), key);
+            let sync = homeroom_service::sync::SyncService::new(store.clone(), key)
+                .with_import_root(settings.import_root());
             if args.demo {
                 crate::demo::prepare(&store, &sync, &settings).await?;
             }
-            crate::server::serve(store, sync, &settings).await?;
+            crate::server::serve(store, sync, &settings, args.demo).await?;
             Ok(std::process::ExitCode::SUCCESS)
         }
         Command::GenerateDistrict(args) => {

@@ -39,6 +39,17 @@ pub struct Settings {
     pub log: String,
     /// `text` or `json`.
     pub log_format: String,
+    /// The only folder file connectors configured over the API read (`HOMEROOM_IMPORT_DIR`);
+    /// default: `imports` beside the SQLite file (or the working directory).
+    pub import_dir: Option<String>,
+    /// GraphQL introspection and GraphiQL (`HOMEROOM_INTROSPECTION`); `None`: on with
+    /// `--demo`, off otherwise.
+    pub introspection: Option<bool>,
+    /// Let webhooks reach loopback and private addresses (`HOMEROOM_WEBHOOK_ALLOW_PRIVATE`,
+    /// for local development and tests).
+    pub webhook_allow_private: bool,
+    /// Bearer token `/metrics` requires when set (`HOMEROOM_METRICS_TOKEN`).
+    pub metrics_token: Option<String>,
 }
 
 /// The keys a config file may hold (snake_case, no prefix).
@@ -57,6 +68,10 @@ struct FileSettings {
     delivery_webhook_secret: Option<String>,
     log: Option<String>,
     log_format: Option<String>,
+    import_dir: Option<String>,
+    introspection: Option<bool>,
+    webhook_allow_private: Option<bool>,
+    metrics_token: Option<String>,
 }
 
 /// Values given as flags.
@@ -97,7 +112,38 @@ pub enum ConfigError {
     },
 }
 
+/// An on/off setting: `1`, `true`, `on`, `yes` or `0`, `false`, `off`, `no`.
+fn switch(key: &'static str, value: &str) -> Result<bool, ConfigError> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "on" | "yes" => Ok(true),
+        "0" | "false" | "off" | "no" => Ok(false),
+        other => Err(ConfigError::Invalid {
+            key,
+            message: format!("{other:?} is neither on nor off"),
+        }),
+    }
+}
+
 impl Settings {
+    /// The import root: `HOMEROOM_IMPORT_DIR`, else `imports` beside the SQLite file, else
+    /// `imports` in the working directory.
+    pub fn import_root(&self) -> std::path::PathBuf {
+        if let Some(dir) = &self.import_dir {
+            return std::path::PathBuf::from(dir);
+        }
+        let sqlite = self
+            .database_url
+            .strip_prefix("sqlite://")
+            .or_else(|| self.database_url.strip_prefix("sqlite:"));
+        match sqlite
+            .map(std::path::Path::new)
+            .and_then(std::path::Path::parent)
+        {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.join("imports"),
+            _ => std::path::PathBuf::from("imports"),
+        }
+    }
+
     /// Loads settings from an optional file, the process environment, and flags.
     pub fn load(file: Option<&Path>, flags: &Overrides) -> Result<Settings, ConfigError> {
         Self::load_with(file, flags, |k| std::env::var(k).ok())
@@ -164,6 +210,18 @@ impl Settings {
             ),
             log: pick(None, "HOMEROOM_LOG", from_file.log).unwrap_or_else(|| "info".to_owned()),
             log_format,
+            import_dir: pick(None, "HOMEROOM_IMPORT_DIR", from_file.import_dir),
+            introspection: match env("HOMEROOM_INTROSPECTION").filter(|v| !v.is_empty()) {
+                Some(v) => Some(switch("introspection", &v)?),
+                None => from_file.introspection,
+            },
+            webhook_allow_private: match env("HOMEROOM_WEBHOOK_ALLOW_PRIVATE")
+                .filter(|v| !v.is_empty())
+            {
+                Some(v) => switch("webhook_allow_private", &v)?,
+                None => from_file.webhook_allow_private.unwrap_or(false),
+            },
+            metrics_token: pick(None, "HOMEROOM_METRICS_TOKEN", from_file.metrics_token),
         })
     }
 }

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use async_graphql::http::GraphiQLSource;
+use async_graphql_axum::rejection::GraphQLRejection;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::Router;
 use axum::extract::State;
@@ -18,8 +19,8 @@ use std::sync::Arc;
 
 use crate::config::Settings;
 use homeroom_delivery::{Delivery, WorkerOptions};
+use homeroom_graphql::HomeroomSchema;
 use homeroom_graphql::context::RequestCtx;
-use homeroom_graphql::{HomeroomSchema, schema};
 use homeroom_service::invitations::Families;
 use homeroom_service::sync::SyncService;
 use homeroom_service::tokens;
@@ -37,6 +38,10 @@ pub struct AppState {
     pub families: Families,
     /// Secret that delivery-status webhooks must present (`None`: webhooks off).
     pub webhook_secret: Option<String>,
+    /// Whether GraphiQL is served (introspection follows the schema's build).
+    pub introspection: bool,
+    /// Bearer token `/metrics` requires, when set.
+    pub metrics_token: Option<String>,
 }
 
 /// Builds the router.
@@ -70,8 +75,36 @@ pub fn router(state: AppState) -> Router {
 async fn graphql(
     State(app): State<AppState>,
     headers: HeaderMap,
-    request: GraphQLRequest,
-) -> GraphQLResponse {
+    request: Result<GraphQLRequest, GraphQLRejection>,
+) -> axum::response::Response {
+    // Only JSON (or multipart, for uploads): a cross-site form can send `text/plain`, and such
+    // a request is never executed.
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    if !matches!(essence, "application/json" | "multipart/form-data") {
+        return (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "POST /graphql takes application/json (or multipart/form-data for uploads)",
+        )
+            .into_response();
+    }
+    // A malformed request gets a fixed answer, never the parser's Debug text.
+    let request = match request {
+        Ok(r) => r,
+        Err(rejection) => {
+            let status = rejection.into_response().status();
+            let text = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                "the request is too large"
+            } else {
+                "not a valid GraphQL request"
+            };
+            return (status, text).into_response();
+        }
+    };
     let auth = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
@@ -81,16 +114,20 @@ async fn graphql(
         .with_families(app.families.clone());
     let mut response = app.schema.execute(request.into_inner().data(ctx)).await;
     homeroom_graphql::errors::finish_response(&mut response);
-    response.into()
+    GraphQLResponse::from(response).into_response()
 }
 
-async fn graphiql() -> impl IntoResponse {
+async fn graphiql(State(app): State<AppState>) -> axum::response::Response {
+    if !app.introspection {
+        return StatusCode::NOT_FOUND.into_response();
+    }
     Html(
         GraphiQLSource::build()
             .endpoint("/graphql")
             .subscription_endpoint("/graphql/ws")
             .finish(),
     )
+    .into_response()
 }
 
 /// GraphQL over WebSocket (subscriptions). The token comes in the init payload.
@@ -126,7 +163,21 @@ async fn graphql_ws(
         })
 }
 
-async fn metrics(State(app): State<AppState>) -> impl IntoResponse {
+async fn metrics(State(app): State<AppState>, headers: HeaderMap) -> axum::response::Response {
+    if let Some(expected) = &app.metrics_token {
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(homeroom_service::auth::token::from_header);
+        let same = given.is_some_and(|g| {
+            use sha2::Digest as _;
+            // Compare digests: equal length, no early exit on the secret itself.
+            sha2::Sha256::digest(g.as_bytes()) == sha2::Sha256::digest(expected.as_bytes())
+        });
+        if !same {
+            return StatusCode::UNAUTHORIZED.into_response();
+        }
+    }
     if let Ok(mut conn) = app.store.conn().await
         && let Ok(depth) = homeroom_schema::store::outbox::depth(&mut conn).await
     {
@@ -136,6 +187,7 @@ async fn metrics(State(app): State<AppState>) -> impl IntoResponse {
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         homeroom_core::metrics::render(),
     )
+        .into_response()
 }
 
 /// Records each request's latency by route.
@@ -171,10 +223,17 @@ async fn readyz(State(app): State<AppState>) -> impl IntoResponse {
 }
 
 /// Serves (and runs the sync scheduler and the delivery worker) until ctrl-c or SIGTERM.
-pub async fn serve(store: Store, sync: SyncService, settings: &Settings) -> anyhow::Result<()> {
+pub async fn serve(
+    store: Store,
+    sync: SyncService,
+    settings: &Settings,
+    demo: bool,
+) -> anyhow::Result<()> {
     let listen = settings.listen.as_str();
+    let introspection = settings.introspection.unwrap_or(demo);
     let delivery = Arc::new(Delivery {
-        webhooks: homeroom_delivery::outgoing::WebhookSender::new(sync.key.clone()),
+        webhooks: homeroom_delivery::outgoing::WebhookSender::new(sync.key.clone())
+            .allow_private(settings.webhook_allow_private),
         ..crate::delivery_setup::channels(settings)?
     });
     let families = Families::new(settings.public_url.clone());
@@ -201,10 +260,12 @@ pub async fn serve(store: Store, sync: SyncService, settings: &Settings) -> anyh
     ));
     let state = AppState {
         store,
-        schema: schema(),
+        schema: homeroom_graphql::schema_with(introspection),
         sync,
         families,
         webhook_secret: settings.delivery_webhook_secret.clone(),
+        introspection,
+        metrics_token: settings.metrics_token.clone(),
     };
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown_signal())

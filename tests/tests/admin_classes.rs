@@ -261,8 +261,8 @@ both_backends!(
             .execute(Some(&s4), JOIN, json!({ "j": "JOIN-A1" }))
             .await;
         assert_eq!(
-            resp["data"]["joinClass"]["userErrors"][0]["code"],
-            "CLASS_NOT_CLAIMED"
+            resp["data"]["joinClass"]["userErrors"][0]["code"], "INVALID_JOIN_CODE",
+            "an unclaimed class's code answers like a wrong one (issue 15, item 9)"
         );
         let resp = api.execute(Some(&s4), JOIN, json!({ "j": "nope" })).await;
         assert_eq!(

@@ -19,6 +19,7 @@ mod merge_confirm;
 mod notifications;
 mod pagination;
 mod relationship_import;
+mod security;
 mod store_basics;
 mod sync_api;
 mod sync_crash;

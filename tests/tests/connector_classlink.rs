@@ -156,7 +156,8 @@ async fn stored_connector(store: &Store, id: &str) -> Result<homeroom_schema::mo
         .context("no such connector")
 }
 
-/// Points the connector at another server, as an operator would (the secret is kept).
+/// Points the connector at another server, as an operator would (a new address needs the
+/// secret restated: issue 15).
 async fn repoint(store: &Store, id: &str, fake: &ClassLinkHandle) -> Result<()> {
     let row = stored_connector(store, id).await?;
     let operator = Principal {
@@ -168,8 +169,11 @@ async fn repoint(store: &Store, id: &str, fake: &ClassLinkHandle) -> Result<()> 
         scopes: Vec::new(),
     };
     let mut config = fake.connector_config();
-    if let Some(c) = config.as_object_mut() {
-        c.remove("client_secret");
+    // The district's secret, restated (the SIS may have rotated its own: a refused login).
+    if let Some(c) = config.as_object_mut()
+        && c.contains_key("client_secret")
+    {
+        c.insert("client_secret".into(), serde_json::json!(SECRET));
     }
     connectors::update(
         store,

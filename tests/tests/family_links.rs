@@ -44,9 +44,15 @@ both_backends!(
         let g1 = token(s, TokenRole::Guardian, Some(fx.id("G1"))).await?;
         let admin = token(s, TokenRole::DistrictAdmin, None).await?;
 
-        // A teacher links a guardian to a student of their class.
+        // A teacher links only adults they see: G3 (a parent in school B) is answered like an
+        // unknown id (issue 15, V7); an admin links G3 to S1, and then the teacher sees G3.
         let vars = json!({ "g": person(fx.id("G3")), "s": person(fx.id("S1")), "k": "GUARDIAN" });
         let resp = execute(s, Some(&ta), ADD, vars.clone()).await;
+        assert_eq!(
+            resp["data"]["addRelationship"]["userErrors"][0]["code"], "NOT_FOUND",
+            "{resp}"
+        );
+        let resp = execute(s, Some(&admin), ADD, vars.clone()).await;
         let added = &resp["data"]["addRelationship"]["relationship"];
         assert_eq!(added["kind"], "GUARDIAN", "{resp}");
         assert_eq!(added["source"], "MANUAL");

@@ -71,6 +71,47 @@ pub fn verify(secret: &str, header: &str, body: &str, now: i64, tolerance_secs: 
 pub struct WebhookSender {
     client: reqwest::Client,
     key: Option<SecretKey>,
+    allow_private: bool,
+}
+
+/// The fixed reason a delivery to a refused address fails with.
+pub const ADDRESS_NOT_ALLOWED: &str = "address not allowed";
+
+/// Whether `ip` is an address webhooks may reach without the operator switch: not loopback,
+/// private, link-local (cloud metadata included), multicast, unspecified, shared (CGNAT),
+/// documentation, benchmarking or reserved space, and not an IPv4-mapped one of those.
+pub fn is_public(ip: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(v4) => {
+            let o = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_multicast()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+                || o[0] == 0
+                || (o[0] == 100 && (64..128).contains(&o[1]))
+                || (o[0] == 198 && (o[1] == 18 || o[1] == 19))
+                || o[0] >= 240
+                || (o[0] == 192 && o[1] == 0 && o[2] == 0))
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public(IpAddr::V4(v4));
+            }
+            let seg = v6.segments();
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (seg[0] & 0xfe00) == 0xfc00
+                || (seg[0] & 0xffc0) == 0xfe80
+                || seg[0] == 0x2001 && seg[1] == 0x0db8
+                || seg[0] == 0x0064 && seg[1] == 0xff9b)
+        }
+    }
 }
 
 impl Default for WebhookSender {
@@ -90,7 +131,57 @@ impl WebhookSender {
             .user_agent(concat!("Homeroom-Webhooks/", env!("CARGO_PKG_VERSION")))
             .build()
             .unwrap_or_default();
-        WebhookSender { client, key }
+        WebhookSender {
+            client,
+            key,
+            allow_private: false,
+        }
+    }
+
+    /// The same sender, allowed (`true`) to reach loopback and private addresses: the
+    /// operator switch `HOMEROOM_WEBHOOK_ALLOW_PRIVATE`, for local development and tests.
+    #[must_use]
+    pub fn allow_private(mut self, allow: bool) -> Self {
+        self.allow_private = allow;
+        self
+    }
+
+    /// Resolves the webhook's host now (not when it was registered: a name may be pointed
+    /// elsewhere since) and returns a client pinned to the checked addresses, or the fixed
+    /// refusal.
+    async fn client_for(&self, url: &str) -> Result<reqwest::Client, DeliveryError> {
+        if self.allow_private {
+            return Ok(self.client.clone());
+        }
+        let refused = || DeliveryError::Rejected(ADDRESS_NOT_ALLOWED.into());
+        let parsed = url::Url::parse(url).map_err(|_| refused())?;
+        let port = parsed.port_or_known_default().ok_or_else(refused)?;
+        let (name, addrs): (Option<String>, Vec<std::net::SocketAddr>) = match parsed.host() {
+            Some(url::Host::Ipv4(ip)) => (None, vec![(ip, port).into()]),
+            Some(url::Host::Ipv6(ip)) => (None, vec![(ip, port).into()]),
+            Some(url::Host::Domain(d)) => {
+                let found = tokio::net::lookup_host((d, port))
+                    .await
+                    .map_err(|_| DeliveryError::Transient("name not resolved".into()))?
+                    .collect();
+                (Some(d.to_owned()), found)
+            }
+            None => return Err(refused()),
+        };
+        if addrs.is_empty() || !addrs.iter().all(|a| is_public(a.ip())) {
+            return Err(refused());
+        }
+        let Some(name) = name else {
+            return Ok(self.client.clone());
+        };
+        reqwest::Client::builder()
+            .timeout(TIMEOUT)
+            .connect_timeout(Duration::from_secs(5))
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("Homeroom-Webhooks/", env!("CARGO_PKG_VERSION")))
+            .resolve_to_addrs(&name, &addrs)
+            .build()
+            .map_err(|_| DeliveryError::Transient("client unavailable".into()))
     }
 
     /// Posts one delivery; returns what the endpoint answered (`HTTP 204`).
@@ -107,9 +198,9 @@ impl WebhookSender {
         let secret = key
             .decrypt(&webhook.secret)
             .map_err(|e| DeliveryError::ChannelOff(e.to_string()))?;
+        let client = self.client_for(&webhook.url).await?;
         let timestamp = chrono::Utc::now().timestamp();
-        let response = self
-            .client
+        let response = client
             .post(&webhook.url)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .header(HEADER_EVENT, event)
@@ -120,30 +211,21 @@ impl WebhookSender {
             .send()
             .await
             .map_err(|e| {
+                // A fixed reason: the transport's text can quote what an internal host said.
                 let what = if e.is_timeout() {
                     "timed out"
                 } else {
                     "connection failed"
                 };
-                DeliveryError::Transient(format!("{what}: {e}"))
+                DeliveryError::Transient(what.into())
             })?;
         let status = response.status();
         let answer = format!("HTTP {}", status.as_u16());
         if status.is_success() {
             return Ok(answer);
         }
-        let text: String = response
-            .text()
-            .await
-            .unwrap_or_default()
-            .chars()
-            .take(200)
-            .collect();
-        let detail = if text.trim().is_empty() {
-            answer
-        } else {
-            format!("{answer}: {}", text.trim())
-        };
+        // The status only: the body never enters the delivery log.
+        let detail = answer;
         if status.is_server_error() || status.as_u16() == 408 || status.as_u16() == 429 {
             Err(DeliveryError::Transient(detail))
         } else {

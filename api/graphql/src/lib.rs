@@ -5,6 +5,7 @@ pub mod audit_api;
 pub mod class_admin;
 pub mod connection;
 pub mod context;
+pub mod cost;
 pub mod errors;
 pub mod families;
 pub mod family_links;
@@ -18,6 +19,7 @@ pub mod query;
 pub mod subscription;
 pub mod sync_api;
 pub mod time;
+pub mod tokens_api;
 pub mod types;
 pub mod user_error;
 pub mod webhooks_api;
@@ -30,6 +32,10 @@ use async_graphql::Schema;
 pub const MAX_DEPTH: usize = 12;
 /// Most complex query accepted (lists count `first` × their children).
 pub const MAX_COMPLEXITY: usize = 50_000;
+/// What a list field inside a list counts for in the complexity: its children times this
+/// (a nominal list length), so nested lists multiply (`people(first: 500) { classes {
+/// students { … } } }` costs 500 × 10 × 10 × …). Connections count `first` instead.
+pub const NESTED_LIST: usize = 10;
 
 /// The query root.
 #[derive(async_graphql::MergedObject, Default)]
@@ -42,6 +48,7 @@ pub struct Query(
     imports_api::ImportQuery,
     webhooks_api::WebhookQuery,
     merge_confirm_api::MergeConfirmQuery,
+    tokens_api::TokenQuery,
 );
 
 /// The mutation root.
@@ -57,21 +64,32 @@ pub struct Mutation(
     imports_api::ImportMutation,
     webhooks_api::WebhookMutation,
     merge_confirm_api::MergeConfirmMutation,
+    tokens_api::TokenMutation,
 );
 
 /// The Homeroom schema type.
 pub type HomeroomSchema = Schema<Query, Mutation, subscription::Subscription>;
 
-/// Builds the schema with depth and complexity limits on.
+/// Builds the schema with depth and complexity limits on (introspection on).
 pub fn schema() -> HomeroomSchema {
-    Schema::build(
+    schema_with(true)
+}
+
+/// Builds the schema as served: introspection only when `introspection` is on.
+pub fn schema_with(introspection: bool) -> HomeroomSchema {
+    let builder = Schema::build(
         Query::default(),
         Mutation::default(),
         subscription::Subscription,
     )
     .limit_depth(MAX_DEPTH)
     .limit_complexity(MAX_COMPLEXITY)
-    .finish()
+    .extension(cost::OneExpensiveMutation);
+    if introspection {
+        builder.finish()
+    } else {
+        builder.disable_introspection().finish()
+    }
 }
 
 /// The schema in SDL, as `homeroom schema print` prints it and `schema/homeroom.graphql` keeps it.

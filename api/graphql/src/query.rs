@@ -56,12 +56,13 @@ pub struct RelationshipFilter {
     pub guardian_id: Option<ID>,
 }
 
-fn person_filter(f: Option<PersonFilter>) -> DbPersonFilter {
+fn person_filter(f: Option<PersonFilter>, p: &homeroom_service::auth::Principal) -> DbPersonFilter {
     let f = f.unwrap_or_default();
     DbPersonFilter {
         role: f.role.map(Into::into),
         status: f.status.map(Into::into),
         search: f.search,
+        names_only: !homeroom_service::auth::policy::sees_full_contacts(p),
     }
 }
 
@@ -166,6 +167,8 @@ impl RosterQuery {
         let r = req(ctx);
         let district_id = r.principal()?.district_id.clone();
         let (kind, row) = decode(&id)?;
+        // Schools, courses and terms are roster data: not for partners without roster:read.
+        let roster = homeroom_service::auth::policy::may_read_roster(r.principal()?);
         if kind == NodeKind::District {
             return Ok(if row == district_id {
                 Some(Node::District(load_district(ctx, &district_id).await?))
@@ -190,21 +193,21 @@ impl RosterQuery {
                 .org
                 .load_one(row)
                 .await?
-                .filter(|o| o.district_id == district_id)
+                .filter(|o| o.district_id == district_id && roster)
                 .map(|o| Node::Org(Org(o))),
             NodeKind::Course => r
                 .loaders
                 .course
                 .load_one(row)
                 .await?
-                .filter(|c| c.district_id == district_id)
+                .filter(|c| c.district_id == district_id && roster)
                 .map(|c| Node::Course(Course(c))),
             NodeKind::Term => r
                 .loaders
                 .term
                 .load_one(row)
                 .await?
-                .filter(|t| t.district_id == district_id)
+                .filter(|t| t.district_id == district_id && roster)
                 .map(|t| Node::Term(Term(t))),
             // Import jobs, webhooks and merge suggestions are read through their own fields.
             NodeKind::ImportJob
@@ -254,7 +257,7 @@ impl RosterQuery {
         let r = req(ctx);
         let p = r.principal()?;
         let page = page_request(first, after.as_deref())?;
-        let filter = person_filter(filter);
+        let filter = person_filter(filter, p);
         let visible = r.visible_people().await?;
         let mut conn = r.store.conn().await.map_err(ServiceError::from)?;
         let rows = people::list(&mut conn, &p.district_id, visible, &filter, &page)

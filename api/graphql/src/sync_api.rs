@@ -173,6 +173,14 @@ impl ConnectorPayload {
                 connector: None,
                 user_errors: vec![UserError::new(None, "INVALID", message)],
             }),
+            Err(ServiceError::Refused {
+                code,
+                field,
+                message,
+            }) => Ok(ConnectorPayload {
+                connector: None,
+                user_errors: vec![UserError::new(Some(field), code, message)],
+            }),
             Err(e) => Err(e.into()),
         }
     }
@@ -202,6 +210,19 @@ impl SyncMutation {
         let r = req(ctx);
         let p = connector_admin(r)?;
         let sync = sync_service(r)?;
+        let kind = input.kind.into();
+        let mut config = input.config.0;
+        if let Err(e) = svc::confine_paths(
+            &r.store,
+            sync.import_root.as_deref(),
+            &p.district_id,
+            kind,
+            &mut config,
+        )
+        .await
+        {
+            return ConnectorPayload::from(Err(e));
+        }
         ConnectorPayload::from(
             svc::create(
                 &r.store,
@@ -210,9 +231,9 @@ impl SyncMutation {
                 Some(p),
                 NewConnector {
                     district_id: Some(p.district_id.clone()),
-                    kind: input.kind.into(),
+                    kind,
                     name: input.name,
-                    config: input.config.0,
+                    config,
                     schedule: input.schedule,
                 },
             )
@@ -230,6 +251,19 @@ impl SyncMutation {
         let p = connector_admin(r)?;
         let sync = sync_service(r)?;
         let row = load_connector(r, p, &input.id).await?;
+        let mut config = input.config.map(|c| c.0);
+        if let Some(config) = config.as_mut()
+            && let Err(e) = svc::confine_paths(
+                &r.store,
+                sync.import_root.as_deref(),
+                &p.district_id,
+                row.kind,
+                config,
+            )
+            .await
+        {
+            return ConnectorPayload::from(Err(e));
+        }
         ConnectorPayload::from(
             svc::update(
                 &r.store,
@@ -239,7 +273,7 @@ impl SyncMutation {
                 row,
                 svc::ConnectorChanges {
                     name: input.name,
-                    config: input.config.map(|c| c.0),
+                    config,
                     schedule: input.schedule,
                     enabled: input.enabled,
                 },
@@ -282,9 +316,10 @@ impl SyncMutation {
                 ok: true,
                 message: None,
             },
+            // A status and a fixed reason, never what the remote host said.
             Err(e) => TestConnectorPayload {
                 ok: false,
-                message: Some(e.to_string()),
+                message: Some(e.public_reason()),
             },
         })
     }

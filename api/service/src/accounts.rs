@@ -3,13 +3,15 @@
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use homeroom_schema::enums::{
-    ContactKind, ContactSource, InvitationStatus, PrincipalKind, Reachability, RecordSource, Role,
-    TokenRole,
+    ContactKind, ContactSource, InvitationStatus, PrincipalKind, Reachability, RecordSource,
+    RelationshipStatus, Role, TokenRole,
 };
 use homeroom_schema::ids::{new_id, now_micros};
 use homeroom_schema::models::{ApiToken, ContactPoint, Invitation, Person};
 use homeroom_schema::store::audit::{self, NewEvent};
-use homeroom_schema::store::{contacts, districts, families, invitations, people, tokens};
+use homeroom_schema::store::{
+    contacts, districts, families, invitations, people, relationships, tokens,
+};
 use homeroom_schema::{Conn, Store};
 use serde_json::json;
 
@@ -102,6 +104,12 @@ fn hash_password(password: &str) -> ServiceResult<String> {
         .map_err(|e| ServiceError::Internal(format!("password hashing: {e}")))
 }
 
+/// A hash no password matches, checked for addresses without an account (equal timing).
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password("no account has this password").unwrap_or_default())
+}
+
 fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|parsed| {
         Argon2::default()
@@ -173,6 +181,18 @@ pub async fn accept(
             Some("profile"),
             "give your given and family names",
         ));
+    }
+    // The token is checked before any hashing: a guessed link costs one indexed lookup, not
+    // an argon2 run (it is checked again inside the transaction).
+    {
+        let mut conn = store.conn().await?;
+        if by_token(&mut conn, raw_token).await?.is_none() {
+            return Ok(refused(
+                "INVALID_TOKEN",
+                Some("token"),
+                "this invitation link is not valid",
+            ));
+        }
     }
     // Hash outside the transaction: argon2 is slow on purpose.
     let password_hash = {
@@ -257,6 +277,15 @@ pub async fn accept(
                     None => new_phone = Some((value, raw.to_owned())),
                 }
             }
+            // Take the invitation (after every check that may refuse) in one statement: a
+            // concurrent acceptance of the same link waits on the row, then finds it taken.
+            if !invitations::take_for_acceptance(conn, &inv.id, now).await? {
+                return Ok(refused(
+                    "ALREADY_USED",
+                    Some("token"),
+                    "this invitation was already accepted; sign in instead",
+                ));
+            }
             families::claim_account(
                 conn,
                 &person.id,
@@ -286,6 +315,15 @@ pub async fn accept(
             }
             if let Some(cp) = &inv.contact_point_id {
                 families::verify_contact_point(conn, cp).await?;
+            }
+            // A link that waited for this adult's own acceptance becomes active now.
+            if let Some(rel) = &inv.relationship_id
+                && let Some(link) = relationships::get(conn, &district.id, rel).await?
+                && link.status == RelationshipStatus::Removed
+                && link.removed_by.as_deref()
+                    == Some(crate::invitations::invite::PENDING_ACCEPTANCE)
+            {
+                relationships::restore(conn, rel).await?;
             }
             if let (Some(rel), Some(lives)) = (&inv.relationship_id, profile.lives_with_student) {
                 families::set_lives_with(conn, rel, lives).await?;
@@ -381,8 +419,11 @@ pub async fn login(
     };
     let mut conn = store.conn().await?;
     let now = now_micros();
+    // Increment, then check: every attempt is counted before any password is checked, so
+    // concurrent attempts cannot all pass a count taken before any of them was recorded.
+    families::record_login_failure(&mut conn, &email).await?;
     if families::login_failures_since(&mut conn, &email, now - LOGIN_WINDOW_MICROS).await?
-        >= LOGIN_ATTEMPTS
+        > LOGIN_ATTEMPTS
     {
         return Ok(refused(
             "RATE_LIMITED",
@@ -391,13 +432,16 @@ pub async fn login(
         ));
     }
     // The address may be held in several districts; take the claimed account whose password
-    // matches.
+    // matches. An address without one is checked against a dummy hash, so that unknown and
+    // claimed addresses take the same time.
     let holders = contacts::claimed_adults_with_email(&mut conn, &email).await?;
     let mut found = None;
+    let mut checked = false;
     for person in holders {
         let Some(hash) = person.password_hash.clone() else {
             continue;
         };
+        checked = true;
         let password = password.to_owned();
         let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
             .await
@@ -407,8 +451,13 @@ pub async fn login(
             break;
         }
     }
+    if !checked {
+        let password = password.to_owned();
+        tokio::task::spawn_blocking(move || verify_password(&password, dummy_hash()))
+            .await
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    }
     let Some(person) = found else {
-        families::record_login_failure(&mut conn, &email).await?;
         return Ok(bad());
     };
     let roles: Vec<Role> = people::roles_of(&mut conn, std::slice::from_ref(&person.id))

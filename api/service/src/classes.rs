@@ -1,8 +1,6 @@
 //! Claiming, releasing and editing classes.
 
-use homeroom_schema::enums::TokenRole;
 use homeroom_schema::models::Class;
-use homeroom_schema::scope;
 use homeroom_schema::store::audit::{self, NewEvent};
 use homeroom_schema::store::classes::{self as store_classes, ClaimOutcome};
 use homeroom_schema::store::people;
@@ -15,21 +13,7 @@ use crate::webhooks::{self, WebhookEvent};
 use crate::{UserError, notifications};
 use homeroom_core::ids::{NodeKind, encode};
 
-/// Whether `principal` administers `class` (district admin, or school admin of its school).
-pub(crate) async fn administers(
-    conn: &mut Conn,
-    principal: &Principal,
-    class: &Class,
-) -> ServiceResult<bool> {
-    Ok(match principal.role {
-        TokenRole::DistrictAdmin => true,
-        TokenRole::SchoolAdmin => match (&principal.person_id, &class.school_id) {
-            (Some(me), Some(school)) => scope::admin_schools(conn, me).await?.contains(school),
-            _ => false,
-        },
-        _ => false,
-    })
-}
+pub(crate) use crate::auth::policy::administers;
 
 pub(crate) async fn load_class(
     conn: &mut Conn,
@@ -71,16 +55,15 @@ pub async fn claim(
                 }
             };
             if !is_admin {
-                let teaches = store_classes::teaches(conn, &class.id, &claimant).await?;
-                if !teaches {
+                if !crate::auth::policy::teaches(conn, principal, &class).await? {
                     return Err(ServiceError::Forbidden(
                         "only a teacher of the class or an admin may claim it".into(),
                     ));
                 }
-            } else if people::get(conn, &principal.district_id, &claimant)
-                .await?
-                .is_none()
-            {
+            } else if !match people::get(conn, &principal.district_id, &claimant).await? {
+                Some(p) => crate::auth::policy::may_hold_claim(conn, &p).await?,
+                None => false,
+            } {
                 return Ok(Err(UserError::new(
                     Some("teacherId"),
                     "NOT_FOUND",
@@ -182,20 +165,13 @@ pub async fn release(
         .await
 }
 
-/// Whether `principal` teaches `class` (an active teacher or aide enrollment) or holds its claim.
+/// Whether `principal` teaches `class` ([`crate::auth::policy::teaches`]).
 pub(crate) async fn teaches_or_holds(
     conn: &mut Conn,
     principal: &Principal,
     class: &Class,
 ) -> ServiceResult<bool> {
-    let Some(me) = principal.person_id.as_deref() else {
-        return Ok(false);
-    };
-    if !matches!(principal.role, TokenRole::Teacher | TokenRole::Aide) {
-        return Ok(false);
-    }
-    Ok(class.claimed_by.as_deref() == Some(me)
-        || store_classes::teaches(conn, &class.id, me).await?)
+    crate::auth::policy::teaches(conn, principal, class).await
 }
 
 /// A change to a field that may be left alone, cleared, or set.
@@ -221,6 +197,9 @@ pub struct ClassChanges {
 
 /// Longest local title or join code accepted.
 const MAX_FIELD: usize = 200;
+/// Fewest letters or digits in a join code (guesses are rate-limited per student and one
+/// request carries one guess).
+pub const MIN_JOIN_CODE: usize = 6;
 
 fn check_field(field: &str, edit: &Edit) -> Result<(), UserError> {
     match edit {
@@ -237,6 +216,29 @@ fn check_field(field: &str, edit: &Edit) -> Result<(), UserError> {
         Edit::Set(v) if field == "joinCode" && v.trim().chars().any(char::is_whitespace) => Err(
             UserError::new(Some(field), "INVALID", "a join code has no spaces"),
         ),
+        Edit::Set(v)
+            if field == "joinCode"
+                && !v
+                    .trim()
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-') =>
+        {
+            Err(UserError::new(
+                Some(field),
+                "INVALID",
+                "a join code holds letters, digits and dashes only",
+            ))
+        }
+        Edit::Set(v)
+            if field == "joinCode"
+                && v.trim().chars().filter(char::is_ascii_alphanumeric).count() < MIN_JOIN_CODE =>
+        {
+            Err(UserError::new(
+                Some(field),
+                "TOO_SHORT",
+                format!("a join code has at least {MIN_JOIN_CODE} letters or digits"),
+            ))
+        }
         _ => Ok(()),
     }
 }

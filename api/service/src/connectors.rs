@@ -235,7 +235,36 @@ pub async fn update(
                 "config must be a JSON object".into(),
             ));
         };
-        // Secrets not restated keep their stored values.
+        // Secrets are bound to where they are sent: a change of any destination (base URL,
+        // token URL, proxy, host) requires restating every stored secret.
+        let old_public: Value = serde_json::from_str(&row.config_public).unwrap_or_default();
+        let moved = destination_changed(&old_public, obj);
+        if moved && row.config_secret.is_some() {
+            let stored: Vec<String> = match full_config(&row, key) {
+                Ok(Value::Object(old)) => secrets::SECRET_FIELDS
+                    .iter()
+                    .filter(|f| old.contains_key(**f))
+                    .map(|f| (*f).to_owned())
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let missing: Vec<&String> = stored.iter().filter(|f| !obj.contains_key(*f)).collect();
+            if !missing.is_empty() {
+                return Err(ServiceError::Refused {
+                    code: "SECRETS_REQUIRED",
+                    field: "config",
+                    message: format!(
+                        "the connector's address changed: restate its secrets ({})",
+                        missing
+                            .iter()
+                            .map(|f| f.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                });
+            }
+        }
+        // Otherwise secrets not restated keep their stored values.
         if let Ok(Value::Object(old)) = full_config(&row, key) {
             for field in secrets::SECRET_FIELDS {
                 if !obj.contains_key(*field)
@@ -289,4 +318,80 @@ pub async fn update(
     )
     .await?;
     Ok(row)
+}
+
+/// Whether a config key names where the connector connects (secrets are sent there).
+fn is_destination(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    k.ends_with("url") || k.contains("proxy") || k.ends_with("host") || k.ends_with("domain")
+}
+
+/// Whether `new` changes, adds or drops any destination of `old`.
+fn destination_changed(old: &Value, new: &serde_json::Map<String, Value>) -> bool {
+    let empty = serde_json::Map::new();
+    let old = old.as_object().unwrap_or(&empty);
+    old.keys()
+        .chain(new.keys())
+        .filter(|k| is_destination(k))
+        .any(|k| old.get(k) != new.get(k))
+}
+
+/// A refusal of a file path (one answer whether or not the path exists outside the root).
+fn path_refused() -> ServiceError {
+    ServiceError::Refused {
+        code: "PATH_NOT_ALLOWED",
+        field: "config.path",
+        message: "file connectors read only from the server's import folder \
+                  (HOMEROOM_IMPORT_DIR): name an existing folder or file inside it"
+            .into(),
+    }
+}
+
+/// Confines a file connector's `path` (API callers) to the import root: the district's
+/// sub-folder when the database holds more than one district. The path is taken relative to
+/// that folder (or absolute inside it), canonicalized (symlinks and `..` resolved) and must
+/// stay inside it; the stored config holds the canonical path.
+pub async fn confine_paths(
+    store: &Store,
+    import_root: Option<&std::path::Path>,
+    district_id: &str,
+    kind: ConnectorKind,
+    config: &mut Value,
+) -> ServiceResult<()> {
+    if kind != ConnectorKind::OneRosterCsv {
+        return Ok(());
+    }
+    let Some(obj) = config.as_object_mut() else {
+        return Ok(()); // refused later as not an object
+    };
+    // Without a root (an embedder that sets none) paths are not confined; `homeroom serve`
+    // always sets one.
+    let Some(root) = import_root else {
+        return Ok(());
+    };
+    let mut base = root.to_path_buf();
+    {
+        let mut conn = store.conn().await?;
+        if districts::count(&mut conn).await? > 1 {
+            base = base.join(district_id);
+        }
+    }
+    let base = base.canonicalize().map_err(|_| path_refused())?;
+    let raw = obj
+        .get("path")
+        .and_then(Value::as_str)
+        .filter(|p| !p.trim().is_empty())
+        .ok_or_else(path_refused)?;
+    let raw = std::path::Path::new(raw.trim());
+    let candidate = if raw.is_absolute() {
+        raw.to_path_buf()
+    } else {
+        base.join(raw)
+    };
+    let real = candidate.canonicalize().map_err(|_| path_refused())?;
+    if !real.starts_with(&base) {
+        return Err(path_refused());
+    }
+    obj.insert("path".into(), Value::String(real.display().to_string()));
+    Ok(())
 }

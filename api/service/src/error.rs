@@ -18,6 +18,17 @@ pub enum ServiceError {
     /// The request is malformed (bad id, bad cursor, bad argument).
     #[error("{0}")]
     BadUserInput(String),
+    /// A refusal with its own stable code, for payloads that carry `userErrors`
+    /// (e.g. `SECRETS_REQUIRED`, `PATH_NOT_ALLOWED`); elsewhere a `BAD_USER_INPUT`.
+    #[error("{message}")]
+    Refused {
+        /// The stable code.
+        code: &'static str,
+        /// The input field at fault.
+        field: &'static str,
+        /// What to do about it.
+        message: String,
+    },
     /// The database is unavailable.
     #[error("service unavailable, try again")]
     Unavailable,
@@ -33,7 +44,7 @@ impl ServiceError {
             ServiceError::Unauthenticated(_) => "UNAUTHENTICATED",
             ServiceError::Forbidden(_) => "FORBIDDEN",
             ServiceError::NotFound(_) => "NOT_FOUND",
-            ServiceError::BadUserInput(_) => "BAD_USER_INPUT",
+            ServiceError::BadUserInput(_) | ServiceError::Refused { .. } => "BAD_USER_INPUT",
             ServiceError::Unavailable => "UNAVAILABLE",
             ServiceError::Internal(_) => "INTERNAL",
         }

@@ -185,28 +185,28 @@ pub async fn request_code(
 /// What checking a code found.
 enum Check {
     Good(VerificationCode),
-    Bad(UserError, Option<String>),
+    Bad(UserError),
 }
 
 async fn check(conn: &mut Conn, me: &str, other: &str, code: &str) -> ServiceResult<Check> {
     let refused = |code: &str, msg: &str| UserError::new(Some("code"), code, msg);
     let Some(row) = verification::open(conn, me, PURPOSE, other).await? else {
-        return Ok(Check::Bad(refused("NO_CODE", "ask for a code first"), None));
+        return Ok(Check::Bad(refused("NO_CODE", "ask for a code first")));
     };
     if row.expires_at < now_micros() {
-        return Ok(Check::Bad(
-            refused("CODE_EXPIRED", "the code has expired; ask for a new one"),
-            None,
-        ));
+        return Ok(Check::Bad(refused(
+            "CODE_EXPIRED",
+            "the code has expired; ask for a new one",
+        )));
     }
-    if row.attempts >= MAX_ATTEMPTS {
-        return Ok(Check::Bad(
-            refused(
-                "TOO_MANY_ATTEMPTS",
-                "too many wrong codes; ask for a new one",
-            ),
-            None,
-        ));
+    // Increment-then-check in one statement: every attempt counts before the code is compared.
+    if row.attempts >= MAX_ATTEMPTS
+        || !verification::take_attempt(conn, &row.id, MAX_ATTEMPTS).await?
+    {
+        return Ok(Check::Bad(refused(
+            "TOO_MANY_ATTEMPTS",
+            "too many wrong codes; ask for a new one",
+        )));
     }
     let given = code_hash(&row.id, code.trim());
     let matches = given.len() == row.code_hash.len()
@@ -218,10 +218,7 @@ async fn check(conn: &mut Conn, me: &str, other: &str, code: &str) -> ServiceRes
     if matches {
         Ok(Check::Good(row))
     } else {
-        Ok(Check::Bad(
-            refused("WRONG_CODE", "the code is not right"),
-            Some(row.id),
-        ))
+        Ok(Check::Bad(refused("WRONG_CODE", "the code is not right")))
     }
 }
 
@@ -251,14 +248,8 @@ pub async fn confirm(
     };
     let row = match checked {
         Check::Good(row) => row,
-        Check::Bad(e, wrong) => {
-            if let Some(id) = wrong {
-                // Counted outside any transaction a refusal would roll back.
-                let mut conn = store.conn().await?;
-                verification::add_attempt(&mut conn, &id).await?;
-            }
-            return Ok(Err(e));
-        }
+        // The attempt was already counted (outside any transaction a refusal would roll back).
+        Check::Bad(e) => return Ok(Err(e)),
     };
     let outcome = store
         .transaction(async |conn| -> Result<_, Stop> {

@@ -6,13 +6,13 @@ use homeroom_schema::enums::{EnrollmentRole, RecordSource, Role, Status, TokenRo
 use homeroom_schema::ids::{new_id, now_micros};
 use homeroom_schema::models::{Class, Enrollment, Person};
 use homeroom_schema::store::classes as store_classes;
-use homeroom_schema::store::{districts, links, people};
+use homeroom_schema::store::{districts, families, links, people};
 use homeroom_schema::{Conn, Store, StoreError};
 use serde_json::json;
 
 use crate::UserError;
 use crate::audit_log;
-use crate::auth::Principal;
+use crate::auth::{Principal, policy};
 use crate::classes::{administers, load_class, teaches_or_holds};
 use crate::error::{ServiceError, ServiceResult};
 
@@ -37,6 +37,11 @@ pub enum Participant {
     /// A new student.
     New(NewStudent),
 }
+
+/// Join attempts a student may make in [`JOIN_WINDOW_MICROS`].
+pub const JOIN_ATTEMPTS: i64 = 10;
+/// The join-code rate-limit window.
+pub const JOIN_WINDOW_MICROS: i64 = 15 * 60 * 1_000_000;
 
 /// A class and the person whose place in it changed.
 pub type Membership = (Class, Person);
@@ -159,7 +164,13 @@ pub async fn add(
             }
             let (person, created) = match &who {
                 Participant::Existing(id) => {
-                    let Some(p) = people::get(conn, &principal.district_id, id).await? else {
+                    // The person argument is checked too: someone the caller may not place
+                    // is answered exactly like an unknown id.
+                    let found = match people::get(conn, &principal.district_id, id).await? {
+                        Some(p) if policy::may_place(conn, principal, &class, &p).await? => Some(p),
+                        _ => None,
+                    };
+                    let Some(p) = found else {
                         return Ok(Err(UserError::new(
                             Some("personId"),
                             "NOT_FOUND",
@@ -316,11 +327,27 @@ pub async fn join(
             "only a student joins a class with a code".into(),
         ));
     };
+    // Rate limit first, increment-then-check in one statement each: concurrent guesses cannot
+    // slip past the count.
+    {
+        let mut conn = store.conn().await?;
+        let key = format!("join:{me}");
+        families::record_login_failure(&mut conn, &key).await?;
+        let since = homeroom_schema::ids::now_micros() - JOIN_WINDOW_MICROS;
+        if families::login_failures_since(&mut conn, &key, since).await? > JOIN_ATTEMPTS {
+            return Ok(Err(UserError::new(
+                Some("joinCode"),
+                "RATE_LIMITED",
+                "too many join attempts; wait a few minutes and ask your teacher for the code",
+            )));
+        }
+    }
     store
         .transaction(async |conn| {
+            // One answer for a wrong code and a code of a class that cannot be joined.
             let class = store_classes::by_join_code(conn, &principal.district_id, join_code.trim())
                 .await?
-                .filter(|c| c.status == Status::Active);
+                .filter(|c| c.status == Status::Active && c.claimed_by.is_some());
             let Some(class) = class else {
                 return Ok(Err(UserError::new(
                     Some("joinCode"),
@@ -328,13 +355,6 @@ pub async fn join(
                     "no open class has this join code",
                 )));
             };
-            if class.claimed_by.is_none() {
-                return Ok(Err(UserError::new(
-                    Some("joinCode"),
-                    "CLASS_NOT_CLAIMED",
-                    "students join a class once its teacher has claimed it",
-                )));
-            }
             let person = people::get(conn, &principal.district_id, &me)
                 .await?
                 .ok_or_else(|| ServiceError::NotFound("person".into()))?;

@@ -114,7 +114,23 @@ pub async fn add(
             if !may_manage_student(conn, principal, &student).await? {
                 return Err(forbidden());
             }
-            let Some(guardian) = people::get(conn, district, &input.guardian_id).await? else {
+            if principal.role == TokenRole::Teacher
+                && !crate::auth::policy::may_invite_guardians_for(conn, principal, &student).await?
+            {
+                return Err(forbidden());
+            }
+            // The guardian argument is checked too: an adult the caller may not link is
+            // answered exactly like an unknown id.
+            let guardian = match people::get(conn, district, &input.guardian_id).await? {
+                Some(g)
+                    if g.is_student
+                        || crate::auth::policy::may_link_guardian(conn, principal, &g).await? =>
+                {
+                    Some(g)
+                }
+                _ => None,
+            };
+            let Some(guardian) = guardian else {
                 return Ok(Err(UserError::new(
                     Some("guardianId"),
                     "NOT_FOUND",

@@ -38,6 +38,9 @@ pub struct SyncService {
     pub owner: String,
     /// Told when a run ends (notices, webhooks).
     pub listener: Arc<dyn RunListener>,
+    /// The only folder file connectors configured over the API may read
+    /// (`HOMEROOM_IMPORT_DIR`); `None`: API callers may not configure file connectors.
+    pub import_root: Option<std::path::PathBuf>,
 }
 
 impl SyncService {
@@ -55,7 +58,16 @@ impl SyncService {
             key,
             owner,
             listener: Arc::new(Announcer),
+            import_root: None,
         }
+    }
+
+    /// The same service with file connectors configured over the API confined to `root`
+    /// (which the operator creates; while it is missing, no path is accepted).
+    #[must_use]
+    pub fn with_import_root(mut self, root: std::path::PathBuf) -> Self {
+        self.import_root = Some(root);
+        self
     }
 
     /// Queues a run of a connector of `district_id`.

@@ -1,7 +1,7 @@
 //! Creating and checking API tokens.
 
 use homeroom_schema::Store;
-use homeroom_schema::enums::{ActorKind, PrincipalKind, TokenRole};
+use homeroom_schema::enums::{ActorKind, PrincipalKind, Status, TokenRole};
 use homeroom_schema::ids::{new_id, now_micros};
 use homeroom_schema::models::ApiToken;
 use homeroom_schema::store::audit::{self, NewEvent};
@@ -122,8 +122,82 @@ pub async fn authenticate(store: &Store, header: Option<&str>) -> ServiceResult<
         .ok_or(ServiceError::Unauthenticated(
             "unknown, revoked or expired token",
         ))?;
+    // Every request re-checks that the token's person is still active and still holds the
+    // role: archiving a person, or taking the role away, ends their sessions at once.
+    if let Some(person_id) = &row.person_id {
+        let person = people::get(&mut conn, &row.district_id, person_id).await?;
+        let active = person.is_some_and(|p| p.status == Status::Active);
+        let holds = active
+            && people::roles_of(&mut conn, std::slice::from_ref(person_id))
+                .await?
+                .iter()
+                .any(|r| r.role.as_str() == row.role.as_str());
+        if !holds {
+            return Err(ServiceError::Unauthenticated(
+                "unknown, revoked or expired token",
+            ));
+        }
+    }
     if let Err(e) = tokens::touch(&mut conn, &row.id).await {
         tracing::warn!(error = %e, "could not record token use");
     }
     Ok(Principal::from(&row))
+}
+
+/// The district's tokens (never their secrets): district admins only.
+pub async fn list(store: &Store, principal: &Principal) -> ServiceResult<Vec<ApiToken>> {
+    crate::auth::policy::require_token_admin(principal)?;
+    let mut conn = store.conn().await?;
+    Ok(tokens::list(&mut conn, &principal.district_id).await?)
+}
+
+/// Revokes a token of the district: a district admin any; anyone their own. `None` when no
+/// such token is live (revoking twice is not an error to hide).
+pub async fn revoke(
+    store: &Store,
+    principal: &Principal,
+    id: &str,
+) -> ServiceResult<Option<ApiToken>> {
+    if id != principal.token_id {
+        crate::auth::policy::require_token_admin(principal)?;
+    }
+    store
+        .transaction(async |conn| {
+            let Some(row) = tokens::get(conn, &principal.district_id, id).await? else {
+                return Ok(None);
+            };
+            if !tokens::revoke(conn, &principal.district_id, id).await? {
+                return Ok(None);
+            }
+            crate::audit_log::record(
+                conn,
+                principal,
+                "token.revoke",
+                ("api_token", id),
+                None,
+                Some(serde_json::json!({ "role": row.role, "person_id": row.person_id })),
+            )
+            .await?;
+            Ok::<_, ServiceError>(tokens::get(conn, &principal.district_id, id).await?)
+        })
+        .await
+}
+
+/// Revokes a token by id from the command line (an operator); `false` when none was live.
+pub async fn revoke_by_operator(store: &Store, id: &str) -> ServiceResult<bool> {
+    let mut conn = store.conn().await?;
+    let Some(district) = homeroom_schema::store::tokens::district_of(&mut conn, id).await? else {
+        return Ok(false);
+    };
+    Ok(tokens::revoke(&mut conn, &district, id).await?)
+}
+
+/// Every token of every district, for `homeroom token list`.
+pub async fn list_all(store: &Store) -> ServiceResult<Vec<ApiToken>> {
+    let mut conn = store.conn().await?;
+    let mut out = Vec::new();
+    for id in homeroom_schema::store::tokens::districts(&mut conn).await? {
+        out.extend(tokens::list(&mut conn, &id).await?);
+    }
+    Ok(out)
 }

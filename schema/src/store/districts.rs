@@ -99,3 +99,10 @@ pub async fn set_settings(
     });
     Ok(())
 }
+
+/// How many districts the database holds.
+pub async fn count(conn: &mut Conn) -> StoreResult<i64> {
+    Ok(with_conn!(conn, |c| {
+        districts::table.count().get_result(c).await?
+    }))
+}

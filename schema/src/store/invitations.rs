@@ -257,3 +257,21 @@ pub async fn insert_many(conn: &mut Conn, rows: &[Invitation]) -> StoreResult<()
     }
     Ok(())
 }
+
+/// Marks an invitation accepted unless it already was (or was revoked), in one statement: of
+/// two concurrent acceptances of one link, only one sees `true`.
+pub async fn take_for_acceptance(conn: &mut Conn, id: &str, now: i64) -> StoreResult<bool> {
+    let n = with_conn!(conn, |c| {
+        diesel::update(invitations::table.filter(invitations::id.eq(id)).filter(
+            invitations::status.ne_all([InvitationStatus::Accepted, InvitationStatus::Revoked]),
+        ))
+        .set((
+            invitations::status.eq(InvitationStatus::Accepted),
+            invitations::accepted_at.eq(now),
+            invitations::updated_at.eq(now),
+        ))
+        .execute(c)
+        .await?
+    });
+    Ok(n > 0)
+}

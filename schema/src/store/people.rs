@@ -21,6 +21,9 @@ pub struct PersonFilter {
     pub status: Option<Status>,
     /// Case-insensitive substring of a name or an email address.
     pub search: Option<String>,
+    /// Match `search` against names only, never contact values (for callers who see contact
+    /// values masked: a search must not unmask them).
+    pub names_only: bool,
 }
 
 /// Escapes LIKE wildcards and lower-cases a search term into a `%term%` pattern.
@@ -56,7 +59,11 @@ macro_rules! filtered_people {
                 ),
             );
         }
-        if let Some(term) = $filter.search.as_deref().filter(|t| !t.trim().is_empty()) {
+        if let Some(term) = $filter.search.as_deref().filter(|t| !t.trim().is_empty())
+            && $filter.names_only
+        {
+            q = q.filter(people::search_text.like(like_pattern(term)).escape('\\'));
+        } else if let Some(term) = $filter.search.as_deref().filter(|t| !t.trim().is_empty()) {
             let pattern = like_pattern(term);
             q = q.filter(
                 people::search_text

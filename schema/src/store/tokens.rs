@@ -73,3 +73,51 @@ pub async fn revoke(conn: &mut Conn, district_id: &str, id: &str) -> StoreResult
     });
     Ok(n > 0)
 }
+
+/// A district's tokens, newest first (revoked ones included).
+pub async fn list(conn: &mut Conn, district_id: &str) -> StoreResult<Vec<ApiToken>> {
+    Ok(with_conn!(conn, |c| {
+        api_tokens::table
+            .filter(api_tokens::district_id.eq(district_id))
+            .order((api_tokens::created_at.desc(), api_tokens::id.desc()))
+            .select(ApiToken::as_select())
+            .load(c)
+            .await?
+    }))
+}
+
+/// One token of a district, by id.
+pub async fn get(conn: &mut Conn, district_id: &str, id: &str) -> StoreResult<Option<ApiToken>> {
+    Ok(with_conn!(conn, |c| {
+        api_tokens::table
+            .filter(api_tokens::district_id.eq(district_id))
+            .filter(api_tokens::id.eq(id))
+            .select(ApiToken::as_select())
+            .first(c)
+            .await
+            .optional()?
+    }))
+}
+
+/// The district a token belongs to.
+pub async fn district_of(conn: &mut Conn, id: &str) -> StoreResult<Option<String>> {
+    Ok(with_conn!(conn, |c| {
+        api_tokens::table
+            .filter(api_tokens::id.eq(id))
+            .select(api_tokens::district_id)
+            .first(c)
+            .await
+            .optional()?
+    }))
+}
+
+/// Districts that hold tokens.
+pub async fn districts(conn: &mut Conn) -> StoreResult<Vec<String>> {
+    Ok(with_conn!(conn, |c| {
+        api_tokens::table
+            .select(api_tokens::district_id)
+            .distinct()
+            .load(c)
+            .await?
+    }))
+}

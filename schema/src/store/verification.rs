@@ -90,3 +90,19 @@ pub async fn sent_since(
             .await?
     }))
 }
+
+/// Counts one attempt at a code unless `max` were already made, in one statement (concurrent
+/// attempts cannot race past the limit). `false` when the limit was reached.
+pub async fn take_attempt(conn: &mut Conn, id: &str, max: i32) -> StoreResult<bool> {
+    let n = with_conn!(conn, |c| {
+        diesel::update(
+            verification_codes::table
+                .filter(verification_codes::id.eq(id))
+                .filter(verification_codes::attempts.lt(max)),
+        )
+        .set(verification_codes::attempts.eq(verification_codes::attempts + 1))
+        .execute(c)
+        .await?
+    });
+    Ok(n > 0)
+}

@@ -1,7 +1,7 @@
 //! Classes (sections).
 
 use async_graphql::{Context, ID, Object, Result};
-use homeroom_schema::enums::{EnrollmentRole, RelationshipStatus, Status as DbStatus, TokenRole};
+use homeroom_schema::enums::{EnrollmentRole, RelationshipStatus, Status as DbStatus};
 use homeroom_schema::models;
 
 use crate::context::req;
@@ -51,22 +51,16 @@ impl Class {
         Ok(people.into_iter().map(Person).collect())
     }
 
-    /// Whether the caller teaches this class or administers it.
+    /// Whether the caller manages this class (the policy's answer: teaches or administers).
     async fn manages(&self, ctx: &Context<'_>) -> Result<bool> {
-        let p = req(ctx).principal()?;
-        Ok(match p.role {
-            TokenRole::DistrictAdmin | TokenRole::SchoolAdmin => true,
-            TokenRole::Partner => p.has_scope(homeroom_service::auth::principal::SCOPE_ROSTER_READ),
-            TokenRole::Teacher | TokenRole::Aide => {
-                let me = p.person_id.clone().unwrap_or_default();
-                self.0.claimed_by.as_deref() == Some(me.as_str())
-                    || self
-                        .enrolled(ctx, &[EnrollmentRole::Teacher, EnrollmentRole::Aide])
-                        .await?
-                        .contains(&me)
-            }
-            _ => false,
-        })
+        let r = req(ctx);
+        let p = r.principal()?;
+        let mut conn = r
+            .store
+            .conn()
+            .await
+            .map_err(homeroom_service::ServiceError::from)?;
+        Ok(homeroom_service::auth::policy::manages(&mut conn, p, &self.0).await?)
     }
 }
 
@@ -137,6 +131,7 @@ impl Class {
         Ok(req(ctx).loaders.term.load_one(id).await?.map(Term))
     }
     /// Teachers and aides.
+    #[graphql(complexity = "crate::NESTED_LIST * child_complexity")]
     async fn teachers(&self, ctx: &Context<'_>) -> Result<Vec<Person>> {
         let ids = self
             .enrolled(ctx, &[EnrollmentRole::Teacher, EnrollmentRole::Aide])
@@ -144,11 +139,13 @@ impl Class {
         self.people(ctx, ids).await
     }
     /// Students the caller may see.
+    #[graphql(complexity = "crate::NESTED_LIST * child_complexity")]
     async fn students(&self, ctx: &Context<'_>) -> Result<Vec<Person>> {
         let ids = self.enrolled(ctx, &[EnrollmentRole::Student]).await?;
         self.people(ctx, ids).await
     }
     /// Active guardians of the class's students that the caller may see.
+    #[graphql(complexity = "crate::NESTED_LIST * child_complexity")]
     async fn guardians(&self, ctx: &Context<'_>) -> Result<Vec<Person>> {
         let enrolled = self.enrolled(ctx, &[EnrollmentRole::Student]).await?;
         // Archived students' families are not the class's families any more.

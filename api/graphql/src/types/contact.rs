@@ -69,7 +69,13 @@ impl ContactPoint {
             masked,
             verified: row.verified_at.is_some(),
             reachable: row.reachability == db::Reachability::Ok,
-            unreachable_reason: row.unreachable_reason,
+            // A bounce reason quotes the address: masked alike (a fixed text).
+            unreachable_reason: if masked {
+                row.unreachable_reason
+                    .map(|_| "messages to this address were not delivered".to_owned())
+            } else {
+                row.unreachable_reason
+            },
         }
     }
 }

@@ -181,6 +181,7 @@ impl Person {
             .collect())
     }
     /// This person's active guardians (for a student).
+    #[graphql(complexity = "crate::NESTED_LIST * child_complexity")]
     async fn guardians(&self, ctx: &Context<'_>) -> Result<Vec<Relationship>> {
         let id = self.0.id.clone();
         Ok(self
@@ -192,6 +193,7 @@ impl Person {
             .collect())
     }
     /// This person's linked students (for a guardian).
+    #[graphql(complexity = "crate::NESTED_LIST * child_complexity")]
     async fn students(&self, ctx: &Context<'_>) -> Result<Vec<Relationship>> {
         let id = self.0.id.clone();
         Ok(self
@@ -203,6 +205,7 @@ impl Person {
             .collect())
     }
     /// Active enrollments in classes the caller may see.
+    #[graphql(complexity = "crate::NESTED_LIST * child_complexity")]
     async fn enrollments(&self, ctx: &Context<'_>) -> Result<Vec<Enrollment>> {
         if self.access(ctx).await? == Access::NamesOnly {
             return Ok(Vec::new());
@@ -221,6 +224,7 @@ impl Person {
             .collect())
     }
     /// Classes this person is in (any role) that the caller may see.
+    #[graphql(complexity = "crate::NESTED_LIST * child_complexity")]
     async fn classes(&self, ctx: &Context<'_>) -> Result<Vec<Class>> {
         if self.access(ctx).await? == Access::NamesOnly {
             return Ok(Vec::new());

@@ -1,5 +1,6 @@
 //! Authentication: bearer tokens and the principals they stand for.
 
+pub mod policy;
 pub mod principal;
 pub mod token;
 

@@ -13,8 +13,7 @@ use homeroom_schema::models::{
 };
 use homeroom_schema::store::audit::{self, NewEvent};
 use homeroom_schema::store::{
-    classes as store_classes, contacts, districts, families, invitations, outbox, people,
-    relationships,
+    contacts, districts, families, invitations, outbox, people, relationships,
 };
 use homeroom_schema::{Conn, Store};
 use serde_json::json;
@@ -26,7 +25,6 @@ use super::permissions::managed_class;
 use super::state::InviteState;
 use crate::UserError;
 use crate::auth::Principal;
-use crate::classes::administers;
 use crate::error::{ServiceError, ServiceResult};
 use homeroom_delivery::channels;
 
@@ -272,6 +270,10 @@ pub async fn invite_families(
     Ok(outcome)
 }
 
+/// `removed_by` of a link that waits for the invited adult to accept (they were already in
+/// the district, and someone else invited them): accepting makes it active.
+pub const PENDING_ACCEPTANCE: &str = "invitation:pending";
+
 /// Who a new guardian is and how to reach them.
 #[derive(Debug, Clone, Default)]
 pub struct GuardianInput {
@@ -287,38 +289,6 @@ pub struct GuardianInput {
     pub kind: Option<RelationshipKind>,
 }
 
-/// May the caller invite guardians for this student? Admins of the district or of one of the
-/// student's schools, teachers of one of the student's classes.
-async fn may_invite_for(
-    conn: &mut Conn,
-    principal: &Principal,
-    student_id: &str,
-) -> ServiceResult<()> {
-    if principal.role == TokenRole::DistrictAdmin {
-        return Ok(());
-    }
-    let enrollments = store_classes::enrollments_of_people(conn, &[student_id.to_owned()]).await?;
-    let class_ids: Vec<String> = enrollments
-        .iter()
-        .filter(|e| e.status == Status::Active)
-        .map(|e| e.class_id.clone())
-        .collect();
-    for class in store_classes::get_many(conn, &class_ids).await? {
-        if administers(conn, principal, &class).await? {
-            return Ok(());
-        }
-        if let Some(me) = &principal.person_id
-            && matches!(principal.role, TokenRole::Teacher | TokenRole::Aide)
-            && store_classes::teaches(conn, &class.id, me).await?
-        {
-            return Ok(());
-        }
-    }
-    Err(ServiceError::Forbidden(
-        "only the student's teachers and admins invite their guardians".into(),
-    ))
-}
-
 /// Finds or creates the guardian `input` describes and links them to `student`.
 /// `Err(UserError)` when the input is unusable or the link exists.
 async fn guardian_for(
@@ -327,6 +297,7 @@ async fn guardian_for(
     student: &Person,
     input: &GuardianInput,
     source: RelationshipSource,
+    trusted: bool,
 ) -> ServiceResult<Result<(Person, Relationship, Vec<ContactPoint>), UserError>> {
     let region = district
         .settings()
@@ -406,6 +377,9 @@ async fn guardian_for(
         existing = Some(holder.id);
     }
     let now = now_micros();
+    // An adult already in the district is never linked or given a role by someone else's
+    // action (only an admin is trusted to): the link waits, removed, until they accept.
+    let pending = existing.is_some() && !trusted;
     let guardian = match existing {
         Some(id) => people::get(conn, &district.id, &id)
             .await?
@@ -456,7 +430,9 @@ async fn guardian_for(
             "that contact point belongs to a student, not a guardian",
         )));
     }
-    people::add_role(conn, &guardian, Role::Guardian, None, RecordSource::Manual).await?;
+    if !pending {
+        people::add_role(conn, &guardian, Role::Guardian, None, RecordSource::Manual).await?;
+    }
     let existing_link = relationships::between(
         conn,
         std::slice::from_ref(&guardian.id),
@@ -492,15 +468,38 @@ async fn guardian_for(
         source,
         source_connector_id: None,
         lives_with_student: None,
-        status: RelationshipStatus::Active,
-        removed_by: None,
-        removed_at: None,
+        status: if pending {
+            RelationshipStatus::Removed
+        } else {
+            RelationshipStatus::Active
+        },
+        removed_by: pending.then(|| PENDING_ACCEPTANCE.to_owned()),
+        removed_at: pending.then_some(now),
         created_at: now,
         updated_at: now,
     };
     relationships::insert(conn, std::slice::from_ref(&link)).await?;
     let guardian_contacts = contacts::of_people(conn, std::slice::from_ref(&guardian.id)).await?;
     Ok(Ok((guardian, link, guardian_contacts)))
+}
+
+/// Why a transaction ended without committing: a use-case error, or a user error (which rolls
+/// back what the call wrote, then is answered as a `userErrors` entry).
+enum Abort {
+    Service(ServiceError),
+    User(UserError),
+}
+
+impl From<ServiceError> for Abort {
+    fn from(e: ServiceError) -> Self {
+        Abort::Service(e)
+    }
+}
+
+impl From<homeroom_schema::StoreError> for Abort {
+    fn from(e: homeroom_schema::StoreError) -> Self {
+        Abort::Service(e.into())
+    }
 }
 
 async fn invite_new_guardian(
@@ -529,21 +528,34 @@ async fn invite_new_guardian(
                 if !linked || mine.map(|p| p.account_state) != Some(AccountState::Claimed) {
                     return Err(ServiceError::Forbidden(
                         "only a claimed guardian of this student invites a co-guardian".into(),
-                    ));
+                    )
+                    .into());
                 }
             } else {
-                may_invite_for(conn, principal, &student.id).await?;
+                if !crate::auth::policy::may_invite_guardians_for(conn, principal, &student).await? {
+                    return Err(ServiceError::Forbidden(
+                        "only admins, and teachers of students they teach through the SIS \
+                         roster or created themselves, invite guardians"
+                            .into(),
+                    )
+                    .into());
+                }
             }
             let district = district_of(conn, principal).await?;
             let (guardian, link, guardian_contacts) =
-                match guardian_for(conn, &district, &student, &input, RelationshipSource::Manual).await? {
+                match guardian_for(
+                    conn,
+                    &district,
+                    &student,
+                    &input,
+                    RelationshipSource::Manual,
+                    principal.role == TokenRole::DistrictAdmin,
+                )
+                .await?
+                {
                     Ok(found) => found,
-                    Err(user_error) => {
-                        return Ok(InviteOutcome {
-                            invitations: Vec::new(),
-                            user_errors: vec![user_error],
-                        });
-                    }
+                    // A user error rolls back what this call wrote (the guardian, the link).
+                    Err(user_error) => return Err(Abort::User(user_error)),
                 };
             let ctx = Context {
                 public_url: families_svc.public_url.clone(),
@@ -563,14 +575,11 @@ async fn invite_new_guardian(
                 &guardian_contacts,
                 now,
             ) else {
-                return Ok(InviteOutcome {
-                    invitations: Vec::new(),
-                    user_errors: vec![UserError::new(
-                        Some("email"),
-                        "NO_REACHABLE_CONTACT_POINT",
-                        "the guardian has no reachable email or phone",
-                    )],
-                });
+                return Err(Abort::User(UserError::new(
+                    Some("email"),
+                    "NO_REACHABLE_CONTACT_POINT",
+                    "the guardian has no reachable email or phone",
+                )));
             };
             let (actor_kind, actor) = principal.actor();
             audit::record(
@@ -588,12 +597,20 @@ async fn invite_new_guardian(
             )
             .await?;
             persist(conn, &principal.district_id, principal.actor(), std::slice::from_ref(&pair)).await?;
-            Ok(InviteOutcome {
+            Ok::<_, Abort>(InviteOutcome {
                 invitations: vec![pair.0],
                 user_errors: Vec::new(),
             })
         })
-        .await?;
+        .await;
+    let outcome = match outcome {
+        Ok(o) => o,
+        Err(Abort::User(e)) => InviteOutcome {
+            invitations: Vec::new(),
+            user_errors: vec![e],
+        },
+        Err(Abort::Service(e)) => return Err(e),
+    };
     if !outcome.invitations.is_empty() {
         families_svc.queued();
     }

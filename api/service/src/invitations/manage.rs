@@ -14,7 +14,6 @@ use super::Families;
 use super::fallback;
 use crate::UserError;
 use crate::auth::Principal;
-use crate::classes::administers;
 use crate::error::{ServiceError, ServiceResult};
 
 /// Most resends of one invitation.
@@ -35,16 +34,9 @@ async fn may_manage(conn: &mut Conn, principal: &Principal, inv: &Invitation) ->
     }
     if let Some(class_id) = &inv.class_id
         && let Some(class) = store_classes::get(conn, &inv.district_id, class_id).await?
+        && crate::auth::policy::manages(conn, principal, &class).await?
     {
-        if administers(conn, principal, &class).await? {
-            return Ok(());
-        }
-        if let Some(me) = &principal.person_id
-            && matches!(principal.role, TokenRole::Teacher | TokenRole::Aide)
-            && store_classes::teaches(conn, class_id, me).await?
-        {
-            return Ok(());
-        }
+        return Ok(());
     }
     Err(ServiceError::Forbidden(
         "only admins, the inviter and the class's teachers manage this invitation".into(),

@@ -1,12 +1,11 @@
 //! Who may manage a class's families.
 
 use homeroom_schema::Conn;
-use homeroom_schema::enums::TokenRole;
 use homeroom_schema::models::Class;
 use homeroom_schema::store::classes as store_classes;
 
 use crate::auth::Principal;
-use crate::classes::administers;
+use crate::auth::policy;
 use crate::error::{ServiceError, ServiceResult};
 
 /// Loads a class the caller may manage families of: a teacher or aide of the class, or an
@@ -19,13 +18,7 @@ pub async fn managed_class(
     let class = store_classes::get(conn, &principal.district_id, class_id)
         .await?
         .ok_or_else(|| ServiceError::NotFound("class".into()))?;
-    if administers(conn, principal, &class).await? {
-        return Ok(class);
-    }
-    if let Some(me) = &principal.person_id
-        && matches!(principal.role, TokenRole::Teacher | TokenRole::Aide)
-        && store_classes::teaches(conn, &class.id, me).await?
-    {
+    if policy::manages(conn, principal, &class).await? {
         return Ok(class);
     }
     Err(ServiceError::Forbidden(

@@ -110,6 +110,28 @@ impl ConnectorError {
         }
     }
 
+    /// What may be shown to API callers: the kind of failure, the HTTP status and a fixed
+    /// reason, never the remote host's body or the transport's text (which can carry what an
+    /// internal service answered).
+    pub fn public_reason(&self) -> String {
+        match self {
+            Self::Config(_) => "configuration error: check the connector's settings".into(),
+            Self::Auth(_) => "authentication failed: the SIS refused the credentials".into(),
+            Self::Http { status, .. } => format!("HTTP {status} from the SIS"),
+            Self::RateLimited { .. } => "rate limited by the SIS".into(),
+            Self::Timeout { .. } => "the SIS did not answer in time".into(),
+            Self::Network { .. } => "could not reach the SIS".into(),
+            Self::Malformed { .. } => "the SIS sent data that could not be read".into(),
+            Self::EmptyRoster(_) => "the source returned an empty roster".into(),
+            Self::CursorExpired(_) => {
+                "the delta cursor cannot be used; a full sync is needed".into()
+            }
+            Self::Unsupported(what) => format!("{what} is not supported by this connector"),
+            Self::Io(_) => "the import files could not be read".into(),
+            Self::Other(_) => "the connector failed".into(),
+        }
+    }
+
     /// The HTTP status, for [`ConnectorError::Http`].
     pub fn http_status(&self) -> Option<u16> {
         match self {

@@ -65,11 +65,27 @@ enum Step {
     },
 }
 
+/// Largest response body read from a remote host (64 MiB).
+pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+
 impl HttpClient {
     /// Builds a client (rustls TLS with the bundled web PKI roots).
     pub fn new(config: HttpConfig) -> Result<Self, ConnectorError> {
         let client = reqwest::Client::builder()
             .use_rustls_tls()
+            // Redirects stay on the origin asked for: a SIS (or whoever controls a configured
+            // URL) cannot bounce a request carrying credentials to another host.
+            .redirect(reqwest::redirect::Policy::custom(|attempt| {
+                let same_origin = attempt
+                    .previous()
+                    .first()
+                    .is_some_and(|first| first.origin() == attempt.url().origin());
+                if attempt.previous().len() > 5 || !same_origin {
+                    attempt.stop()
+                } else {
+                    attempt.follow()
+                }
+            }))
             .connect_timeout(config.connect_timeout)
             .user_agent(config.user_agent.clone())
             .build()
@@ -225,7 +241,18 @@ impl HttpClient {
         let status = response.status();
         let url = response.url().clone();
         let headers = response.headers().clone();
-        let body = response.bytes().await?;
+        // Bodies are read up to a cap: a host cannot exhaust memory with an endless answer
+        // (the cut body then fails to parse, as a malformed response).
+        let mut response = response;
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await? {
+            let room = MAX_BODY_BYTES.saturating_sub(body.len());
+            body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            if body.len() >= MAX_BODY_BYTES {
+                break;
+            }
+        }
+        let body = bytes::Bytes::from(body);
         Ok(HttpResponse {
             status,
             url,

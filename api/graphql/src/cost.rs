@@ -1,0 +1,86 @@
+//! Cost control before work: a request may carry at most one expensive mutation (sign-in,
+//! accepting an invitation, merge codes, join codes, invitations, connector tests and syncs),
+//! however it is aliased or spread through fragments. Checked right after parsing, before any
+//! resolver runs; the refusal is a `BAD_USER_INPUT` error and nothing executes.
+
+use std::sync::Arc;
+
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
+};
+use async_graphql::{ServerError, ServerResult, Variables};
+
+/// Mutations that cost real work (password hashing, messages sent, outside systems called)
+/// or that guess at a secret.
+pub const EXPENSIVE: &[&str] = &[
+    "login",
+    "acceptInvitation",
+    "requestMergeConfirmationCode",
+    "confirmMergeSuggestion",
+    "joinClass",
+    "inviteFamilies",
+    "inviteGuardian",
+    "inviteCoGuardian",
+    "resendInvitation",
+    "testConnector",
+    "runSync",
+    "importRelationships",
+];
+
+/// The extension factory registered on the schema.
+pub struct OneExpensiveMutation;
+
+impl ExtensionFactory for OneExpensiveMutation {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(Guard)
+    }
+}
+
+struct Guard;
+
+fn count(doc: &ExecutableDocument, set: &SelectionSet, depth: usize) -> usize {
+    if depth > 8 {
+        return usize::MAX / 2; // fragments nested this deep at the root are not a real request
+    }
+    set.items
+        .iter()
+        .map(|item| match &item.node {
+            Selection::Field(f) => usize::from(EXPENSIVE.contains(&f.node.name.node.as_str())),
+            Selection::InlineFragment(f) => count(doc, &f.node.selection_set.node, depth + 1),
+            Selection::FragmentSpread(s) => doc
+                .fragments
+                .get(&s.node.fragment_name.node)
+                .map_or(0, |f| count(doc, &f.node.selection_set.node, depth + 1)),
+        })
+        .fold(0, usize::saturating_add)
+}
+
+#[async_trait::async_trait]
+impl Extension for Guard {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let doc = next.run(ctx, query, variables).await?;
+        let operations: Vec<_> = match &doc.operations {
+            DocumentOperations::Single(op) => vec![op],
+            DocumentOperations::Multiple(ops) => ops.values().collect(),
+        };
+        for op in operations {
+            if op.node.ty == OperationType::Mutation
+                && count(&doc, &op.node.selection_set.node, 0) > 1
+            {
+                return Err(ServerError::new(
+                    "a request may carry at most one sign-in, invitation, join-code, merge-code, \
+                     connector-test or sync mutation",
+                    None,
+                ));
+            }
+        }
+        Ok(doc)
+    }
+}

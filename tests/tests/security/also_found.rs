@@ -1,0 +1,226 @@
+//! The "also found" list of issue 15: join codes leaking to partners, four disagreeing
+//! definitions of "teaches this class", claims for anyone, and hygiene at the HTTP edge.
+
+use homeroom_schema::enums::TokenRole;
+use homeroom_tests::both_backends;
+use serde_json::json;
+
+use super::{World, code};
+
+const CODE: &str = "query($id: ID!) { class(id: $id) { joinCode } }";
+const CLAIM: &str = "mutation($id: ID!, $t: ID) { claimClass(id: $id, teacherId: $t) {
+  class { claimed } userErrors { code } } }";
+const MANAGER: &str = "query($id: ID!) { class(id: $id) {
+  familyInviteManager { totalCount } } }";
+const ADD: &str = "mutation($c: ID!, $p: ID) { addParticipant(classId: $c, personId: $p) {
+  userErrors { code } } }";
+const UPDATE: &str = "mutation($id: ID!, $j: String) { updateClass(id: $id, joinCode: $j) {
+  userErrors { code } } }";
+
+both_backends!(partners_do_not_see_join_codes, |db| async move {
+    let w = World::start(db).await?;
+    let tb = w.token(TokenRole::Teacher, Some("TB")).await?;
+    let resp = w
+        .gql(
+            Some(&tb),
+            UPDATE,
+            json!({"id": w.class("A2"), "j": "K7XQ4M"}),
+        )
+        .await?;
+    assert_eq!(
+        resp["data"]["updateClass"]["userErrors"],
+        json!([]),
+        "{resp}"
+    );
+    let resp = w.gql(Some(&tb), CODE, json!({"id": w.class("A2")})).await?;
+    assert_eq!(resp["data"]["class"]["joinCode"], "K7XQ4M", "{resp}");
+    let partner = w.partner(&["roster:read"]).await?;
+    let resp = w
+        .gql(Some(&partner), CODE, json!({"id": w.class("A2")}))
+        .await?;
+    assert!(
+        resp["data"]["class"]["joinCode"].is_null(),
+        "a roster:read partner does not see join codes: {resp}"
+    );
+    Ok(())
+});
+
+both_backends!(
+    one_definition_of_teaching_and_claims_only_for_teachers,
+    |db| async move {
+        let w = World::start(db).await?;
+        let admin = w.token(TokenRole::DistrictAdmin, None).await?;
+        // A claim is given only to a teacher or aide of the district, never to a student.
+        let resp = w
+            .gql(
+                Some(&admin),
+                CLAIM,
+                json!({"id": w.class("A1"), "t": w.person("S1")}),
+            )
+            .await?;
+        assert_eq!(
+            resp["data"]["claimClass"]["userErrors"][0]["code"], "NOT_FOUND",
+            "{resp}"
+        );
+        // An admin claims A1 for TC (not enrolled in it): TC now teaches A1 everywhere alike.
+        let resp = w
+            .gql(
+                Some(&admin),
+                CLAIM,
+                json!({"id": w.class("A1"), "t": w.person("TC")}),
+            )
+            .await?;
+        assert_eq!(
+            resp["data"]["claimClass"]["userErrors"],
+            json!([]),
+            "{resp}"
+        );
+        let tc = w.token(TokenRole::Teacher, Some("TC")).await?;
+        let resp = w
+            .gql(Some(&tc), MANAGER, json!({"id": w.class("A1")}))
+            .await?;
+        assert!(
+            code(&resp).is_none(),
+            "the claim holder runs the family invite manager: {resp}"
+        );
+        assert_eq!(
+            resp["data"]["class"]["familyInviteManager"]["totalCount"], 2,
+            "{resp}"
+        );
+        let resp = w
+            .gql(
+                Some(&tc),
+                UPDATE,
+                json!({"id": w.class("A1"), "j": "HQ7RX4"}),
+            )
+            .await?;
+        assert_eq!(
+            resp["data"]["updateClass"]["userErrors"],
+            json!([]),
+            "{resp}"
+        );
+        let resp = w.gql(Some(&tc), CODE, json!({"id": w.class("A1")})).await?;
+        assert_eq!(resp["data"]["class"]["joinCode"], "HQ7RX4", "{resp}");
+        // The enrolled teacher still teaches it too; another teacher does not.
+        let ta = w.token(TokenRole::Teacher, Some("TA")).await?;
+        let resp = w
+            .gql(Some(&ta), MANAGER, json!({"id": w.class("A1")}))
+            .await?;
+        assert!(code(&resp).is_none(), "{resp}");
+        let tb = w.token(TokenRole::Teacher, Some("TB")).await?;
+        let resp = w
+            .gql(
+                Some(&tb),
+                ADD,
+                json!({"c": w.class("A1"), "p": w.person("S3")}),
+            )
+            .await?;
+        assert_eq!(code(&resp).as_deref(), Some("FORBIDDEN"), "{resp}");
+        Ok(())
+    }
+);
+
+both_backends!(http_edge_hygiene, |db| async move {
+    let w = World::start(db).await?;
+    let admin = w.token(TokenRole::DistrictAdmin, None).await?;
+    let client = reqwest::Client::new();
+    // A text/plain POST (what a cross-site form can send) is not executed.
+    let resp = client
+        .post(format!("{}/graphql", w.server.base))
+        .bearer_auth(&admin)
+        .header("content-type", "text/plain")
+        .body(r#"{"query":"mutation { archivePeople(ids: []) { userErrors { code } } }"}"#)
+        .send()
+        .await?;
+    assert_eq!(resp.status().as_u16(), 415, "text/plain is refused");
+    // A malformed request's error carries no Rust Debug text.
+    let resp = client
+        .post(format!("{}/graphql", w.server.base))
+        .header("content-type", "application/json")
+        .body(r#"{"query": 5}"#)
+        .send()
+        .await?;
+    let text = resp.text().await?;
+    for debug in ["Error(", "line:", "column:", "Some(", "invalid type"] {
+        assert!(!text.contains(debug), "Debug text in a 400 answer: {text}");
+    }
+    Ok(())
+});
+
+both_backends!(roster_metadata_needs_roster_scope, |db| async move {
+    let w = World::start(db).await?;
+    let school =
+        homeroom_graphql::ids::encode(homeroom_graphql::ids::NodeKind::Org, w.fx.id("schoolA")).0;
+    let q = "query($id: ID!) { node(id: $id) { id } }";
+    let hooks_only = w.partner(&["webhooks:write"]).await?;
+    let resp = w.gql(Some(&hooks_only), q, json!({"id": school})).await?;
+    assert!(
+        resp["data"]["node"].is_null(),
+        "a partner without roster:read gets no school: {resp}"
+    );
+    let roster = w.partner(&["roster:read"]).await?;
+    let resp = w.gql(Some(&roster), q, json!({"id": school})).await?;
+    assert_eq!(resp["data"]["node"]["id"], json!(school), "{resp}");
+    Ok(())
+});
+
+both_backends!(invite_guardian_user_errors_roll_back, |db| async move {
+    use homeroom_schema::enums::{ContactKind, ContactSource, Reachability};
+    use homeroom_schema::ids::{new_id, now_micros};
+    use homeroom_schema::models::ContactPoint;
+    let w = World::start(db).await?;
+    // G2 holds a home phone; a new guardian named differently with that phone has no contact
+    // point of their own, so the invitation cannot be sent.
+    let mut c = w.db.store.conn().await?;
+    let now = now_micros();
+    homeroom_schema::store::contacts::insert(
+        &mut c,
+        &[ContactPoint {
+            id: new_id(),
+            district_id: w.fx.district_id.clone(),
+            person_id: w.fx.id("G2").to_owned(),
+            kind: ContactKind::Phone,
+            value: "+16039876547".into(),
+            display_value: "+16039876547".into(),
+            is_adult: true,
+            source: ContactSource::Sis,
+            verified_at: None,
+            reachability: Reachability::Ok,
+            unreachable_reason: None,
+            unreachable_at: None,
+            created_at: now,
+            updated_at: now,
+        }],
+    )
+    .await?;
+    drop(c);
+    let ta = w.token(TokenRole::Teacher, Some("TA")).await?;
+    let q =
+        "mutation($s: ID!, $i: GuardianInviteInput!) { inviteGuardian(studentId: $s, input: $i) {
+      invitations { id } userErrors { code } } }";
+    let resp = w
+        .gql(
+            Some(&ta),
+            q,
+            json!({"s": w.person("S1"),
+                   "i": {"phone": "+16039876547", "givenName": "Ursula", "familyName": "Unreachable"}}),
+        )
+        .await?;
+    assert_eq!(
+        resp["data"]["inviteGuardian"]["userErrors"][0]["code"], "NO_REACHABLE_CONTACT_POINT",
+        "{resp}"
+    );
+    let admin = w.token(TokenRole::DistrictAdmin, None).await?;
+    let resp = w
+        .gql(
+            Some(&admin),
+            "{ people(filter: {search: \"Unreachable\"}) { totalCount } }",
+            json!({}),
+        )
+        .await?;
+    assert_eq!(
+        resp["data"]["people"]["totalCount"], 0,
+        "the refused invitation left no guardian behind: {resp}"
+    );
+    Ok(())
+});

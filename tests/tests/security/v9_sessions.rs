@@ -1,0 +1,96 @@
+//! V9 and item 8: archiving a person ends their sessions at once, and tokens can be listed,
+//! revoked and signed out.
+
+use homeroom_schema::enums::TokenRole;
+use homeroom_tests::both_backends;
+use serde_json::json;
+
+use super::{World, code};
+
+const VIEWER: &str = "query { viewer { role } }";
+const ARCHIVE: &str = "mutation($ids: [ID!]!) { archivePeople(ids: $ids, override: true) {
+  userErrors { code } } }";
+
+both_backends!(archived_people_lose_their_sessions, |db| async move {
+    let w = World::start(db).await?;
+    let admin = w.token(TokenRole::DistrictAdmin, None).await?;
+    let tb = w.token(TokenRole::Teacher, Some("TB")).await?;
+    let resp = w.gql(Some(&tb), VIEWER, json!({})).await?;
+    assert_eq!(resp["data"]["viewer"]["role"], "TEACHER", "{resp}");
+    let resp = w
+        .gql(Some(&admin), ARCHIVE, json!({"ids": [w.person("TB")]}))
+        .await?;
+    assert_eq!(
+        resp["data"]["archivePeople"]["userErrors"],
+        json!([]),
+        "{resp}"
+    );
+    let resp = w.gql(Some(&tb), VIEWER, json!({})).await?;
+    assert_eq!(
+        code(&resp).as_deref(),
+        Some("UNAUTHENTICATED"),
+        "an archived person's session ends: {resp}"
+    );
+    Ok(())
+});
+
+both_backends!(tokens_are_listed_revoked_and_signed_out, |db| async move {
+    let w = World::start(db).await?;
+    let admin = w.token(TokenRole::DistrictAdmin, None).await?;
+    let ta = w.token(TokenRole::Teacher, Some("TA")).await?;
+    let tb = w.token(TokenRole::Teacher, Some("TB")).await?;
+    let resp = w
+        .gql(
+            Some(&admin),
+            "query { apiTokens { id role revoked } }",
+            json!({}),
+        )
+        .await?;
+    let tokens = resp["data"]["apiTokens"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(tokens.len() >= 3, "{resp}");
+    // Find TB's token by trying: revoke each teacher token except TA's own is not needed; the
+    // list names the person.
+    let resp = w
+        .gql(
+            Some(&admin),
+            "query { apiTokens { id person { id } } }",
+            json!({}),
+        )
+        .await?;
+    let tb_id = w.person("TB");
+    let id = resp["data"]["apiTokens"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|t| t["person"]["id"] == json!(tb_id))
+        .map(|t| t["id"].clone())
+        .expect("TB's token is listed");
+    let resp = w
+        .gql(
+            Some(&admin),
+            "mutation($id: ID!) { revokeApiToken(id: $id) { userErrors { code } } }",
+            json!({"id": id}),
+        )
+        .await?;
+    assert_eq!(
+        resp["data"]["revokeApiToken"]["userErrors"],
+        json!([]),
+        "{resp}"
+    );
+    let resp = w.gql(Some(&tb), VIEWER, json!({})).await?;
+    assert_eq!(code(&resp).as_deref(), Some("UNAUTHENTICATED"), "{resp}");
+    // A teacher cannot list or revoke others' tokens.
+    let resp = w
+        .gql(Some(&ta), "query { apiTokens { id } }", json!({}))
+        .await?;
+    assert_eq!(code(&resp).as_deref(), Some("FORBIDDEN"), "{resp}");
+    // Signing out ends the caller's own token.
+    let resp = w.gql(Some(&ta), "mutation { logout }", json!({})).await?;
+    assert_eq!(resp["data"]["logout"], true, "{resp}");
+    let resp = w.gql(Some(&ta), VIEWER, json!({})).await?;
+    assert_eq!(code(&resp).as_deref(), Some("UNAUTHENTICATED"), "{resp}");
+    Ok(())
+});
