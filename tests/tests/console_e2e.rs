@@ -139,8 +139,17 @@ both_backends!(console_in_a_browser, |db| async move {
     browser_ready()?;
     let sink = SmtpSink::start().await?;
     let work = TempDir::new("homeroom-console-e2e")?;
-    let mut server =
-        Server::start_with_env(&db.url, &["--demo"], &[("HOMEROOM_SMTP_URL", sink.url())]).await?;
+    // File connectors created over the API read only under the import root: the test's folder.
+    let import_root = work.0.to_string_lossy().into_owned();
+    let mut server = Server::start_with_env(
+        &db.url,
+        &["--demo"],
+        &[
+            ("HOMEROOM_SMTP_URL", sink.url()),
+            ("HOMEROOM_IMPORT_DIR", import_root),
+        ],
+    )
+    .await?;
     let admin = server
         .stdout_line(|l| l.starts_with("Admin token: "))
         .await
