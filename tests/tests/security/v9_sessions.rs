@@ -51,8 +51,7 @@ both_backends!(tokens_are_listed_revoked_and_signed_out, |db| async move {
         .cloned()
         .unwrap_or_default();
     assert!(tokens.len() >= 3, "{resp}");
-    // Find TB's token by trying: revoke each teacher token except TA's own is not needed; the
-    // list names the person.
+    // The list names each token's person: find TB's.
     let resp = w
         .gql(
             Some(&admin),
@@ -68,6 +67,20 @@ both_backends!(tokens_are_listed_revoked_and_signed_out, |db| async move {
         .find(|t| t["person"]["id"] == json!(tb_id))
         .map(|t| t["id"].clone())
         .expect("TB's token is listed");
+    // Another teacher cannot revoke it: refused, and TB's session goes on.
+    let resp = w
+        .gql(
+            Some(&ta),
+            "mutation($id: ID!) { revokeApiToken(id: $id) { token { id } userErrors { code } } }",
+            json!({"id": id}),
+        )
+        .await?;
+    assert!(
+        resp["data"]["revokeApiToken"]["token"].is_null(),
+        "a teacher revoked another's token: {resp}"
+    );
+    let resp = w.gql(Some(&tb), VIEWER, json!({})).await?;
+    assert_eq!(code(&resp), None, "TB's token still works: {resp}");
     let resp = w
         .gql(
             Some(&admin),
