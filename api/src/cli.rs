@@ -69,6 +69,31 @@ pub enum Command {
     },
     /// Write a synthetic district as OneRoster 1.1 CSV: DIR/day1, and DIR/day2 with --churn.
     GenerateDistrict(GenerateArgs),
+    /// Manage people's sign-in accounts.
+    Account {
+        /// Account action.
+        #[command(subcommand)]
+        action: AccountCommand,
+    },
+}
+
+/// `homeroom account …`.
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// Set a staff member's password (read from standard input, one line; never an argument,
+    /// which other users of the machine could see): their account is claimed, so they can sign
+    /// in with their email address; their existing sessions end.
+    SetPassword(SetPasswordArgs),
+}
+
+/// `homeroom account set-password` options.
+#[derive(Debug, Args)]
+pub struct SetPasswordArgs {
+    /// The person (global id as the API shows it, or the raw id).
+    pub person: String,
+    /// District (default: the database's default district).
+    #[arg(long, value_name = "ID")]
+    pub district: Option<String>,
 }
 
 /// `homeroom generate-district` options.
@@ -406,6 +431,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         } => {
             let store = Store::open_and_migrate(&settings.database_url).await?;
             crate::commands::sync_run(&store, &settings, args).await
+        }
+        Command::Account {
+            action: AccountCommand::SetPassword(args),
+        } => {
+            let store = Store::open_and_migrate(&settings.database_url).await?;
+            crate::commands::account_set_password(&store, args).await
         }
     }
 }

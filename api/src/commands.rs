@@ -9,7 +9,7 @@ use homeroom_schema::page::PageRequest;
 use homeroom_schema::store::sync_runs;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::cli::{CliMode, ConnectorAddArgs, SyncRunArgs};
+use crate::cli::{CliMode, ConnectorAddArgs, SetPasswordArgs, SyncRunArgs};
 use crate::cli_ids::{global, row_id, row_id_opt};
 use crate::config::Settings;
 use homeroom_core::ids::NodeKind;
@@ -17,6 +17,36 @@ use homeroom_service::connectors::{self, NewConnector};
 use homeroom_service::sync::SyncService;
 use homeroom_sync::RunOutcome;
 use homeroom_sync::report::EntityCounts;
+
+/// `homeroom account set-password PERSON`: the password is the first line of stdin.
+pub async fn account_set_password(
+    store: &Store,
+    args: SetPasswordArgs,
+) -> anyhow::Result<ExitCode> {
+    let person = row_id(NodeKind::Person, &args.person)?;
+    let district = row_id_opt(NodeKind::District, args.district.as_deref())?;
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    let password = line.trim_end_matches(['\r', '\n']);
+    match homeroom_service::accounts::set_password(store, district.as_deref(), &person, password)
+        .await?
+    {
+        Ok(p) => {
+            eprintln!(
+                "{} ({}) can now sign in with their email address and this password",
+                p.display_name(),
+                global(NodeKind::Person, &p.id)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(errors) => {
+            for e in errors {
+                eprintln!("refused: {}", e.message);
+            }
+            Ok(ExitCode::from(1))
+        }
+    }
+}
 
 /// `homeroom connector add`: prints only the new connector's id.
 pub async fn connector_add(
@@ -90,18 +120,7 @@ pub async fn sync_run(
                     continue;
                 };
                 if let Ok(Some(r)) = sync_runs::get(&mut conn, &run_id).await {
-                    let counts: Vec<EntityCounts> =
-                        serde_json::from_str(&r.counts).unwrap_or_default();
-                    let processed: u64 = counts
-                        .iter()
-                        .map(|c| {
-                            c.counts.created
-                                + c.counts.updated
-                                + c.counts.unchanged
-                                + c.counts.merged
-                                + c.counts.rejected
-                        })
-                        .sum();
+                    let processed: u64 = r.counts.0.iter().map(|c| c.counts.records_seen()).sum();
                     bar.set_message(format!("{processed} records"));
                 }
             }
@@ -221,7 +240,7 @@ impl RunReport {
                     count: c.count,
                 })
                 .collect(),
-            counts: serde_json::from_str(&run.counts).unwrap_or_default(),
+            counts: run.counts.0.clone(),
             errors,
             alerts,
         })

@@ -18,7 +18,7 @@ use serde_json::json;
 use crate::cli::ImportRelationshipsArgs;
 use homeroom_service::imports::csv_file::RowError;
 use homeroom_service::imports::validate::{Change, PlannedRow};
-use homeroom_service::imports::{self, ImportOptions, ImportRunner, JobCounts};
+use homeroom_service::imports::{self, ImportOptions, ImportRunner};
 
 /// Who the CLI's jobs belong to.
 pub const CLI_ACTOR: &str = "cli";
@@ -144,7 +144,7 @@ async fn run_with_progress(
 }
 
 fn job_json(job: &ImportJob) -> serde_json::Value {
-    let counts: JobCounts = serde_json::from_str(&job.counts).unwrap_or_default();
+    let counts = job.counts.0;
     let errors: Vec<RowError> = serde_json::from_str(&job.errors).unwrap_or_default();
     let plan: Vec<PlannedRow> = serde_json::from_str(&job.plan).unwrap_or_default();
     let preview: Vec<&PlannedRow> = plan
@@ -173,7 +173,7 @@ fn job_json(job: &ImportJob) -> serde_json::Value {
 }
 
 fn print_summary(job: &ImportJob) {
-    let counts: JobCounts = serde_json::from_str(&job.counts).unwrap_or_default();
+    let counts = job.counts.0;
     let errors: Vec<RowError> = serde_json::from_str(&job.errors).unwrap_or_default();
     println!(
         "import {} ({}): {}",

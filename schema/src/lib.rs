@@ -4,6 +4,7 @@
 //! This crate is the only place that speaks SQL. Every function takes a [`Conn`] and works the
 //! same on both backends; the backend is chosen at run time from the database URL.
 
+pub mod counts;
 pub mod db;
 pub mod enums;
 pub mod error;

@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::counts::{EntityCounts, JobCounts};
 use crate::enums::*;
 use crate::json::Json;
 use crate::tables::*;
@@ -231,8 +232,8 @@ row!(
         status: SyncStatus,
         lease_owner: Option<String>,
         lease_expires_at: Option<i64>,
-        /// JSON list of per-entity counts.
-        counts: String,
+        /// Counts per entity kind (JSON text).
+        counts: Json<Vec<EntityCounts>>,
         delta_cursor: Option<String>,
         error: Option<String>,
         requested_by: Option<String>,
@@ -574,8 +575,8 @@ row!(
         invalid_rows: i64,
         /// Plan entries applied so far.
         processed: i64,
-        /// JSON: counts of the outcome.
-        counts: String,
+        /// Planned and applied changes (JSON text).
+        counts: Json<JobCounts>,
         /// JSON: the invalid rows with reasons.
         errors: String,
         message: Option<String>,

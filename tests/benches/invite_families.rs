@@ -136,7 +136,15 @@ async fn bench(backend: Backend, students: usize) -> Result<()> {
     let families = Families::new("https://homeroom.bench");
 
     let started = Instant::now();
-    let outcome = invite_families(&db.store, &families, &admin, &class_id, Selection::All).await?;
+    let outcome = invite_families(
+        &db.store,
+        &families,
+        &admin,
+        &class_id,
+        Selection::All,
+        None,
+    )
+    .await?;
     let call = started.elapsed();
 
     let smtp = SmtpSettings::parse(&sink.url()).map_err(anyhow::Error::msg)?;

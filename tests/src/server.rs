@@ -177,6 +177,30 @@ pub fn run(args: &[&str]) -> Result<(i32, String, String)> {
     run_with_env(args, &[])
 }
 
+/// Like [`run`], with `input` on the command's standard input.
+pub fn run_with_stdin(args: &[&str], input: &str) -> Result<(i32, String, String)> {
+    use std::io::Write as _;
+    let mut child = Command::new(binary()?)
+        .args(args)
+        .env("HOMEROOM_LOG", "warn")
+        .env_remove("HOMEROOM_SECRET_KEY")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()?;
+    child
+        .stdin
+        .take()
+        .context("stdin is piped")?
+        .write_all(input.as_bytes())?;
+    let out = child.wait_with_output()?;
+    Ok((
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    ))
+}
+
 /// Like [`run`] with extra environment variables.
 pub fn run_with_env(args: &[&str], env: &[(&str, &str)]) -> Result<(i32, String, String)> {
     let out = Command::new(binary()?)

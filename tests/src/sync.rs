@@ -183,8 +183,7 @@ pub async fn finished(store: &Store, run: SyncRun, outcome: RunOutcome) -> Resul
             break;
         }
     }
-    let counts = serde_json::from_str(&run.counts)
-        .map_err(|e| anyhow::anyhow!("run {} has unreadable counts: {e}", run.id))?;
+    let counts = run.counts.0.clone();
     Ok(Finished {
         run,
         outcome,

@@ -211,14 +211,7 @@ both_backends!(
         api.execute(Some(&admin), NOTIFY, json!({})).await;
         assert_eq!(audit_count(&mut c).await?, n, "already off");
 
-        let system_admin = homeroom_service::auth::Principal {
-            token_id: "test".into(),
-            district_id: fx.district_id.clone(),
-            kind: PrincipalKind::System,
-            person_id: None,
-            role: TokenRole::DistrictAdmin,
-            scopes: Vec::new(),
-        };
+        let system_admin = homeroom_tests::principals::district_admin(&fx.district_id);
         let hook = webhooks::create(
             s,
             &system_admin,

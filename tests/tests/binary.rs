@@ -282,3 +282,76 @@ fn bad_database_urls_get_a_clear_error() -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+both_backends!(
+    account_set_password_lets_a_teacher_sign_in_and_ends_their_sessions,
+    |db| async move {
+        let fx = homeroom_tests::fixture::load(&db.store).await?;
+        let server = Server::start(&db.url, &[]).await?;
+        const LOGIN: &str = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) {
+            token userErrors { code } } }";
+        let login = async |password: &str| -> anyhow::Result<serde_json::Value> {
+            let resp = server
+                .graphql(None, LOGIN, json!({"e": "ta@example.org", "p": password}))
+                .await?;
+            Ok(resp["data"]["login"].clone())
+        };
+        let set = |who: &str, password: &str| {
+            homeroom_tests::server::run_with_stdin(
+                &["account", "set-password", "--database-url", &db.url, who],
+                &format!("{password}\n"),
+            )
+        };
+        let teacher = homeroom_core::ids::encode(NodeKind::Person, fx.id("TA"));
+        let password = "correct horse battery staple";
+
+        // Before: a teacher has no way in with a password.
+        assert_eq!(
+            login(password).await?["userErrors"][0]["code"],
+            "INVALID_CREDENTIALS"
+        );
+        // Refusals change nothing: a short password, a student, an unknown person.
+        let (code, _, err) = set(&teacher, "short")?;
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains("at least"), "{err}");
+        let (code, _, err) = set(fx.id("S1"), password)?;
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains("students"), "{err}");
+        let (code, _, err) = set("00000000-0000-0000-0000-000000000000", password)?;
+        assert_ne!(code, 0, "{err}");
+        assert_eq!(
+            login(password).await?["userErrors"][0]["code"],
+            "INVALID_CREDENTIALS"
+        );
+
+        // Set (the global id the API shows is accepted): the teacher signs in as a teacher.
+        let (code, _, err) = set(&teacher, password)?;
+        assert_eq!(code, 0, "{err}");
+        let first = login(password).await?["token"]
+            .as_str()
+            .context("a session")?
+            .to_owned();
+        let viewer = server
+            .graphql(Some(&first), "{ viewer { role person { id } } }", json!({}))
+            .await?;
+        assert_eq!(viewer["data"]["viewer"]["role"], "TEACHER", "{viewer}");
+        assert_eq!(viewer["data"]["viewer"]["person"]["id"], teacher.as_str());
+
+        // Set again: the old password and the session it opened stop working.
+        let (code, _, err) = set(fx.id("TA"), "another long passphrase")?;
+        assert_eq!(code, 0, "{err}");
+        let after = server
+            .graphql(Some(&first), "{ viewer { role } }", json!({}))
+            .await?;
+        assert_eq!(
+            after["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+            "{after}"
+        );
+        assert_eq!(
+            login(password).await?["userErrors"][0]["code"],
+            "INVALID_CREDENTIALS"
+        );
+        assert!(login("another long passphrase").await?["token"].is_string());
+        Ok(())
+    }
+);

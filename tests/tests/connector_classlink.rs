@@ -9,9 +9,8 @@ use anyhow::{Context, Result};
 use homeroom_classlink::fake::{ClassLinkHandle, FakeAccess, FakeClassLink, dataset_from_district};
 use homeroom_district_gen::{District, GenerateOptions, OneRosterCsvOptions, write_oneroster_csv};
 use homeroom_schema::Store;
-use homeroom_schema::enums::{ConnectorKind, PrincipalKind, SyncMode, SyncStatus, TokenRole};
+use homeroom_schema::enums::{ConnectorKind, SyncMode, SyncStatus};
 use homeroom_schema::store::{districts, links};
-use homeroom_service::auth::Principal;
 use homeroom_service::connectors::{self, ConnectorChanges};
 use homeroom_sync::RunOutcome;
 use homeroom_tests::db::TempDir;
@@ -160,14 +159,7 @@ async fn stored_connector(store: &Store, id: &str) -> Result<homeroom_schema::mo
 /// secret restated: issue 15).
 async fn repoint(store: &Store, id: &str, fake: &ClassLinkHandle) -> Result<()> {
     let row = stored_connector(store, id).await?;
-    let operator = Principal {
-        token_id: "test-operator".into(),
-        district_id: row.district_id.clone(),
-        kind: PrincipalKind::System,
-        person_id: None,
-        role: TokenRole::DistrictAdmin,
-        scopes: Vec::new(),
-    };
+    let operator = homeroom_tests::principals::district_admin(&row.district_id);
     let mut config = fake.connector_config();
     // The district's secret, restated (the SIS may have rotated its own: a refused login).
     if let Some(c) = config.as_object_mut()

@@ -10,11 +10,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail, ensure};
-use base64::Engine as _;
 use homeroom_tests::both_backends;
 use homeroom_tests::db::TempDir;
 use homeroom_tests::oneroster_files::{self, User};
-use homeroom_tests::server::{Server, run};
+use homeroom_tests::server::{Server, run_with_stdin};
 use homeroom_tests::smtp_sink::SmtpSink;
 use serde_json::{Value, json};
 
@@ -198,21 +197,35 @@ both_backends!(console_in_a_browser, |db| async move {
     let families = class["familyInviteManager"]["totalCount"]
         .as_i64()
         .unwrap_or(0);
-    let teacher_id = raw_id(class["claimedBy"]["id"].as_str().context("claimed by")?)?;
-    let (code, out, err) = run(&[
-        "token",
-        "create",
-        "--database-url",
-        &db.url,
-        "--role",
-        "teacher",
-        "--person",
-        &teacher_id,
-    ])?;
-    ensure!(code == 0, "token create for the teacher failed: {err}");
-    let teacher = out.trim().to_owned();
+    // The teacher signs in with a password an operator set (`homeroom account set-password`).
+    let teacher_email = gql(
+        "query($id: ID!) { person(id: $id) { contactPoints { kind value } } }",
+        json!({"id": class["claimedBy"]["id"]}),
+    )
+    .await?["person"]["contactPoints"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|cp| cp["kind"] == "EMAIL")
+        .and_then(|cp| cp["value"].as_str().map(str::to_owned))
+        .context("the demo teacher has an email address")?;
+    let teacher_password = "a teacher's passphrase for the console".to_owned();
+    let (code, _, err) = run_with_stdin(
+        &[
+            "account",
+            "set-password",
+            "--database-url",
+            &db.url,
+            class["claimedBy"]["id"].as_str().context("claimed by")?,
+        ],
+        &format!("{teacher_password}\n"),
+    )?;
+    ensure!(
+        code == 0,
+        "account set-password for the teacher failed: {err}"
+    );
 
-    // A guardian with a password (staff cannot have one yet): invited and accepted over the API.
+    // A guardian with a password: invited and accepted over the API.
     let (guardian_email, guardian_password) =
         guardian_with_password(&server, &gql, &sink, &class).await?;
 
@@ -280,7 +293,8 @@ both_backends!(console_in_a_browser, |db| async move {
             .env("E2E_ADMIN_TOKEN", &admin)
             .env("E2E_GUARDIAN_EMAIL", &guardian_email)
             .env("E2E_GUARDIAN_PASSWORD", &guardian_password)
-            .env("E2E_TEACHER_TOKEN", &teacher)
+            .env("E2E_TEACHER_EMAIL", &teacher_email)
+            .env("E2E_TEACHER_PASSWORD", &teacher_password)
             .env(
                 "E2E_TEACHER_CLASS_ID",
                 class["id"].as_str().unwrap_or_default(),
@@ -399,15 +413,6 @@ async fn guardian_with_password(
         "{accepted}"
     );
     Ok((email, password))
-}
-
-/// The uuid inside a global id (`base64("Person:uuid")`), as the CLI takes it.
-fn raw_id(global: &str) -> Result<String> {
-    let decoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(global)?;
-    let text = String::from_utf8(decoded)?;
-    text.split_once(':')
-        .map(|(_, id)| id.to_owned())
-        .context("a global id is Type:uuid")
 }
 
 /// A one-class roster: a teacher and `n` students with their own student numbers.

@@ -53,7 +53,8 @@ both_backends!(
 
         // Two 451s, then accepted: sent on the third attempt.
         sink.fail_temporarily("g1@example.org", 2);
-        let out = invite_families(&db.store, &families, &p, fx.id("A1"), Selection::All).await?;
+        let out =
+            invite_families(&db.store, &families, &p, fx.id("A1"), Selection::All, None).await?;
         assert_eq!(out.invitations.len(), 1);
         drain(&db, &families, &delivery, &fast()).await?;
         assert_eq!(sink.mails_to("g1@example.org").len(), 1);
@@ -74,7 +75,8 @@ both_backends!(
         // Always 451 and no phone: out of attempts, no other channel, the invitation fails with
         // the reason.
         sink.fail_temporarily("g2@example.org", 100);
-        let out = invite_families(&db.store, &families, &p, fx.id("A2"), Selection::All).await?;
+        let out =
+            invite_families(&db.store, &families, &p, fx.id("A2"), Selection::All, None).await?;
         drain(&db, &families, &delivery, &fast()).await?;
         let inv = invitations::get(&mut c, &fx.district_id, &out.invitations[0].id)
             .await?
@@ -100,7 +102,7 @@ both_backends!(two_workers_never_send_a_message_twice, |db| async move {
     let families = Families::new("https://homeroom.test");
     let p = admin(&fx.district_id);
     for class in ["A1", "A2", "B1"] {
-        invite_families(&db.store, &families, &p, fx.id(class), Selection::All).await?;
+        invite_families(&db.store, &families, &p, fx.id(class), Selection::All, None).await?;
     }
     let options = WorkerOptions { batch: 1, ..fast() };
     let (a, b) = tokio::join!(

@@ -468,6 +468,79 @@ both_backends!(
     }
 );
 
+both_backends!(
+    the_inviter_picks_the_channel_and_families_without_it_get_the_other,
+    |db| async move {
+        let w = World::start(db).await?;
+        // The district prefers email. S4 (class B1) has two guardians: G3 also has a phone, G2
+        // only an email.
+        w.add_phone("G3", "+16039876544").await?;
+        {
+            let mut c = w.db.store.conn().await?;
+            homeroom_schema::store::relationships::insert(
+                &mut c,
+                &[homeroom_tests::fixture::link(
+                    &w.fx.district_id,
+                    w.fx.id("G2"),
+                    w.fx.id("S4"),
+                )],
+            )
+            .await?;
+        }
+        let tc = w.token(TokenRole::Teacher, Some("TC")).await?;
+        let rows = w
+            .gql(Some(&tc), MANAGER, json!({"id": w.class("B1")}))
+            .await?["data"]["class"]["familyInviteManager"]["edges"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let has_phone = |row: &Value| {
+            row["node"]["contactPoints"]
+                .as_array()
+                .is_some_and(|cps| cps.iter().any(|c| c["kind"] == "PHONE"))
+        };
+        // One invitation per guardian, however many of their children are in the class.
+        let guardians = |phone: bool| {
+            rows.iter()
+                .filter(|r| has_phone(r) == phone)
+                .map(|r| r["node"]["guardian"]["id"].to_string())
+                .collect::<std::collections::BTreeSet<_>>()
+                .len()
+        };
+        let (by_text, by_mail) = (guardians(true), guardians(false));
+        assert!(by_text >= 1 && by_mail >= 1, "{rows:?}");
+
+        const INVITE_ON: &str = "mutation($c: ID!, $ch: Channel) {
+          inviteFamilies(classId: $c, all: true, channel: $ch) {
+            invitations { id channel } userErrors { code message } } }";
+        let resp = w
+            .gql(
+                Some(&tc),
+                INVITE_ON,
+                json!({"c": w.class("B1"), "ch": "SMS"}),
+            )
+            .await?;
+        assert_eq!(
+            resp["data"]["inviteFamilies"]["userErrors"],
+            json!([]),
+            "{resp}"
+        );
+        let after = w
+            .gql(Some(&tc), MANAGER, json!({"id": w.class("B1")}))
+            .await?;
+        for row in after["data"]["class"]["familyInviteManager"]["edges"]
+            .as_array()
+            .expect("rows")
+        {
+            let want = if has_phone(row) { "SMS" } else { "EMAIL" };
+            assert_eq!(row["node"]["invitation"]["channel"], want, "{row}");
+        }
+        assert_eq!(w.sms.wait_for(by_text).await?.len(), by_text);
+        assert_eq!(w.sink.wait_for(by_mail).await?.len(), by_mail);
+        Ok(())
+    }
+);
+
 both_backends!(sms_failure_receipt_falls_back_to_email, |db| async move {
     let w = World::start(db).await?;
     w.settings(|s| s.preferred_channel = Channel::Sms).await?;

@@ -144,8 +144,8 @@ both_backends!(families_hear_when_their_class_is_claimed, |db| async move {
     let p = admin(&fx);
     // G1 (S1, S2 in A1) and G3 (S4 in B1) are invited; S4 is then archived. G2 (S3 in A2) is
     // never invited.
-    invite_families(&db.store, &families, &p, fx.id("A1"), Selection::All).await?;
-    invite_families(&db.store, &families, &p, fx.id("B1"), Selection::All).await?;
+    invite_families(&db.store, &families, &p, fx.id("A1"), Selection::All, None).await?;
+    invite_families(&db.store, &families, &p, fx.id("B1"), Selection::All, None).await?;
     sink.wait_for(2).await?;
     {
         let mut c = db.store.conn().await?;

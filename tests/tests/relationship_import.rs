@@ -328,13 +328,13 @@ both_backends!(a_job_whose_runner_died_is_taken_over, |db| async move {
     // Another runner holds a live lease: it is not stolen.
     let mut c = s.conn().await?;
     let held = import_jobs::claim(&mut c, Some(&row_id), "other-runner", 60_000_000).await?;
-    let counts = held.expect("claimed").counts;
+    let counts = held.expect("claimed").counts.0;
     assert!(
         runner(s).run_next(Some(&row_id)).await?.is_none(),
         "held by a live lease"
     );
     // That runner dies: its lease runs out, and any runner takes the job over.
-    assert!(import_jobs::progress(&mut c, &row_id, "other-runner", 0, &counts, -1).await?);
+    assert!(import_jobs::progress(&mut c, &row_id, "other-runner", 0, counts, -1).await?);
     let done = runner(s).run_next(None).await?.expect("taken over");
     assert_eq!(done.state, homeroom_schema::enums::ImportState::Succeeded);
     assert_eq!(done.attempts, 2);

@@ -350,3 +350,42 @@ both_backends!(a_corrupt_json_column_is_a_corrupt_error, |db| async move {
     }
     Ok(())
 });
+
+both_backends!(
+    run_counts_are_typed_and_never_read_as_zeros,
+    |db| async move {
+        use homeroom_schema::counts::{Counts, EntityCounts};
+        use homeroom_schema::store::{connectors, sync_runs};
+        let mut c = db.store.conn().await?;
+        let d = districts::ensure_default(&mut c, "D").await?;
+        let conn_row = connector_row(&d.id, "SIS");
+        connectors::insert(&mut c, &conn_row).await?;
+        let run =
+            sync_runs::create(&mut c, &d.id, &conn_row.id, SyncMode::Full, false, None).await?;
+        assert!(run.counts.0.is_empty());
+        let written = vec![EntityCounts {
+            entity: "person".into(),
+            counts: Counts {
+                created: 3,
+                rejected: 1,
+                ..Counts::default()
+            },
+        }];
+        sync_runs::set_counts(&mut c, &run.id, &written).await?;
+        let read = sync_runs::get(&mut c, &run.id).await?.expect("run");
+        assert_eq!(read.counts.0, written);
+        assert_eq!(read.counts.0[0].counts.records_seen(), 4);
+        // A counts column that is not the list (a bad edit, a half-migrated row): an error naming
+        // the type, where callers used to read zeros.
+        c.batch_execute(&format!(
+            "UPDATE sync_runs SET counts = '{{\"person\": 3}}' WHERE id = '{}'",
+            run.id
+        ))
+        .await?;
+        match sync_runs::get(&mut c, &run.id).await {
+            Err(StoreError::Corrupt(why)) => assert!(why.contains("EntityCounts"), "{why}"),
+            other => panic!("expected Corrupt, got {other:?}"),
+        }
+        Ok(())
+    }
+);

@@ -28,16 +28,13 @@ use homeroom_district_gen::{Date, DistrictSummary};
 use homeroom_oneroster::fake::{FakeAuth, FakeDataset, FakeHandle, FakeOneRoster, Faults};
 use homeroom_oneroster::{OneRosterRest, OneRosterRestConfig, OneRosterVersion};
 use homeroom_schema::Store;
-use homeroom_schema::enums::{
-    ConnectorKind, PrincipalKind, RelationshipStatus, Status, SyncMode, TokenRole,
-};
+use homeroom_schema::enums::{ConnectorKind, RelationshipStatus, Status, SyncMode};
 use homeroom_schema::page::PageRequest;
 use homeroom_schema::scope::Visible;
 use homeroom_schema::store::classes::{self, ClassFilter};
 use homeroom_schema::store::people::{self, PersonFilter};
 use homeroom_schema::store::relationships::{self, RelationshipFilter};
 use homeroom_schema::store::{contacts, districts, links, orgs};
-use homeroom_service::auth::Principal;
 use homeroom_service::connectors::{self, ConnectorChanges, NewConnector};
 use homeroom_service::sync::SyncService;
 use homeroom_sync::RunOutcome;
@@ -155,14 +152,7 @@ impl Rest {
     /// their stored values).
     async fn reconfigure(&self, connector_id: &str, config: Value) -> Result<()> {
         let row = self.connector(connector_id).await?;
-        let operator = Principal {
-            token_id: "test-operator".into(),
-            district_id: row.district_id.clone(),
-            kind: PrincipalKind::System,
-            person_id: None,
-            role: TokenRole::DistrictAdmin,
-            scopes: Vec::new(),
-        };
+        let operator = homeroom_tests::principals::district_admin(&row.district_id);
         connectors::update(
             &self.store,
             &self.service.registry,

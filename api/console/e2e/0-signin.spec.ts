@@ -17,12 +17,23 @@ test('the email and password form signs in through login, shows refusals, and Si
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { name: 'Nothing to manage here' })).toBeVisible();
   expect(page.url()).not.toMatch(/token|session/i);
-  expect(await page.evaluate(() => sessionStorage.getItem('homeroom.session'))).toBeTruthy();
+  const session = await page.evaluate(() => sessionStorage.getItem('homeroom.session'));
+  expect(session).toBeTruthy();
+  const viewerWith = (token: string) =>
+    page.request.post('/graphql', {
+      headers: { authorization: `Bearer ${token}` },
+      data: { query: '{ viewer { role } }' },
+    });
+  expect((await (await viewerWith(session!)).json()).data?.viewer?.role).toBe('GUARDIAN');
 
-  // A bad token is refused next to its field.
+  // Sign out ends the session on the server (`logout`), not only in this tab.
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/signin$/);
   expect(await page.evaluate(() => sessionStorage.getItem('homeroom.session'))).toBeNull();
+  const after = await (await viewerWith(session!)).json();
+  expect(after.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+
+  // A bad token is refused next to its field.
   await page.getByLabel('API token').fill('not-a-token');
   await page.getByRole('button', { name: 'Use token' }).click();
   await expect(page.getByText('This token is not valid (it may have been revoked).')).toBeVisible();

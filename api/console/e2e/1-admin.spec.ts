@@ -124,5 +124,11 @@ test('an admin finds unclaimed classes, claims one for a teacher, syncs, reads t
   await page.getByRole('button', { name: 'Delivery log' }).click();
   await expect(page.getByText('No deliveries yet.')).toBeVisible();
 
+  // Sign out forgets a pasted operator token in this tab but does not revoke it.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/signin$/);
+  const still = await graphql<{ viewer: { role: string } }>(page, admin, 'query { viewer { role } }');
+  expect(still.viewer.role).toBe('DISTRICT_ADMIN');
+
   expect(problems).toEqual([]);
 });

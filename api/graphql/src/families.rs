@@ -13,7 +13,7 @@ use crate::context::req;
 use crate::ids::{Cursor, NodeKind, decode_as};
 use crate::types::enums::{RelationshipKind, ViewerRole};
 use crate::types::invitation::{
-    FamilyInviteFilter, FamilyInviteRow, Invitation, InvitationFilter, InvitationPreview,
+    Channel, FamilyInviteFilter, FamilyInviteRow, Invitation, InvitationFilter, InvitationPreview,
 };
 use crate::types::person::Person;
 use homeroom_service::accounts;
@@ -289,12 +289,15 @@ pub struct FamilyMutation;
 impl FamilyMutation {
     /// Invites families of a class: the listed relationships, or with `all: true` every row
     /// not yet invited. Nothing is sent twice: rows already invited are refused (resend them).
+    /// `channel` is tried first for each family (default: the district's preferred channel);
+    /// a family with no reachable contact point of that kind is invited on the other one.
     async fn invite_families(
         &self,
         ctx: &Context<'_>,
         class_id: ID,
         relationship_ids: Option<Vec<ID>>,
         all: Option<bool>,
+        channel: Option<Channel>,
     ) -> Result<InviteFamiliesPayload> {
         let r = req(ctx);
         let class_id = decode_as(NodeKind::Class, &class_id)?;
@@ -318,9 +321,15 @@ impl FamilyMutation {
                 .into());
             }
         };
-        let outcome =
-            invite::invite_families(&r.store, &r.families, r.principal()?, &class_id, selection)
-                .await?;
+        let outcome = invite::invite_families(
+            &r.store,
+            &r.families,
+            r.principal()?,
+            &class_id,
+            selection,
+            channel.map(Into::into),
+        )
+        .await?;
         Ok(outcome.into())
     }
 

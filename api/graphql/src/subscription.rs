@@ -13,7 +13,6 @@ use crate::ids::{NodeKind, decode_as};
 use crate::sync_api::connector_admin;
 use crate::types::sync::{SyncCounts, SyncStatus};
 use homeroom_service::error::ServiceError;
-use homeroom_service::sync::EntityCounts;
 
 /// Progress of a sync run.
 #[derive(SimpleObject)]
@@ -29,34 +28,16 @@ pub struct SyncRunProgress {
 }
 
 fn progress(run: &homeroom_schema::models::SyncRun) -> SyncRunProgress {
-    let counts: Vec<EntityCounts> = serde_json::from_str(&run.counts).unwrap_or_default();
-    let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+    let counts = &run.counts.0;
     let processed = counts
         .iter()
-        .map(|c| {
-            n(c.counts.created
-                + c.counts.updated
-                + c.counts.unchanged
-                + c.counts.merged
-                + c.counts.rejected)
-        })
+        .map(|c| i64::try_from(c.counts.records_seen()).unwrap_or(i64::MAX))
         .sum();
     SyncRunProgress {
         status: run.status.into(),
         records_processed: processed,
         finished: !matches!(run.status, DbStatus::Queued | DbStatus::Running),
-        counts: counts
-            .into_iter()
-            .map(|e| SyncCounts {
-                entity: e.entity,
-                created: n(e.counts.created),
-                updated: n(e.counts.updated),
-                unchanged: n(e.counts.unchanged),
-                archived: n(e.counts.archived),
-                merged: n(e.counts.merged),
-                rejected: n(e.counts.rejected),
-            })
-            .collect(),
+        counts: counts.iter().map(SyncCounts::from).collect(),
     }
 }
 

@@ -1,4 +1,5 @@
-//! Guardians claiming their account from an invitation, and signing in.
+//! Accounts: guardians claiming theirs from an invitation, operators setting a staff member's
+//! password, and signing in.
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -398,6 +399,91 @@ fn session_role(roles: &[Role], wanted: Option<TokenRole>) -> Option<TokenRole> 
     ]
     .into_iter()
     .find(|r| held.contains(r))
+}
+
+/// Sets a person's password on an operator's word (`homeroom account set-password`, run by
+/// whoever holds the database): how the first staff accounts get a password before staff
+/// invitations reach them. The account is claimed (names kept), every sign-in session of the
+/// person ends, and the change is audited. Refused for a student, an archived person and a
+/// person with no email address to sign in with.
+/// `district_id` `None` means the database's default district.
+pub async fn set_password(
+    store: &Store,
+    district_id: Option<&str>,
+    person_id: &str,
+    password: &str,
+) -> ServiceResult<Result<Person, Vec<UserError>>> {
+    if let Some(problem) = password_problem(password) {
+        return Ok(Err(vec![problem]));
+    }
+    let password_hash = {
+        let password = password.to_owned();
+        tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .map_err(|e| ServiceError::Internal(e.to_string()))??
+    };
+    store
+        .transaction(async |conn| {
+            let district = match district_id {
+                Some(id) => districts::get(conn, id).await?,
+                None => districts::get_default(conn).await?,
+            }
+            .ok_or_else(|| ServiceError::NotFound("district".into()))?;
+            let district_id = district.id.as_str();
+            let person = people::get(conn, district_id, person_id)
+                .await?
+                .ok_or_else(|| ServiceError::NotFound("person".into()))?;
+            let refuse = |code: &str, message: &str| {
+                Ok(Err(vec![UserError::new(Some("person"), code, message)]))
+            };
+            if person.is_student {
+                return refuse(
+                    "STUDENT_ACCOUNT",
+                    "students do not sign in with a password here",
+                );
+            }
+            if person.status != homeroom_schema::enums::Status::Active {
+                return refuse("ARCHIVED", "this person is archived; restore them first");
+            }
+            let contacts = contacts::of_people(conn, std::slice::from_ref(&person.id)).await?;
+            if !contacts
+                .iter()
+                .any(|c| c.kind == ContactKind::Email && c.is_adult)
+            {
+                return refuse(
+                    "NO_EMAIL",
+                    "this person has no email address to sign in with",
+                );
+            }
+            families::claim_account(
+                conn,
+                &person.id,
+                &person.given_name,
+                &person.family_name,
+                &password_hash,
+            )
+            .await?;
+            let ended = tokens::revoke_sessions_of(conn, &person.id).await?;
+            audit::record(
+                conn,
+                NewEvent {
+                    district_id,
+                    actor_kind: homeroom_schema::enums::ActorKind::System,
+                    actor_id: None,
+                    action: "account.password_set",
+                    target_kind: "person",
+                    target_id: &person.id,
+                    before: None,
+                    after: Some(json!({"account_state": "claimed", "sessions_ended": ended})),
+                },
+            )
+            .await?;
+            let person = people::get(conn, district_id, &person.id)
+                .await?
+                .ok_or_else(|| ServiceError::NotFound("person".into()))?;
+            Ok(Ok(person))
+        })
+        .await
 }
 
 /// Signs in with an email address and password (rate-limited per address across replicas).

@@ -118,7 +118,7 @@ impl SyncService {
                 &mut conn,
                 &run.id,
                 SyncStatus::Aborted,
-                "[]",
+                &[],
                 Some(&message),
                 None,
             )
@@ -148,7 +148,7 @@ impl SyncService {
                     &mut conn,
                     &run.id,
                     SyncStatus::Failed,
-                    "[]",
+                    &[],
                     Some(&e.to_string()),
                     None,
                 )
@@ -189,22 +189,20 @@ impl SyncService {
                 .settings()
         };
         let mut ctx = RunCtx::new(&run.id, &run.connector_id, &run.district_id, settings);
-        let mut counts: Vec<homeroom_sync::report::EntityCounts> =
-            serde_json::from_str(&run.counts).unwrap_or_default();
+        let mut counts = run.counts.0.clone();
         self.store
             .transaction(async |conn| {
                 removals::apply_all(conn, &mut ctx).await?;
                 for (entity, c) in ctx.report.all_counts() {
                     match counts.iter_mut().find(|e| e.entity == *entity) {
                         Some(existing) => existing.counts.archived += c.archived,
-                        None => counts.push(homeroom_sync::report::EntityCounts {
+                        None => counts.push(EntityCounts {
                             entity: (*entity).to_owned(),
                             counts: *c,
                         }),
                     }
                 }
-                let json = serde_json::to_string(&counts).unwrap_or_else(|_| "[]".into());
-                sync_runs::set_counts(conn, &run.id, &json).await?;
+                sync_runs::set_counts(conn, &run.id, &counts).await?;
                 ctx.report.flush(conn, &run.id).await?;
                 sync_runs::set_status(conn, &run.id, SyncStatus::Held, SyncStatus::Succeeded)
                     .await?;

@@ -7,39 +7,13 @@ use homeroom_connector_core::EntityKind;
 use homeroom_schema::enums::Severity;
 use homeroom_schema::ids::{new_id, now_micros};
 use homeroom_schema::models::{SyncIssue, SyncIssueCount};
-use serde::{Deserialize, Serialize};
 
 /// Most issues of one code a run stores as examples; every issue is counted exactly in the run's
 /// summary whatever the cap, so a frequent code never hides a rare one. (What a held run would
 /// remove is listed in full: an admin confirms exactly that list.)
 pub const MAX_ISSUES_PER_CODE: usize = 5_000;
 
-/// What happened to the records of one entity kind.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Counts {
-    /// New local rows.
-    pub created: u64,
-    /// Local rows whose SIS fields changed.
-    pub updated: u64,
-    /// Records identical to the last run (no write).
-    pub unchanged: u64,
-    /// Local rows archived (or links removed) because the SIS dropped them.
-    pub archived: u64,
-    /// Records linked to an existing person by the identity rules.
-    pub merged: u64,
-    /// Records rejected (see the errors).
-    pub rejected: u64,
-}
-
-/// Counts of one entity kind, as stored on the run (JSON list).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EntityCounts {
-    /// Entity kind (`person`, `class`, …).
-    pub entity: String,
-    /// The counts.
-    #[serde(flatten)]
-    pub counts: Counts,
-}
+pub use homeroom_schema::counts::{Counts, EntityCounts};
 
 /// Issue codes the engine raises.
 pub mod codes {
@@ -321,16 +295,14 @@ impl Report {
     }
 
     /// Counts as stored on the run.
-    pub fn counts_json(&self) -> String {
-        let list: Vec<EntityCounts> = self
-            .counts
+    pub fn entity_counts(&self) -> Vec<EntityCounts> {
+        self.counts
             .iter()
             .map(|(entity, counts)| EntityCounts {
                 entity: (*entity).to_owned(),
                 counts: *counts,
             })
-            .collect();
-        serde_json::to_string(&list).unwrap_or_else(|_| "[]".into())
+            .collect()
     }
 
     /// Records this run wrote so far (created, updated or merged, of every kind).

@@ -135,7 +135,7 @@ pub async fn execute_run(
             &mut conn,
             &run.id,
             outcome.status(),
-            &ctx.report.counts_json(),
+            &ctx.report.entity_counts(),
             outcome.message(),
             next_cursor.as_deref(),
         )
@@ -231,7 +231,7 @@ async fn drive(
             transaction_on(conn, async |conn| {
                 apply_page(conn, ctx, page).await?;
                 ctx.report.flush(conn, &run.id).await?;
-                sync_runs::set_counts(conn, &run.id, &ctx.report.counts_json()).await?;
+                sync_runs::set_counts(conn, &run.id, &ctx.report.entity_counts()).await?;
                 Ok::<_, StoreError>(())
             })
             .await?;

@@ -4,10 +4,12 @@
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
+use crate::counts::JobCounts;
 use crate::db::{Conn, with_conn};
 use crate::enums::ImportState;
 use crate::error::StoreResult;
 use crate::ids::now_micros;
+use crate::json::Json;
 use crate::models::ImportJob;
 use crate::page::{Page, PageRequest};
 use crate::tables::import_jobs;
@@ -128,10 +130,11 @@ pub async fn progress(
     id: &str,
     owner: &str,
     processed: i64,
-    counts: &str,
+    counts: JobCounts,
     lease_micros: i64,
 ) -> StoreResult<bool> {
     let now = now_micros();
+    let counts = Json(counts);
     let n = with_conn!(conn, |c| {
         diesel::update(
             import_jobs::table
@@ -141,7 +144,7 @@ pub async fn progress(
         )
         .set((
             import_jobs::processed.eq(processed),
-            import_jobs::counts.eq(counts),
+            import_jobs::counts.eq(&counts),
             import_jobs::lease_expires_at.eq(now + lease_micros),
             import_jobs::updated_at.eq(now),
         ))
@@ -157,10 +160,11 @@ pub async fn finish(
     id: &str,
     owner: &str,
     state: ImportState,
-    counts: &str,
+    counts: JobCounts,
     message: Option<&str>,
 ) -> StoreResult<bool> {
     let now = now_micros();
+    let counts = Json(counts);
     let n = with_conn!(conn, |c| {
         diesel::update(
             import_jobs::table
@@ -170,7 +174,7 @@ pub async fn finish(
         )
         .set((
             import_jobs::state.eq(state),
-            import_jobs::counts.eq(counts),
+            import_jobs::counts.eq(&counts),
             import_jobs::message.eq(message),
             import_jobs::lease_owner.eq(None::<String>),
             import_jobs::lease_expires_at.eq(None::<i64>),

@@ -3,10 +3,12 @@
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
+use crate::counts::EntityCounts;
 use crate::db::{Conn, execute_rows, with_conn};
 use crate::enums::{Severity, SyncMode, SyncStatus};
 use crate::error::{StoreError, StoreResult};
 use crate::ids::{new_id, now_micros};
+use crate::json::Json;
 use crate::models::{SyncIssue, SyncIssueCount, SyncRun};
 use crate::page::{Page, PageRequest};
 use crate::tables::{sync_issue_counts, sync_issues, sync_runs};
@@ -29,7 +31,7 @@ pub async fn create(
         status: SyncStatus::Queued,
         lease_owner: None,
         lease_expires_at: None,
-        counts: "[]".into(),
+        counts: Json(Vec::new()),
         delta_cursor: None,
         error: None,
         requested_by: requested_by.map(str::to_owned),
@@ -164,11 +166,12 @@ pub async fn renew(
     Ok(n > 0)
 }
 
-/// Stores progress counts (JSON) of a running run.
-pub async fn set_counts(conn: &mut Conn, run_id: &str, counts: &str) -> StoreResult<()> {
+/// Stores the progress counts of a running run.
+pub async fn set_counts(conn: &mut Conn, run_id: &str, counts: &[EntityCounts]) -> StoreResult<()> {
+    let counts = Json(counts.to_vec());
     with_conn!(conn, |c| {
         diesel::update(sync_runs::table.find(run_id))
-            .set(sync_runs::counts.eq(counts))
+            .set(sync_runs::counts.eq(&counts))
             .execute(c)
             .await?
     });
@@ -180,15 +183,16 @@ pub async fn finish(
     conn: &mut Conn,
     run_id: &str,
     status: SyncStatus,
-    counts: &str,
+    counts: &[EntityCounts],
     error: Option<&str>,
     delta_cursor: Option<&str>,
 ) -> StoreResult<()> {
+    let counts = Json(counts.to_vec());
     with_conn!(conn, |c| {
         diesel::update(sync_runs::table.find(run_id))
             .set((
                 sync_runs::status.eq(status),
-                sync_runs::counts.eq(counts),
+                sync_runs::counts.eq(&counts),
                 sync_runs::error.eq(error),
                 sync_runs::delta_cursor.eq(delta_cursor),
                 sync_runs::finished_at.eq(now_micros()),

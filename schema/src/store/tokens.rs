@@ -74,6 +74,22 @@ pub async fn revoke(conn: &mut Conn, district_id: &str, id: &str) -> StoreResult
     Ok(n > 0)
 }
 
+/// Ends every live sign-in session of a person (tokens labelled `session`; tokens an operator
+/// minted for them stay). Returns how many ended.
+pub async fn revoke_sessions_of(conn: &mut Conn, person_id: &str) -> StoreResult<usize> {
+    Ok(with_conn!(conn, |c| {
+        diesel::update(
+            api_tokens::table
+                .filter(api_tokens::person_id.eq(person_id))
+                .filter(api_tokens::label.eq("session"))
+                .filter(api_tokens::revoked_at.is_null()),
+        )
+        .set(api_tokens::revoked_at.eq(now_micros()))
+        .execute(c)
+        .await?
+    }))
+}
+
 /// A district's tokens, newest first (revoked ones included).
 pub async fn list(conn: &mut Conn, district_id: &str) -> StoreResult<Vec<ApiToken>> {
     Ok(with_conn!(conn, |c| {

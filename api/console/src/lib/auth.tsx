@@ -4,7 +4,7 @@ import { Navigate, useLocation } from 'react-router';
 import { useClient, useQuery } from 'urql';
 import { graphql } from '../gql';
 import type { ViewerQuery } from '../gql/graphql';
-import { getToken, onTokenChange, setToken } from './session';
+import { getToken, getTokenKind, onTokenChange, setToken } from './session';
 import { homeFor } from './roles';
 
 export const ViewerDoc = graphql(`
@@ -19,6 +19,12 @@ export const ViewerDoc = graphql(`
 `);
 
 export type Viewer = ViewerQuery['viewer'];
+
+const LogoutDoc = graphql(`
+  mutation Logout {
+    logout
+  }
+`);
 
 interface Session {
   token: string | null;
@@ -43,9 +49,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   });
   const rejected = !!token && !!error?.graphQLErrors.some((e) => e.extensions?.code === 'UNAUTHENTICATED');
   const signOut = useCallback(async () => {
-    // Once the schema has `logout`, end the session server-side first (one line):
-    // await client.mutation(LogoutDoc, {}).toPromise();
-    void client;
+    // A session this console started ends on the server too; a pasted operator token is only
+    // forgotten here (revoking it is `homeroom token revoke`, not a button press). Signing out
+    // locally never waits on the network's verdict: a refused or failed logout still signs out.
+    if (getToken() && getTokenKind() === 'login') {
+      await client.mutation(LogoutDoc, {}, { requestPolicy: 'network-only' }).toPromise();
+    }
     setToken(null);
   }, [client]);
   const value: Session = {

@@ -2,6 +2,11 @@
 // in); never in a URL, never in localStorage, never logged.
 
 const KEY = 'homeroom.session';
+// How the token was obtained: 'login' (a session this console started, ended by `logout` on
+// Sign out) or 'token' (pasted by an operator: Sign out forgets it here but leaves it valid).
+const KIND_KEY = 'homeroom.session.kind';
+
+export type TokenKind = 'login' | 'token';
 
 type Listener = (token: string | null) => void;
 
@@ -20,11 +25,24 @@ export function getToken(): string | null {
   return current;
 }
 
-export function setToken(token: string | null): void {
+export function getTokenKind(): TokenKind {
+  try {
+    return globalThis.sessionStorage?.getItem(KIND_KEY) === 'login' ? 'login' : 'token';
+  } catch {
+    return 'token';
+  }
+}
+
+export function setToken(token: string | null, kind: TokenKind = 'token'): void {
   current = token && token.trim() ? token.trim() : null;
   try {
-    if (current) sessionStorage.setItem(KEY, current);
-    else sessionStorage.removeItem(KEY);
+    if (current) {
+      sessionStorage.setItem(KEY, current);
+      sessionStorage.setItem(KIND_KEY, kind);
+    } else {
+      sessionStorage.removeItem(KEY);
+      sessionStorage.removeItem(KIND_KEY);
+    }
   } catch {
     // storage unavailable (private mode): the token stays in memory only
   }

@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../gql';
-import type { InviteState, RelationshipKind } from '../gql/graphql';
+import type { Channel, InviteState, RelationshipKind } from '../gql/graphql';
 import { Empty, ErrorNote, Loading, Messages, Page, StateBadge, formatTime, humanize } from '../components/common';
 import { errorsByField, otherErrors, type UserErrorLike } from '../lib/errors';
 import { canResend, canRevoke, deliveryInFlight, toggle, toggleAll } from '../lib/families';
@@ -40,8 +40,8 @@ const ManagerDoc = graphql(`
 `);
 
 const InviteDoc = graphql(`
-  mutation InviteFamilies($classId: ID!, $relationshipIds: [ID!], $all: Boolean) {
-    inviteFamilies(classId: $classId, relationshipIds: $relationshipIds, all: $all) {
+  mutation InviteFamilies($classId: ID!, $relationshipIds: [ID!], $all: Boolean, $channel: Channel) {
+    inviteFamilies(classId: $classId, relationshipIds: $relationshipIds, all: $all, channel: $channel) {
       invitations { id status }
       userErrors { field message code }
     }
@@ -113,6 +113,7 @@ export default function Families() {
 
 function Manager({ classId }: { classId: string }) {
   const [state, setState] = useState<InviteState | ''>('');
+  const [channel, setChannel] = useState<Channel | ''>('');
   const [{ data, fetching, error }, refetch] = useQuery({
     query: ManagerDoc,
     variables: { id: classId, state: state || undefined },
@@ -144,7 +145,7 @@ function Manager({ classId }: { classId: string }) {
 
   async function doInvite(vars: { relationshipIds?: string[]; all?: boolean }) {
     setErrors([]);
-    const r = await invite({ classId, ...vars });
+    const r = await invite({ classId, channel: channel || null, ...vars });
     setErrors(r.data?.inviteFamilies.userErrors ?? []);
     setSelected(new Set());
     refresh();
@@ -169,6 +170,17 @@ function Manager({ classId }: { classId: string }) {
             setSelected(new Set());
           }}
           data={[{ value: '', label: 'All states' }, ...STATES.map((s) => ({ value: s, label: humanize(s) }))]}
+        />
+        <NativeSelect
+          label="Send by"
+          description="Families without it get the other channel"
+          value={channel}
+          onChange={(e) => setChannel(e.currentTarget.value as Channel | '')}
+          data={[
+            { value: '', label: 'District default' },
+            { value: 'EMAIL', label: 'Email' },
+            { value: 'SMS', label: 'Text message' },
+          ]}
         />
         <Button onClick={() => doInvite({ relationshipIds: [...selected] })} disabled={selected.size === 0} loading={inviteState.fetching && !inviteState.operation?.variables.all}>
           Invite selected ({selected.size})
@@ -270,7 +282,7 @@ function Manager({ classId }: { classId: string }) {
                       <Group gap={4} wrap="nowrap">
                         {r.state === 'NOT_INVITED' && (
                           <Button size="compact-sm" variant="default" aria-label={`Invite ${r.guardian.displayName}`} onClick={() => rowAction(r.id, async () => {
-                            const res = await invite({ classId, relationshipIds: [r.id] });
+                            const res = await invite({ classId, channel: channel || null, relationshipIds: [r.id] });
                             return { errors: res.data?.inviteFamilies.userErrors ?? [], failed: res.error?.message };
                           })}>
                             Invite

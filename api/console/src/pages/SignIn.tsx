@@ -6,7 +6,7 @@ import { graphql } from '../gql';
 import { ViewerDoc, useSession } from '../lib/auth';
 import { describeError, errorsByField, otherErrors } from '../lib/errors';
 import { homeFor } from '../lib/roles';
-import { setToken } from '../lib/session';
+import { setToken, type TokenKind } from '../lib/session';
 
 const LoginDoc = graphql(`
   mutation Login($email: String!, $password: String!) {
@@ -32,7 +32,7 @@ export function SignIn() {
   if (token && viewer) return <Navigate to={homeFor(viewer.role)} replace />;
 
   // Checks a token by asking who it is before keeping it.
-  async function adopt(candidate: string): Promise<string | null> {
+  async function adopt(candidate: string, kind: TokenKind): Promise<string | null> {
     const result = await client
       .query(ViewerDoc, {}, {
         requestPolicy: 'network-only',
@@ -43,7 +43,7 @@ export function SignIn() {
       const code = result.error?.graphQLErrors[0]?.extensions?.code;
       return code === 'UNAUTHENTICATED' ? 'This token is not valid (it may have been revoked).' : describeError(result.error);
     }
-    setToken(candidate);
+    setToken(candidate, kind);
     navigate(homeFor(result.data.viewer.role), { replace: true });
     return null;
   }
@@ -57,7 +57,7 @@ export function SignIn() {
     if (result.error) {
       setLoginOther([describeError(result.error) ?? 'Sign-in failed.']);
     } else if (result.data?.login.token) {
-      const err = await adopt(result.data.login.token);
+      const err = await adopt(result.data.login.token, 'login');
       if (err) setLoginOther([err]);
     } else {
       const errs = result.data?.login.userErrors ?? [];
@@ -74,7 +74,7 @@ export function SignIn() {
       return;
     }
     setBusy('token');
-    setTokenError(await adopt(apiToken.trim()));
+    setTokenError(await adopt(apiToken.trim(), 'token'));
     setBusy(null);
   }
 

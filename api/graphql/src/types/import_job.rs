@@ -160,7 +160,7 @@ pub struct ImportJob(pub models::ImportJob);
 
 impl ImportJob {
     fn counts_json(&self) -> JobCounts {
-        serde_json::from_str(&self.0.counts).unwrap_or_default()
+        self.0.counts.0
     }
 }
 

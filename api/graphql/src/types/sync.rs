@@ -181,6 +181,21 @@ pub struct SyncCounts {
     pub rejected: i64,
 }
 
+impl From<&EntityCounts> for SyncCounts {
+    fn from(e: &EntityCounts) -> Self {
+        let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+        SyncCounts {
+            entity: e.entity.clone(),
+            created: n(e.counts.created),
+            updated: n(e.counts.updated),
+            unchanged: n(e.counts.unchanged),
+            archived: n(e.counts.archived),
+            merged: n(e.counts.merged),
+            rejected: n(e.counts.rejected),
+        }
+    }
+}
+
 /// One issue of a run's report.
 #[derive(SimpleObject)]
 pub struct SyncIssue {
@@ -246,19 +261,7 @@ impl SyncRun {
     }
     /// Counts per entity and action.
     async fn counts(&self) -> Vec<SyncCounts> {
-        let list: Vec<EntityCounts> = serde_json::from_str(&self.0.counts).unwrap_or_default();
-        let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
-        list.into_iter()
-            .map(|e| SyncCounts {
-                entity: e.entity,
-                created: n(e.counts.created),
-                updated: n(e.counts.updated),
-                unchanged: n(e.counts.unchanged),
-                archived: n(e.counts.archived),
-                merged: n(e.counts.merged),
-                rejected: n(e.counts.rejected),
-            })
-            .collect()
+        self.0.counts.0.iter().map(SyncCounts::from).collect()
     }
     /// Number of errors (records rejected), exact.
     async fn error_count(&self, ctx: &Context<'_>) -> Result<i64> {

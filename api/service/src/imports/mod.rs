@@ -15,23 +15,13 @@ pub mod validate;
 
 use std::sync::LazyLock;
 
-use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
 
 pub use hooks::{ImportHooks, InviteOnImport, NoInvitations, default_hooks};
 pub use runner::ImportRunner;
 pub use submit::{ImportOptions, manageable_students, submit};
 
-use crate::imports::validate::ChangeCounts;
-
-/// Counts stored on a job: what validation planned and what the job has applied so far.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct JobCounts {
-    /// Changes the preview announced.
-    pub planned: ChangeCounts,
-    /// Changes applied.
-    pub applied: ChangeCounts,
-}
+pub use homeroom_schema::counts::{ChangeCounts, JobCounts};
 
 /// Wakes this process's import runner when a job is queued (other replicas poll).
 pub(crate) static WAKE: LazyLock<Notify> = LazyLock::new(Notify::new);

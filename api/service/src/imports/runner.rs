@@ -101,7 +101,7 @@ impl ImportRunner {
         };
         let span = tracing::info_span!("import_job", job = %job.id, attempt = job.attempts);
         let _enter = span.enter();
-        let counts: JobCounts = serde_json::from_str(&job.counts).unwrap_or_default();
+        let counts = job.counts.0;
         let outcome = if job.attempts > MAX_ATTEMPTS {
             Err(JobError::Corrupt(format!(
                 "abandoned after {MAX_ATTEMPTS} attempts (its runner stopped each time)"
@@ -112,14 +112,12 @@ impl ImportRunner {
         let mut conn = self.store.conn().await?;
         match outcome {
             Ok((counts, message)) => {
-                let json = serde_json::to_string(&counts)
-                    .map_err(|e| ServiceError::Internal(e.to_string()))?;
                 import_jobs::finish(
                     &mut conn,
                     &job.id,
                     &self.owner,
                     ImportState::Succeeded,
-                    &json,
+                    counts,
                     message.as_deref(),
                 )
                 .await?;
@@ -130,13 +128,13 @@ impl ImportRunner {
             Err(e) => {
                 tracing::error!(error = %e, "import job failed");
                 let current = import_jobs::get(&mut conn, &job.district_id, &job.id).await?;
-                let counts = current.map_or(job.counts.clone(), |j| j.counts);
+                let counts = current.map_or(job.counts.0, |j| j.counts.0);
                 import_jobs::finish(
                     &mut conn,
                     &job.id,
                     &self.owner,
                     ImportState::Failed,
-                    &counts,
+                    counts,
                     Some(&e.to_string()),
                 )
                 .await?;
@@ -163,17 +161,16 @@ impl ImportRunner {
                 .transaction(async |conn| {
                     let mut applied = before;
                     apply_chunk(conn, job, chunk, &mut applied).await?;
-                    let json = serde_json::to_string(&JobCounts {
+                    let progress = JobCounts {
                         planned: counts.planned,
                         applied,
-                    })
-                    .map_err(|e| JobError::Corrupt(e.to_string()))?;
+                    };
                     let held = import_jobs::progress(
                         conn,
                         &job.id,
                         &self.owner,
                         end as i64,
-                        &json,
+                        progress,
                         lease_micros(),
                     )
                     .await?;
@@ -259,18 +256,19 @@ async fn apply_chunk(
                     created_at: now,
                     updated_at: now,
                 });
-                applied.add(Change::New);
+                Change::New.tally(applied);
             }
             Some(l) if l.status == RelationshipStatus::Active && l.kind == p.kind => {
-                applied.add(Change::AlreadyPresent);
+                Change::AlreadyPresent.tally(applied);
             }
             Some(l) => {
                 relationships::set_kind_active(conn, &l.id, p.kind).await?;
-                applied.add(if l.status == RelationshipStatus::Removed {
+                let change = if l.status == RelationshipStatus::Removed {
                     Change::Restore
                 } else {
                     Change::KindChange
-                });
+                };
+                change.tally(applied);
             }
         }
     }

@@ -3,6 +3,7 @@
 
 use homeroom_schema::enums::{ActorKind, ImportKind, ImportState, TokenRole};
 use homeroom_schema::ids::{new_id, now_micros};
+use homeroom_schema::json::Json;
 use homeroom_schema::models::ImportJob;
 use homeroom_schema::scope::{self, Visible};
 use homeroom_schema::store::audit::{self, NewEvent};
@@ -126,10 +127,10 @@ pub async fn submit(
         valid_rows: valid as i64,
         invalid_rows: validation.invalid_rows as i64,
         processed: 0,
-        counts: to_json(&JobCounts {
+        counts: Json(JobCounts {
             planned: validation.planned,
             ..JobCounts::default()
-        })?,
+        }),
         errors: to_json(&validation.errors)?,
         message: Some(message),
         attempts: 0,

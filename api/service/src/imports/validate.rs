@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use homeroom_connector_core as core;
 use homeroom_schema::Conn;
 use homeroom_schema::StoreResult;
+pub use homeroom_schema::counts::ChangeCounts;
 use homeroom_schema::enums::{ContactKind, RelationshipKind, RelationshipStatus, Status};
 use homeroom_schema::models::Person;
 use homeroom_schema::scope::Visible;
@@ -31,6 +32,18 @@ pub enum Change {
     AlreadyPresent,
 }
 
+impl Change {
+    /// Counts this change in `counts`.
+    pub fn tally(self, counts: &mut ChangeCounts) {
+        match self {
+            Change::New => counts.created += 1,
+            Change::KindChange => counts.kind_changed += 1,
+            Change::Restore => counts.restored += 1,
+            Change::AlreadyPresent => counts.unchanged += 1,
+        }
+    }
+}
+
 /// One valid row and what importing it changes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlannedRow {
@@ -52,31 +65,6 @@ pub struct PlannedRow {
     pub relationship_id: Option<String>,
     /// The existing link's kind, if any.
     pub old_kind: Option<RelationshipKind>,
-}
-
-/// Counts of changes, planned or applied.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChangeCounts {
-    /// New links.
-    pub created: u64,
-    /// Links whose kind changed.
-    pub kind_changed: u64,
-    /// Removed links made active again.
-    pub restored: u64,
-    /// Links already as written.
-    pub unchanged: u64,
-}
-
-impl ChangeCounts {
-    /// Counts one change.
-    pub fn add(&mut self, change: Change) {
-        match change {
-            Change::New => self.created += 1,
-            Change::KindChange => self.kind_changed += 1,
-            Change::Restore => self.restored += 1,
-            Change::AlreadyPresent => self.unchanged += 1,
-        }
-    }
 }
 
 /// The outcome of validation.
@@ -425,7 +413,7 @@ pub async fn validate(
             Some(l) if l.kind != kind => Change::KindChange,
             Some(_) => Change::AlreadyPresent,
         };
-        out.planned.add(change);
+        change.tally(&mut out.planned);
         out.plan.push(PlannedRow {
             row: c.line,
             parent_email: c.raw.parent_email,

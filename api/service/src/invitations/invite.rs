@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use homeroom_schema::enums::{
-    AccountState, ActorKind, ContactKind, ContactSource, InvitationStatus, RecordSource,
+    AccountState, ActorKind, Channel, ContactKind, ContactSource, InvitationStatus, RecordSource,
     RelationshipKind, RelationshipSource, RelationshipStatus, Role, Status, TokenRole,
 };
 use homeroom_schema::ids::{new_id, now_micros};
@@ -72,6 +72,7 @@ async fn district_of(conn: &mut Conn, principal: &Principal) -> ServiceResult<Di
 fn build(
     ctx: &Context,
     district: &District,
+    preferred: Channel,
     invited_by: Option<&str>,
     guardian: &Person,
     relationship_id: &str,
@@ -80,8 +81,7 @@ fn build(
     contacts: &[ContactPoint],
     now: i64,
 ) -> Option<(Invitation, OutboxMessage)> {
-    let (channel, contact) =
-        channels::choose(district.settings().preferred_channel, contacts, &[])?;
+    let (channel, contact) = channels::choose(preferred, contacts, &[])?;
     let (token, token_hash) = compose::new_link();
     let invitation = Invitation {
         id: new_id(),
@@ -192,13 +192,15 @@ fn pick<'a>(
     }
 }
 
-/// Invites the selected families of a class.
+/// Invites the selected families of a class, each on `channel` when they have a reachable contact
+/// point of that kind and on the other channel otherwise (`None`: the district's preferred one).
 pub async fn invite_families(
     store: &Store,
     families_svc: &Families,
     principal: &Principal,
     class_id: &str,
     selection: Selection,
+    channel: Option<Channel>,
 ) -> ServiceResult<InviteOutcome> {
     let outcome = store
         .transaction(async |conn| {
@@ -238,6 +240,7 @@ pub async fn invite_families(
                 match build(
                     &ctx,
                     &district,
+                    channel.unwrap_or(district.settings().preferred_channel),
                     principal.person_id.as_deref(),
                     guardian,
                     &row.family.relationship.id,
@@ -567,6 +570,7 @@ async fn invite_new_guardian(
             let Some(pair) = build(
                 &ctx,
                 &district,
+                district.settings().preferred_channel,
                 principal.person_id.as_deref(),
                 &guardian,
                 &link.id,
@@ -720,6 +724,7 @@ pub async fn invite_relationships(
                 match build(
                     &ctx,
                     &district,
+                    district.settings().preferred_channel,
                     inviter.as_ref().map(|p| p.id.as_str()),
                     guardian,
                     &link.id,

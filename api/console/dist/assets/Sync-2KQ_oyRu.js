@@ -1,4 +1,4 @@
-import{A as e,C as t,D as n,F as r,R as i,T as a,Z as o,a as s,b as c,d as l,g as u,h as d,k as f,m as p,n as m,o as h,r as g,s as _,t as v,u as y,vt as b,x,yt as S}from"./index-mdj8ueeC.js";import{t as C}from"./Card-BEt6Cvwf.js";import{n as w,r as T,t as E}from"./ConnectorForm-CARx2U1B.js";var D=S(b(),1),O=o(),k=p(`
+import{A as e,C as t,D as n,F as r,R as i,T as a,Z as o,a as s,b as c,d as l,g as u,h as d,k as f,m as p,n as m,o as h,r as g,s as _,t as v,u as y,vt as b,x,yt as S}from"./index-D-NtvzmY.js";import{t as C}from"./Card-DVSIx_ro.js";import{n as w,r as T,t as E}from"./ConnectorForm-le8xiowo.js";var D=S(b(),1),O=o(),k=p(`
   query Connectors {
     connectors {
       id

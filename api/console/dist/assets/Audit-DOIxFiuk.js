@@ -1,4 +1,4 @@
-import{A as e,D as t,F as n,Z as r,a as i,m as a,n as o,r as s,s as c,t as l,vt as u,w as d,x as f,yt as p}from"./index-mdj8ueeC.js";import{t as m}from"./Code-DK78UGBy.js";import{t as h}from"./Table-CvnJ5d9P.js";import{t as g}from"./use-debounced-value-DF92F_ce.js";var _=p(u(),1),v=r(),y=a(`
+import{A as e,D as t,F as n,Z as r,a as i,m as a,n as o,r as s,s as c,t as l,vt as u,w as d,x as f,yt as p}from"./index-D-NtvzmY.js";import{t as m}from"./Code-B05P2wiC.js";import{t as h}from"./Table-D5Ym8IIX.js";import{t as g}from"./use-debounced-value-DzvrWt0n.js";var _=p(u(),1),v=r(),y=a(`
   query AuditEvents($filter: AuditEventFilter, $after: String) {
     auditEvents(filter: $filter, first: 100, after: $after) {
       totalCount
