@@ -50,7 +50,18 @@ pub struct Settings {
     pub webhook_allow_private: bool,
     /// Bearer token `/metrics` requires when set (`HOMEROOM_METRICS_TOKEN`).
     pub metrics_token: Option<String>,
+    /// Largest GraphQL response body served (`HOMEROOM_MAX_RESPONSE_BYTES`); a larger answer is
+    /// replaced by an error asking for less.
+    pub max_response_bytes: usize,
+    /// Time a GraphQL query may run (`HOMEROOM_QUERY_TIMEOUT_MS`); mutations are not cut short
+    /// (their writes commit or roll back whole), the HTTP timeout bounds them.
+    pub query_timeout_ms: u64,
 }
+
+/// Default of [`Settings::max_response_bytes`]: 8 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+/// Default of [`Settings::query_timeout_ms`]: 15 s.
+pub const DEFAULT_QUERY_TIMEOUT_MS: u64 = 15_000;
 
 /// The keys a config file may hold (snake_case, no prefix).
 #[derive(Debug, Default, Deserialize)]
@@ -72,6 +83,8 @@ struct FileSettings {
     introspection: Option<bool>,
     webhook_allow_private: Option<bool>,
     metrics_token: Option<String>,
+    max_response_bytes: Option<usize>,
+    query_timeout_ms: Option<u64>,
 }
 
 /// Values given as flags.
@@ -121,6 +134,31 @@ fn switch(key: &'static str, value: &str) -> Result<bool, ConfigError> {
             key,
             message: format!("{other:?} is neither on nor off"),
         }),
+    }
+}
+
+/// A positive number from the environment (wins) or the file.
+fn number<T>(
+    key: &'static str,
+    from_env: Option<String>,
+    from_file: Option<T>,
+) -> Result<Option<T>, ConfigError>
+where
+    T: std::str::FromStr + PartialOrd + Default,
+{
+    let value = match from_env.filter(|v| !v.trim().is_empty()) {
+        Some(v) => Some(v.trim().parse::<T>().map_err(|_| ConfigError::Invalid {
+            key,
+            message: format!("{v:?} is not a whole number"),
+        })?),
+        None => from_file,
+    };
+    match value {
+        Some(v) if v <= T::default() => Err(ConfigError::Invalid {
+            key,
+            message: "must be greater than 0".into(),
+        }),
+        other => Ok(other),
     }
 }
 
@@ -222,6 +260,18 @@ impl Settings {
                 None => from_file.webhook_allow_private.unwrap_or(false),
             },
             metrics_token: pick(None, "HOMEROOM_METRICS_TOKEN", from_file.metrics_token),
+            max_response_bytes: number(
+                "max_response_bytes",
+                env("HOMEROOM_MAX_RESPONSE_BYTES"),
+                from_file.max_response_bytes,
+            )?
+            .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+            query_timeout_ms: number(
+                "query_timeout_ms",
+                env("HOMEROOM_QUERY_TIMEOUT_MS"),
+                from_file.query_timeout_ms,
+            )?
+            .unwrap_or(DEFAULT_QUERY_TIMEOUT_MS),
         })
     }
 }

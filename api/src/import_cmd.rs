@@ -10,7 +10,7 @@ use homeroom_core::ids::NodeKind;
 use homeroom_schema::Store;
 use homeroom_schema::enums::{ActorKind, ImportState};
 use homeroom_schema::models::ImportJob;
-use homeroom_schema::scope::Visible;
+
 use homeroom_schema::store::{districts, import_jobs};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
@@ -43,7 +43,7 @@ pub async fn import_relationships(
         store,
         &district.id,
         (ActorKind::System, CLI_ACTOR),
-        &Visible::All,
+        &imports::ImportScope::district(),
         &bytes,
         ImportOptions {
             dry_run: args.dry_run,

@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use crate::config::Settings;
 use homeroom_delivery::{Delivery, WorkerOptions};
-use homeroom_graphql::HomeroomSchema;
+use homeroom_graphql::Api;
 use homeroom_graphql::context::RequestCtx;
 use homeroom_service::invitations::Families;
 use homeroom_service::sync::SyncService;
@@ -30,8 +30,8 @@ use homeroom_service::tokens;
 pub struct AppState {
     /// The database.
     pub store: Store,
-    /// The GraphQL schema.
-    pub schema: HomeroomSchema,
+    /// The GraphQL API (the schema, executed in its own crate).
+    pub api: Api,
     /// Sync runs.
     pub sync: SyncService,
     /// Families services (links, waking the delivery worker).
@@ -42,6 +42,42 @@ pub struct AppState {
     pub introspection: bool,
     /// Bearer token `/metrics` requires, when set.
     pub metrics_token: Option<String>,
+    /// Per-request budgets of GraphQL answers.
+    pub budget: Budget,
+}
+
+/// What one GraphQL request may cost beyond its complexity: the size of its answer, and the
+/// time a query may run.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    /// Largest response body, in bytes.
+    pub max_response_bytes: usize,
+    /// Longest a query (not a mutation) may run.
+    pub query_timeout: Duration,
+}
+
+/// A GraphQL answer that carries only one error with `code`.
+fn refusal(code: &str, message: String) -> axum::response::Response {
+    let mut error = async_graphql::ServerError::new(message, None);
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code);
+    GraphQLResponse::from(async_graphql::Response::from_errors(vec![error])).into_response()
+}
+
+/// Whether every operation of `query` is a read (a query, not a mutation or subscription).
+fn read_only(query: &str) -> bool {
+    use async_graphql::parser::types::{DocumentOperations, OperationType};
+    let Ok(doc) = async_graphql::parser::parse_query(query) else {
+        return false;
+    };
+    match &doc.operations {
+        DocumentOperations::Single(op) => op.node.ty == OperationType::Query,
+        DocumentOperations::Multiple(ops) => {
+            ops.values().all(|op| op.node.ty == OperationType::Query)
+        }
+    }
 }
 
 /// Builds the router.
@@ -55,6 +91,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/invitations/{token}",
             get(crate::server_pages::invitation_page),
+        )
+        .route(
+            "/password-reset/{token}",
+            get(crate::server_pages::reset_page),
         )
         .route("/graphql/ws", get(graphql_ws))
         .route("/healthz", get(healthz))
@@ -112,9 +152,52 @@ async fn graphql(
     let ctx = RequestCtx::new(app.store.clone(), principal)
         .with_sync(app.sync.clone())
         .with_families(app.families.clone());
-    let mut response = app.schema.execute(request.into_inner().data(ctx)).await;
+    let request = request.into_inner();
+    let budget = app.budget;
+    let mut response = if read_only(&request.query) {
+        // A query is cut short at its time budget (it wrote nothing); a mutation runs to its
+        // commit or rollback, bounded only by the HTTP timeout.
+        match tokio::time::timeout(budget.query_timeout, app.api.run(request.data(ctx))).await {
+            Ok(response) => response,
+            Err(_) => {
+                return refusal(
+                    "QUERY_TOO_SLOW",
+                    format!(
+                        "the query ran longer than {} ms; ask for fewer or smaller pages",
+                        budget.query_timeout.as_millis()
+                    ),
+                );
+            }
+        }
+    } else {
+        app.api.run(request.data(ctx)).await
+    };
     homeroom_graphql::errors::finish_response(&mut response);
-    GraphQLResponse::from(response).into_response()
+    // Serialized once, as it is sent: above the size budget, nothing of it is.
+    let body = match serde_json::to_vec(&response) {
+        Ok(body) => body,
+        Err(e) => {
+            tracing::error!(error = %e, "a GraphQL answer did not serialize");
+            return refusal("INTERNAL", "internal error".into());
+        }
+    };
+    if body.len() > budget.max_response_bytes {
+        return refusal(
+            "RESPONSE_TOO_LARGE",
+            format!(
+                "the answer would be {} bytes, more than the {} allowed; ask for fewer or smaller pages",
+                body.len(),
+                budget.max_response_bytes
+            ),
+        );
+    }
+    let mut answer = axum::response::Response::new(axum::body::Body::from(body));
+    answer.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/graphql-response+json"),
+    );
+    answer.headers_mut().extend(response.http_headers);
+    answer
 }
 
 async fn graphiql(State(app): State<AppState>) -> axum::response::Response {
@@ -141,7 +224,7 @@ async fn graphql_ws(
         .on_upgrade(move |socket| {
             let store = app.store.clone();
             let sync = app.sync.clone();
-            async_graphql_axum::GraphQLWebSocket::new(socket, app.schema.clone(), protocol)
+            async_graphql_axum::GraphQLWebSocket::new(socket, app.api.clone(), protocol)
                 .on_connection_init(move |payload| async move {
                     let header = payload
                         .get("Authorization")
@@ -260,12 +343,16 @@ pub async fn serve(
     ));
     let state = AppState {
         store,
-        schema: homeroom_graphql::schema_with(introspection),
+        api: Api::new(introspection),
         sync,
         families,
         webhook_secret: settings.delivery_webhook_secret.clone(),
         introspection,
         metrics_token: settings.metrics_token.clone(),
+        budget: Budget {
+            max_response_bytes: settings.max_response_bytes,
+            query_timeout: Duration::from_millis(settings.query_timeout_ms),
+        },
     };
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown_signal())

@@ -154,6 +154,16 @@ text_enum!(
 );
 
 text_enum!(
+    /// What an invitation is for.
+    InvitationPurpose {
+        /// A guardian claims their account for a student (the link waits for them).
+        Guardian = "guardian",
+        /// A staff member sets a password (nothing else changes on acceptance).
+        Staff = "staff",
+    }
+);
+
+text_enum!(
     /// State of an outbox message.
     OutboxStatus {
         Pending = "pending",

@@ -389,7 +389,7 @@ row!(
 );
 
 row!(
-    /// An invitation for a guardian to claim an account.
+    /// An invitation to claim an account: a guardian's for a student, or a staff member's.
     invitations => Invitation {
         id: String,
         district_id: String,
@@ -415,6 +415,25 @@ row!(
         resend_count: i32,
         /// When it was last sent again.
         last_resent_at: Option<i64>,
+        /// What accepting it does.
+        purpose: InvitationPurpose,
+    }
+);
+
+row!(
+    /// A password reset link (only its hash is stored).
+    password_resets => PasswordReset {
+        id: String,
+        district_id: String,
+        person_id: String,
+        contact_point_id: String,
+        #[serde(skip)]
+        token_hash: String,
+        /// False for a request over the rate limit (counted, not sent).
+        sent: bool,
+        expires_at: i64,
+        used_at: Option<i64>,
+        created_at: i64,
     }
 );
 

@@ -276,6 +276,21 @@ diesel::table! {
         updated_at -> BigInt,
         resend_count -> Integer,
         last_resent_at -> Nullable<BigInt>,
+        purpose -> Text,
+    }
+}
+
+diesel::table! {
+    password_resets (id) {
+        id -> Text,
+        district_id -> Text,
+        person_id -> Text,
+        contact_point_id -> Text,
+        token_hash -> Text,
+        sent -> Bool,
+        expires_at -> BigInt,
+        used_at -> Nullable<BigInt>,
+        created_at -> BigInt,
     }
 }
 
@@ -445,4 +460,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
     api_tokens,
     import_jobs,
+    password_resets,
 );

@@ -13,9 +13,9 @@ use std::time::Instant;
 use anyhow::Result;
 use homeroom_schema::enums::{ActorKind, ImportState};
 use homeroom_schema::models::Relationship;
-use homeroom_schema::scope::Visible;
+
 use homeroom_schema::store::{bulk, contacts, districts, people, relationships};
-use homeroom_service::imports::{self, ImportOptions, csv_file, validate};
+use homeroom_service::imports::{self, ImportOptions, ImportScope, csv_file, validate};
 use homeroom_tests::fixture::{email, link};
 use homeroom_tests::{Backend, TestDb};
 
@@ -103,7 +103,7 @@ async fn main() -> Result<()> {
         let parsed = csv_file::parse(&bytes)?;
         let parse_secs = started.elapsed().as_secs_f64();
         let mut c = db.store.conn().await?;
-        let v = validate::validate(&mut c, &district, &Visible::All, parsed).await?;
+        let v = validate::validate(&mut c, &district, &ImportScope::district(), parsed).await?;
         let validate_secs = started.elapsed().as_secs_f64();
         drop(c);
 
@@ -112,7 +112,7 @@ async fn main() -> Result<()> {
             &db.store,
             &district,
             (ActorKind::System, "bench"),
-            &Visible::All,
+            &ImportScope::district(),
             &bytes,
             ImportOptions {
                 dry_run: true,

@@ -162,6 +162,53 @@ impl Server {
         }
         Ok(req.send().await?.json().await?)
     }
+
+    /// Posts a GraphQL multipart request (the GraphQL multipart request spec, as browsers and
+    /// Apollo clients send it): `file` goes to the variable `$file`.
+    pub async fn graphql_upload(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        mut variables: serde_json::Value,
+        (file_name, file): (&str, &[u8]),
+    ) -> Result<serde_json::Value> {
+        const BOUNDARY: &str = "homeroom-test-boundary-7f3a9c";
+        variables["file"] = serde_json::Value::Null;
+        let operations = serde_json::json!({ "query": query, "variables": variables });
+        let mut body = Vec::new();
+        let mut part = |headers: &str, content: &[u8]| {
+            body.extend_from_slice(format!("--{BOUNDARY}\r\n{headers}\r\n\r\n").as_bytes());
+            body.extend_from_slice(content);
+            body.extend_from_slice(b"\r\n");
+        };
+        part(
+            "Content-Disposition: form-data; name=\"operations\"",
+            operations.to_string().as_bytes(),
+        );
+        part(
+            "Content-Disposition: form-data; name=\"map\"",
+            br#"{"0": ["variables.file"]}"#,
+        );
+        part(
+            &format!(
+                "Content-Disposition: form-data; name=\"0\"; filename=\"{file_name}\"\r\n\
+                 Content-Type: text/csv"
+            ),
+            file,
+        );
+        body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+        let mut req = reqwest::Client::new()
+            .post(format!("{}/graphql", self.base))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
+            .body(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        Ok(req.send().await?.json().await?)
+    }
 }
 
 impl Drop for Server {

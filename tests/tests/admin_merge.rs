@@ -43,6 +43,7 @@ fn invitation(district: &str, person: &str, rel: &str, cp: &str, by: &str) -> In
         updated_at: now,
         resend_count: 0,
         last_resent_at: None,
+        purpose: InvitationPurpose::Guardian,
     }
 }
 

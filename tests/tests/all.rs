@@ -20,6 +20,7 @@ mod notifications;
 mod pagination;
 mod relationship_import;
 mod security;
+mod sign_in;
 mod store_basics;
 mod sync_api;
 mod sync_crash;

@@ -161,7 +161,7 @@ both_backends!(
         let file = "parent_email,student_id,relationship_type\ng1@example.org,N-S4,Parent\n";
         let resp = upload(s, &ta, IMPORT, json!({ "dry": true }), file.as_bytes()).await;
         assert_eq!(
-            resp["data"]["importRelationships"]["errors"][0]["code"], "STUDENT_NOT_IN_SCOPE",
+            resp["data"]["importRelationships"]["errors"][0]["code"], "STUDENT_NOT_FOUND",
             "{resp}"
         );
         let g1 = token(s, TokenRole::Guardian, Some(fx.id("G1"))).await?;

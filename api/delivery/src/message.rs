@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 
 /// Kind of outbox message that carries an invitation.
 pub const KIND_INVITATION: &str = "invitation";
+/// Outbox kind of password reset emails.
+pub const KIND_PASSWORD_RESET: &str = "password_reset";
 
 /// A rendered message, stored as the outbox row's payload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

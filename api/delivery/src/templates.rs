@@ -4,6 +4,18 @@ use html_escape::encode_text as esc;
 
 use super::message::Payload;
 
+/// Who a message says invited the guardian.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inviter<'a> {
+    /// The district itself (an import, an operator's token).
+    District,
+    /// A staff member, by the name on the school's records.
+    Staff(&'a str),
+    /// Another guardian of the student. Never by name: a guardian chooses their own name when
+    /// they claim their account, and a message must not let them speak as the school.
+    Guardian,
+}
+
 /// What an invitation message says.
 #[derive(Debug, Clone)]
 pub struct InvitationText<'a> {
@@ -11,8 +23,8 @@ pub struct InvitationText<'a> {
     pub district: &'a str,
     /// Given name of the invited guardian.
     pub guardian: &'a str,
-    /// Full name of the person who invited them (a teacher), if a person did.
-    pub inviter: Option<&'a str>,
+    /// Who invited them.
+    pub inviter: Inviter<'a>,
     /// Given names of the students the guardian is linked to.
     pub students: &'a [String],
     /// Class title, when the invitation came from a class.
@@ -34,8 +46,9 @@ fn join_names(names: &[String]) -> String {
 impl InvitationText<'_> {
     fn who(&self) -> String {
         match self.inviter {
-            Some(name) => format!("{name} at {}", self.district),
-            None => self.district.to_owned(),
+            Inviter::Staff(name) => format!("{name} at {}", self.district),
+            Inviter::Guardian => format!("Another guardian at {}", self.district),
+            Inviter::District => self.district.to_owned(),
         }
     }
 
@@ -92,6 +105,130 @@ impl InvitationText<'_> {
     }
 }
 
+/// What a staff invitation says: set a password to sign in.
+#[derive(Debug, Clone)]
+pub struct StaffInvitationText<'a> {
+    /// District name.
+    pub district: &'a str,
+    /// Given name of the invited staff member.
+    pub given_name: &'a str,
+    /// Who invited them.
+    pub inviter: Inviter<'a>,
+    /// The acceptance link.
+    pub link: &'a str,
+    /// Expiry date (e.g. `2026-12-07`).
+    pub expires_on: &'a str,
+}
+
+impl StaffInvitationText<'_> {
+    fn who(&self) -> String {
+        InvitationText {
+            district: self.district,
+            guardian: self.given_name,
+            inviter: self.inviter,
+            students: &[],
+            class_title: None,
+            link: self.link,
+            expires_on: self.expires_on,
+        }
+        .who()
+    }
+
+    /// The email.
+    pub fn email(&self) -> Payload {
+        let subject = format!("{} invites you to sign in to Homeroom", self.who());
+        let text = format!(
+            "Hello {name},\n\n{who} invites you to sign in to Homeroom, where you see your \
+             classes and reach your students' families.\n\nSet your password:\n{link}\n\n\
+             This link works until {expires}. If you were not expecting this message, you can \
+             ignore it.\n",
+            name = self.given_name,
+            who = self.who(),
+            link = self.link,
+            expires = self.expires_on,
+        );
+        let html = format!(
+            "<!doctype html><html><body style=\"font-family:sans-serif\">\
+             <p>Hello {name},</p>\
+             <p>{who} invites you to sign in to Homeroom, where you see your classes and reach \
+             your students' families.</p>\
+             <p><a href=\"{link}\" style=\"font-weight:bold\">Set your password</a></p>\
+             <p style=\"color:#555\">This link works until {expires}. If you were not expecting \
+             this message, you can ignore it.</p></body></html>",
+            name = esc(self.given_name),
+            who = esc(&self.who()),
+            link = html_escape::encode_double_quoted_attribute(self.link),
+            expires = esc(self.expires_on),
+        );
+        Payload::Email {
+            subject,
+            text,
+            html,
+        }
+    }
+
+    /// The text message.
+    pub fn sms(&self) -> Payload {
+        Payload::Sms {
+            body: format!(
+                "{}: set your Homeroom password by {}: {}",
+                self.who(),
+                self.expires_on,
+                self.link
+            ),
+        }
+    }
+}
+
+/// What a password reset email says.
+#[derive(Debug, Clone)]
+pub struct PasswordResetText<'a> {
+    /// District name.
+    pub district: &'a str,
+    /// Given name of the account's person.
+    pub given_name: &'a str,
+    /// The reset link.
+    pub link: &'a str,
+    /// Minutes the link works.
+    pub minutes: i64,
+}
+
+impl PasswordResetText<'_> {
+    /// The email.
+    pub fn email(&self) -> Payload {
+        let subject = format!("Reset your Homeroom password ({})", self.district);
+        let text = format!(
+            "Hello {name},\n\nSomeone (we hope you) asked to reset the password of your Homeroom \
+             account at {district}. Choose a new password here:\n{link}\n\nThe link works once, \
+             for {minutes} minutes. Your other sign-ins end when you use it. If you did not ask, \
+             ignore this message: your password stays as it is.\n",
+            name = self.given_name,
+            district = self.district,
+            link = self.link,
+            minutes = self.minutes,
+        );
+        let html = format!(
+            "<!doctype html><html><body style=\"font-family:sans-serif\">\
+             <p>Hello {name},</p>\
+             <p>Someone (we hope you) asked to reset the password of your Homeroom account at \
+             {district}.</p>\
+             <p><a href=\"{link}\" style=\"font-weight:bold\">Choose a new password</a></p>\
+             <p style=\"color:#555\">The link works once, for {minutes} minutes. Your other \
+             sign-ins end when you use it. If you did not ask, ignore this message: your password \
+             stays as it is.</p></body></html>",
+            name = esc(self.given_name),
+            district = esc(self.district),
+            link = html_escape::encode_double_quoted_attribute(self.link),
+            minutes = self.minutes,
+        );
+        Payload::Email {
+            subject,
+            text,
+            html,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,7 +239,7 @@ mod tests {
         let t = InvitationText {
             district: "Springfield USD",
             guardian: "Marge",
-            inviter: Some("Edna Krabappel"),
+            inviter: Inviter::Staff("Edna Krabappel"),
             students: &students,
             class_title: Some("Grade 4"),
             link: "https://h.example/invitations/abc",
@@ -126,5 +263,26 @@ mod tests {
             panic!("not an sms")
         };
         assert!(body.ends_with("https://h.example/invitations/abc"));
+    }
+
+    #[test]
+    fn a_guardians_invitation_never_carries_their_chosen_name() {
+        let students = vec!["Ana".to_owned()];
+        let t = InvitationText {
+            district: "Springfield USD",
+            guardian: "Marge",
+            inviter: Inviter::Guardian,
+            students: &students,
+            class_title: None,
+            link: "https://h.example/invitations/abc",
+            expires_on: "2026-12-07",
+        };
+        let Payload::Email { subject, .. } = t.email() else {
+            panic!("not an email")
+        };
+        assert_eq!(
+            subject,
+            "Another guardian at Springfield USD invites you to follow Ana"
+        );
     }
 }

@@ -26,6 +26,9 @@ pub const EXPENSIVE: &[&str] = &[
     "testConnector",
     "runSync",
     "importRelationships",
+    "inviteStaff",
+    "requestPasswordReset",
+    "resetPassword",
 ];
 
 /// The extension factory registered on the schema.

@@ -277,6 +277,7 @@ impl FamilyQuery {
             },
             can_accept: p.open,
             expires_at: crate::time::rfc3339(p.invitation.expires_at),
+            purpose: p.invitation.purpose.into(),
         }))
     }
 }

@@ -106,16 +106,16 @@ impl ImportMutation {
             ))
             .into());
         }
-        let manageable = {
+        let scope = {
             let mut conn = r.store.conn().await.map_err(ServiceError::from)?;
-            imports::manageable_students(&mut conn, p).await?
+            homeroom_service::auth::policy::import_scope(&mut conn, p).await?
         };
         let (actor_kind, _) = p.actor();
         let job = imports::submit(
             &r.store,
             &p.district_id,
             (actor_kind, &owner_key(p)),
-            &manageable,
+            &scope,
             &bytes,
             ImportOptions {
                 dry_run: dry_run.unwrap_or(false),

@@ -1,6 +1,8 @@
 //! Homeroom's GraphQL API: schema, per-request context, loaders, types and roots. Resolvers are
 //! thin: they decode ids, call a use case of `homeroom_service` and map its plain result.
 
+use futures::future::BoxFuture;
+
 pub mod audit_api;
 pub mod class_admin;
 pub mod connection;
@@ -16,6 +18,7 @@ pub mod merge_confirm_api;
 pub mod mutation;
 pub mod people_admin;
 pub mod query;
+pub mod sign_in;
 pub mod subscription;
 pub mod sync_api;
 pub mod time;
@@ -65,6 +68,7 @@ pub struct Mutation(
     webhooks_api::WebhookMutation,
     merge_confirm_api::MergeConfirmMutation,
     tokens_api::TokenMutation,
+    sign_in::SignInMutation,
 );
 
 /// The Homeroom schema type.
@@ -89,6 +93,47 @@ pub fn schema_with(introspection: bool) -> HomeroomSchema {
         builder.finish()
     } else {
         builder.disable_introspection().finish()
+    }
+}
+
+/// The served schema behind one non-generic type. The binary executes requests and subscriptions
+/// only through it, so the schema's execution (every resolver, monomorphized) is compiled in this
+/// crate, once: a change to a resolver recompiles this crate and relinks the binary, instead of
+/// instantiating the whole schema again in the binary (release builds do not share generic
+/// instantiations across crates).
+#[derive(Clone)]
+pub struct Api(HomeroomSchema);
+
+impl Api {
+    /// The schema as served: introspection only when `introspection` is on.
+    pub fn new(introspection: bool) -> Api {
+        Api(schema_with(introspection))
+    }
+
+    /// Executes one request.
+    pub fn run(
+        &self,
+        request: async_graphql::Request,
+    ) -> BoxFuture<'static, async_graphql::Response> {
+        let schema = self.0.clone();
+        Box::pin(async move { schema.execute(request).await })
+    }
+}
+
+impl async_graphql::Executor for Api {
+    fn execute(
+        &self,
+        request: async_graphql::Request,
+    ) -> impl std::future::Future<Output = async_graphql::Response> + Send {
+        self.run(request)
+    }
+
+    fn execute_stream(
+        &self,
+        request: async_graphql::Request,
+        session_data: Option<std::sync::Arc<async_graphql::Data>>,
+    ) -> futures::stream::BoxStream<'static, async_graphql::Response> {
+        async_graphql::Executor::execute_stream(&self.0, request, session_data)
     }
 }
 

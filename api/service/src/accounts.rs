@@ -4,8 +4,8 @@
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use homeroom_schema::enums::{
-    ContactKind, ContactSource, InvitationStatus, PrincipalKind, Reachability, RecordSource,
-    RelationshipStatus, Role, TokenRole,
+    ContactKind, ContactSource, InvitationPurpose, InvitationStatus, PrincipalKind, Reachability,
+    RecordSource, RelationshipStatus, Role, TokenRole,
 };
 use homeroom_schema::ids::{new_id, now_micros};
 use homeroom_schema::models::{ApiToken, ContactPoint, Invitation, Person};
@@ -30,7 +30,12 @@ pub const LOGIN_ATTEMPTS: i64 = 5;
 /// The sign-in rate-limit window.
 pub const LOGIN_WINDOW_MICROS: i64 = 15 * 60 * 1_000_000;
 /// Shortest password accepted.
-pub const MIN_PASSWORD_LEN: usize = 10;
+pub const MIN_PASSWORD_LEN: usize = 12;
+/// Longest password accepted (hashing cost stays bounded).
+pub const MAX_PASSWORD_LEN: usize = 256;
+/// Lowest zxcvbn score accepted: 2, "more than 10^8 guesses" (anything on its lists of common
+/// and breached passwords, or a simple variation of one, scores lower).
+pub const MIN_PASSWORD_SCORE: u8 = 2;
 
 /// What an invitation link shows before it is accepted: nothing secret.
 #[derive(Debug, Clone)]
@@ -68,7 +73,11 @@ pub async fn preview(store: &Store, public_url: &str, raw: &str) -> ServiceResul
         district: ctx.district,
         guardian_given_name: guardian,
         students,
-        inviter: ctx.inviter,
+        // Only staff are named (a guardian's chosen name never speaks for the school).
+        inviter: match ctx.inviter {
+            crate::invitations::compose::InvitedBy::Staff(name) => Some(name),
+            _ => None,
+        },
     }))
 }
 
@@ -94,7 +103,7 @@ pub struct Session {
     pub person: Person,
 }
 
-fn hash_password(password: &str) -> ServiceResult<String> {
+pub(crate) fn hash_password(password: &str) -> ServiceResult<String> {
     let mut salt = [0u8; 16];
     rand::TryRngCore::try_fill_bytes(&mut rand::rngs::OsRng, &mut salt)
         .map_err(|e| ServiceError::Internal(format!("random source: {e}")))?;
@@ -119,27 +128,39 @@ fn verify_password(password: &str, hash: &str) -> bool {
     })
 }
 
-fn password_problem(password: &str) -> Option<UserError> {
-    let chars: Vec<char> = password.chars().collect();
-    if chars.len() < MIN_PASSWORD_LEN {
-        return Some(UserError::new(
-            Some("password"),
-            "WEAK_PASSWORD",
-            format!("use at least {MIN_PASSWORD_LEN} characters"),
-        ));
+/// Checks a new password as NIST SP 800-63B asks: long enough, not absurdly long, and not a
+/// common or easily guessed one (zxcvbn's frequency lists of breached passwords, words and
+/// names, shipped in the binary, with its pattern matching of keyboard walks, repeats and
+/// dates). No composition rules.
+pub(crate) fn password_problem(password: &str) -> Option<UserError> {
+    let weak = |message: String| Some(UserError::new(Some("password"), "WEAK_PASSWORD", message));
+    let length = password.chars().count();
+    if length < MIN_PASSWORD_LEN {
+        return weak(format!("use at least {MIN_PASSWORD_LEN} characters"));
     }
-    if chars.iter().all(|c| *c == chars[0]) {
-        return Some(UserError::new(
-            Some("password"),
-            "WEAK_PASSWORD",
-            "use more than one character",
+    if length > MAX_PASSWORD_LEN {
+        return weak(format!("use at most {MAX_PASSWORD_LEN} characters"));
+    }
+    let estimate = zxcvbn::zxcvbn(password, &["homeroom"]);
+    if u8::from(estimate.score()) < MIN_PASSWORD_SCORE {
+        let why = estimate
+            .feedback()
+            .and_then(|f| f.warning())
+            .map(|w| format!(" ({w})"))
+            .unwrap_or_default();
+        return weak(format!(
+            "this password is too common or too easy to guess{why}; a few unrelated words make a good one"
         ));
     }
     None
 }
 
 /// A session token row for a person.
-fn session_row(district_id: &str, person_id: &str, role: TokenRole) -> (ApiToken, String) {
+pub(crate) fn session_row(
+    district_id: &str,
+    person_id: &str,
+    role: TokenRole,
+) -> (ApiToken, String) {
     let secret = token::generate();
     let now = now_micros();
     let row = ApiToken {
@@ -176,22 +197,25 @@ pub async fn accept(
     if let Some(problem) = password_problem(password) {
         return Ok(Err(vec![problem]));
     }
-    if profile.given_name.trim().is_empty() || profile.family_name.trim().is_empty() {
-        return Ok(refused(
-            "NAME_REQUIRED",
-            Some("profile"),
-            "give your given and family names",
-        ));
-    }
     // The token is checked before any hashing: a guessed link costs one indexed lookup, not
     // an argon2 run (it is checked again inside the transaction).
     {
         let mut conn = store.conn().await?;
-        if by_token(&mut conn, raw_token).await?.is_none() {
+        let Some(inv) = by_token(&mut conn, raw_token).await? else {
             return Ok(refused(
                 "INVALID_TOKEN",
                 Some("token"),
                 "this invitation link is not valid",
+            ));
+        };
+        // A guardian gives their names; staff keep the names on the school's records.
+        if inv.purpose == InvitationPurpose::Guardian
+            && (profile.given_name.trim().is_empty() || profile.family_name.trim().is_empty())
+        {
+            return Ok(refused(
+                "NAME_REQUIRED",
+                Some("profile"),
+                "give your given and family names",
             ));
         }
     }
@@ -278,6 +302,29 @@ pub async fn accept(
                     None => new_phone = Some((value, raw.to_owned())),
                 }
             }
+            // The role the session acts with: a guardian's, or the staff role the person holds
+            // now (an invitation of someone who lost every staff role opens nothing).
+            let session_as = match inv.purpose {
+                InvitationPurpose::Guardian => TokenRole::Guardian,
+                InvitationPurpose::Staff => {
+                    let roles: Vec<Role> = people::roles_of(conn, std::slice::from_ref(&person.id))
+                        .await?
+                        .into_iter()
+                        .map(|r| r.role)
+                        .filter(|r| crate::auth::policy::STAFF_ROLES.contains(r))
+                        .collect();
+                    match session_role(&roles, None) {
+                        Some(role) => role,
+                        None => {
+                            return Ok(refused(
+                                "INVALID_TOKEN",
+                                Some("token"),
+                                "this invitation link is not valid",
+                            ));
+                        }
+                    }
+                }
+            };
             // Take the invitation (after every check that may refuse) in one statement: a
             // concurrent acceptance of the same link waits on the row, then finds it taken.
             if !invitations::take_for_acceptance(conn, &inv.id, now).await? {
@@ -287,14 +334,14 @@ pub async fn accept(
                     "this invitation was already accepted; sign in instead",
                 ));
             }
-            families::claim_account(
-                conn,
-                &person.id,
-                profile.given_name.trim(),
-                profile.family_name.trim(),
-                &password_hash,
-            )
-            .await?;
+            let (given, family) = match inv.purpose {
+                InvitationPurpose::Guardian => (
+                    profile.given_name.trim().to_owned(),
+                    profile.family_name.trim().to_owned(),
+                ),
+                InvitationPurpose::Staff => (person.given_name.clone(), person.family_name.clone()),
+            };
+            families::claim_account(conn, &person.id, &given, &family, &password_hash).await?;
             if let Some((value, display)) = new_phone {
                 let cp = ContactPoint {
                     id: new_id(),
@@ -329,12 +376,14 @@ pub async fn accept(
             if let (Some(rel), Some(lives)) = (&inv.relationship_id, profile.lives_with_student) {
                 families::set_lives_with(conn, rel, lives).await?;
             }
-            people::add_role(conn, &person, Role::Guardian, None, RecordSource::Manual).await?;
+            if inv.purpose == InvitationPurpose::Guardian {
+                people::add_role(conn, &person, Role::Guardian, None, RecordSource::Manual).await?;
+            }
             inv.status = InvitationStatus::Accepted;
             inv.accepted_at = Some(now);
             invitations::save(conn, &inv).await?;
             invitations::close_others(conn, &person.id, &inv.id).await?;
-            let (row, secret) = session_row(&district.id, &person.id, TokenRole::Guardian);
+            let (row, secret) = session_row(&district.id, &person.id, session_as);
             tokens::insert(conn, &row).await?;
             audit::record(
                 conn,
@@ -372,7 +421,7 @@ pub async fn accept(
 }
 
 /// The role a session acts with: `wanted` if the person holds it, else their broadest role.
-fn session_role(roles: &[Role], wanted: Option<TokenRole>) -> Option<TokenRole> {
+pub(crate) fn session_role(roles: &[Role], wanted: Option<TokenRole>) -> Option<TokenRole> {
     let as_token = |r: Role| -> TokenRole {
         match r {
             Role::Student => TokenRole::Student,
@@ -464,6 +513,8 @@ pub async fn set_password(
             )
             .await?;
             let ended = tokens::revoke_sessions_of(conn, &person.id).await?;
+            homeroom_schema::store::password_resets::expire_all_of(conn, &person.id, now_micros())
+                .await?;
             audit::record(
                 conn,
                 NewEvent {

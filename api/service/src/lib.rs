@@ -16,6 +16,7 @@ pub mod merge_confirm;
 pub mod merges;
 pub mod notifications;
 pub mod participants;
+pub mod password_reset;
 pub mod relationships;
 pub mod scheduler;
 pub mod settings;

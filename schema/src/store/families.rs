@@ -153,6 +153,20 @@ pub async fn claim_account(
     Ok(())
 }
 
+/// Sets a claimed person's password hash (a reset, or an operator's `set-password`).
+pub async fn set_password_hash(conn: &mut Conn, person_id: &str, hash: &str) -> StoreResult<()> {
+    with_conn!(conn, |c| {
+        diesel::update(people::table.filter(people::id.eq(person_id)))
+            .set((
+                people::password_hash.eq(hash),
+                people::updated_at.eq(now_micros()),
+            ))
+            .execute(c)
+            .await?
+    });
+    Ok(())
+}
+
 /// One contact point by id, within a district.
 pub async fn contact_point(
     conn: &mut Conn,

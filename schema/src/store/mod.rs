@@ -18,6 +18,7 @@ pub mod merges;
 pub mod notices;
 pub mod orgs;
 pub mod outbox;
+pub mod password_resets;
 pub mod people;
 pub mod planner_stats;
 pub mod relationships;

@@ -228,6 +228,26 @@ pub async fn insert_roles(conn: &mut Conn, rows: &[PersonRole]) -> StoreResult<(
     Ok(())
 }
 
+/// People of `district_id` holding one of `roles` at `org_id`, in id order.
+pub async fn holding_roles_at(
+    conn: &mut Conn,
+    district_id: &str,
+    org_id: &str,
+    roles: &[Role],
+) -> StoreResult<Vec<String>> {
+    Ok(with_conn!(conn, |c| {
+        person_roles::table
+            .filter(person_roles::district_id.eq(district_id))
+            .filter(person_roles::org_id.eq(org_id))
+            .filter(person_roles::role.eq_any(roles))
+            .select(person_roles::person_id)
+            .distinct()
+            .order(person_roles::person_id.asc())
+            .load(c)
+            .await?
+    }))
+}
+
 /// Roles of the given people.
 pub async fn roles_of(conn: &mut Conn, person_ids: &[String]) -> StoreResult<Vec<PersonRole>> {
     if person_ids.is_empty() {

@@ -224,3 +224,62 @@ both_backends!(invite_guardian_user_errors_roll_back, |db| async move {
     );
     Ok(())
 });
+
+both_backends!(
+    introspection_graphiql_and_metrics_are_operator_switches,
+    |db| async move {
+        const INTROSPECT: &str = "{ __schema { queryType { name } } }";
+        let client = reqwest::Client::new();
+        // Off by default outside --demo: no GraphiQL page, no introspection; /metrics open.
+        let w = World::start(db).await?;
+        let page = client
+            .get(format!("{}/graphql", w.server.base))
+            .send()
+            .await?;
+        assert_eq!(page.status().as_u16(), 404);
+        let resp = w.gql(None, INTROSPECT, json!({})).await?;
+        assert!(resp["data"]["__schema"].is_null(), "{resp}");
+        assert!(!resp.to_string().contains("Query"), "no schema leaks: {resp}");
+        let metrics = client
+            .get(format!("{}/metrics", w.server.base))
+            .send()
+            .await?;
+        assert_eq!(metrics.status().as_u16(), 200);
+
+        // Switched on, with a metrics token (a second replica on the same database):
+        // GraphiQL and introspection answer, and /metrics wants the bearer token.
+        let on = homeroom_tests::server::Server::start_with_env(
+            &w.db.url,
+            &[],
+            &[
+                ("HOMEROOM_INTROSPECTION", "on".to_owned()),
+                (
+                    "HOMEROOM_METRICS_TOKEN",
+                    "metrics-secret-for-tests".to_owned(),
+                ),
+            ],
+        )
+        .await?;
+        let page = client.get(format!("{}/graphql", on.base)).send().await?;
+        assert_eq!(page.status().as_u16(), 200);
+        assert!(page.text().await?.contains("graphiql"));
+        let resp = on.graphql(None, INTROSPECT, json!({})).await?;
+        assert_eq!(
+            resp["data"]["__schema"]["queryType"]["name"], "Query",
+            "{resp}"
+        );
+        let metrics = |bearer: Option<&'static str>| {
+            let mut req = client.get(format!("{}/metrics", on.base));
+            if let Some(b) = bearer {
+                req = req.bearer_auth(b);
+            }
+            req.send()
+        };
+        assert_eq!(metrics(None).await?.status().as_u16(), 401);
+        assert_eq!(metrics(Some("wrong")).await?.status().as_u16(), 401);
+        let ok = metrics(Some("metrics-secret-for-tests")).await?;
+        assert_eq!(ok.status().as_u16(), 200);
+        assert!(ok.text().await?.contains("homeroom_"));
+        Ok(())
+    }
+);

@@ -62,3 +62,44 @@ both_backends!(nested_lists_multiply_complexity, |db| async move {
     assert!(resp["errors"].is_null(), "{resp}");
     Ok(())
 });
+
+both_backends!(
+    answers_have_a_size_budget_and_queries_a_time_budget,
+    |db| async move {
+        // A small size budget, so the fixture district can exceed it.
+        let w = World::start_with(db, &[("HOMEROOM_MAX_RESPONSE_BYTES", "600".to_owned())]).await?;
+        let admin = w.token(TokenRole::DistrictAdmin, None).await?;
+        let small = w
+            .gql(Some(&admin), "{ viewer { role } }", json!({}))
+            .await?;
+        assert_eq!(small["data"]["viewer"]["role"], "DISTRICT_ADMIN", "{small}");
+        let big = "{ people(first: 100) { nodes { id displayName roles { role }
+            contactPoints { kind value } } } }";
+        let resp = w.gql(Some(&admin), big, json!({})).await?;
+        assert_eq!(code(&resp).as_deref(), Some("RESPONSE_TOO_LARGE"), "{resp}");
+        assert!(
+            resp["data"].is_null(),
+            "nothing of the answer is sent: {resp}"
+        );
+        assert!(resp.to_string().len() < 600, "{resp}");
+
+        // A 1 ms time budget (a second replica): a query with nested lists is cut short with
+        // a clear error; a mutation is not cut short (it commits or rolls back whole).
+        let slow = homeroom_tests::server::Server::start_with_env(
+            &w.db.url,
+            &[],
+            &[("HOMEROOM_QUERY_TIMEOUT_MS", "1".to_owned())],
+        )
+        .await?;
+        let nested = "{ a: people(first: 100) { nodes { classes { students { displayName } } } }
+                        b: classes(first: 100) { nodes { students { guardians { guardian { displayName } } } } } }";
+        let resp = slow.graphql(Some(&admin), nested, json!({})).await?;
+        assert_eq!(code(&resp).as_deref(), Some("QUERY_TOO_SLOW"), "{resp}");
+        let throwaway = w.token(TokenRole::Teacher, Some("TA")).await?;
+        let resp = slow
+            .graphql(Some(&throwaway), "mutation { logout }", json!({}))
+            .await?;
+        assert_eq!(resp["data"]["logout"], true, "{resp}");
+        Ok(())
+    }
+);

@@ -59,3 +59,52 @@ both_backends!(existing_accounts_are_invited_not_linked, |db| async move {
     );
     Ok(())
 });
+
+both_backends!(
+    a_guardians_invitation_does_not_speak_in_a_name_they_chose,
+    |db| async move {
+        let w = World::start(db).await?;
+        // G1 claimed their account and chose a name that borrows the school's authority.
+        let mut c = w.db.store.conn().await?;
+        families::claim_account(
+            &mut c,
+            w.fx.id("G1"),
+            "Principal",
+            "Skinner (Springfield Elementary office)",
+            "not-a-real-hash",
+        )
+        .await?;
+        drop(c);
+        let g1 = w.token(TokenRole::Guardian, Some("G1")).await?;
+        let resp = w
+            .gql(
+                Some(&g1),
+                CO,
+                json!({"s": w.person("S1"),
+                       "i": {"email": "new.adult@example.org", "givenName": "Nel", "familyName": "Adult"}}),
+            )
+            .await?;
+        assert_eq!(
+            resp["data"]["inviteCoGuardian"]["userErrors"],
+            json!([]),
+            "{resp}"
+        );
+        let mails = w.sink.wait_for(1).await?;
+        let mail = mails
+            .iter()
+            .find(|m| m.to[0] == "new.adult@example.org")
+            .expect("the invitation");
+        let subject = mail.header("Subject").unwrap_or_default();
+        assert!(
+            subject.starts_with("Another guardian at Fixture District invites you"),
+            "{subject}"
+        );
+        for said in [subject, mail.text()] {
+            assert!(
+                !said.contains("Skinner"),
+                "the chosen name is in the message: {said}"
+            );
+        }
+        Ok(())
+    }
+);

@@ -107,3 +107,61 @@ both_backends!(tokens_are_listed_revoked_and_signed_out, |db| async move {
     assert_eq!(code(&resp).as_deref(), Some("UNAUTHENTICATED"), "{resp}");
     Ok(())
 });
+
+both_backends!(
+    operators_list_and_revoke_tokens_from_the_cli,
+    |db| async move {
+        use homeroom_tests::server::run;
+        let w = World::start(db).await?;
+        let url = w.db.url.clone();
+        let (code_, out, err) = run(&[
+            "token",
+            "create",
+            "--database-url",
+            &url,
+            "--role",
+            "teacher",
+            "--person",
+            &w.person("TA"),
+            "--label",
+            "grading app",
+        ])?;
+        assert_eq!(code_, 0, "{err}");
+        let secret = out.trim().to_owned();
+        assert_eq!(
+            w.gql(Some(&secret), VIEWER, json!({})).await?["data"]["viewer"]["role"],
+            "TEACHER"
+        );
+
+        // `token list` shows the token (id, role, label, live) and never a secret.
+        let (code_, listing, err) = run(&["token", "list", "--database-url", &url])?;
+        assert_eq!(code_, 0, "{err}");
+        assert!(!listing.contains(&secret), "a secret in the listing");
+        let line = listing
+            .lines()
+            .find(|l| l.contains("grading app"))
+            .unwrap_or_else(|| panic!("the token is listed: {listing}"));
+        assert!(line.contains("teacher") && line.ends_with("live"), "{line}");
+        let id = line.split('\t').next().expect("id").to_owned();
+
+        // `token revoke ID`: refused at once, listed as revoked; a second revoke says so.
+        let (code_, _, err) = run(&["token", "revoke", "--database-url", &url, &id])?;
+        assert_eq!(code_, 0, "{err}");
+        let resp = w.gql(Some(&secret), VIEWER, json!({})).await?;
+        assert_eq!(code(&resp).as_deref(), Some("UNAUTHENTICATED"), "{resp}");
+        let (_, listing, _) = run(&["token", "list", "--database-url", &url])?;
+        assert!(
+            listing
+                .lines()
+                .any(|l| l.starts_with(&format!("{id}\t")) && l.ends_with("revoked")),
+            "{listing}"
+        );
+        let (code_, _, err) = run(&["token", "revoke", "--database-url", &url, &id])?;
+        assert_eq!(code_, 1, "{err}");
+        assert!(err.contains("no live token"), "{err}");
+        // An unknown id changes nothing.
+        let (code_, _, _) = run(&["token", "revoke", "--database-url", &url, "no-such-token"])?;
+        assert_eq!(code_, 1);
+        Ok(())
+    }
+);

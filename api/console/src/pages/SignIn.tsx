@@ -8,6 +8,12 @@ import { describeError, errorsByField, otherErrors } from '../lib/errors';
 import { homeFor } from '../lib/roles';
 import { setToken, type TokenKind } from '../lib/session';
 
+const ResetDoc = graphql(`
+  mutation RequestPasswordReset($email: String!) {
+    requestPasswordReset(email: $email)
+  }
+`);
+
 const LoginDoc = graphql(`
   mutation Login($email: String!, $password: String!) {
     login(email: $email, password: $password) {
@@ -27,7 +33,8 @@ export function SignIn() {
   const [loginOther, setLoginOther] = useState<string[]>([]);
   const [apiToken, setApiToken] = useState('');
   const [tokenError, setTokenError] = useState<string | null>(null);
-  const [busy, setBusy] = useState<'login' | 'token' | null>(null);
+  const [busy, setBusy] = useState<'login' | 'token' | 'reset' | null>(null);
+  const [resetNote, setResetNote] = useState<string | null>(null);
 
   if (token && viewer) return <Navigate to={homeFor(viewer.role)} replace />;
 
@@ -65,6 +72,21 @@ export function SignIn() {
       setLoginOther(otherErrors(errs, ['email', 'password']));
     }
     setBusy(null);
+  }
+
+  // The same answer whatever the address: nothing here tells whether it has an account.
+  async function onForgot() {
+    setLoginErrors({});
+    setLoginOther([]);
+    if (!email.trim()) {
+      setLoginErrors({ email: 'Enter your email address first.' });
+      return;
+    }
+    setBusy('reset');
+    const result = await client.mutation(ResetDoc, { email }).toPromise();
+    setBusy(null);
+    if (result.error) setLoginOther([describeError(result.error) ?? 'Could not ask for a reset link.']);
+    else setResetNote(`If ${email.trim()} belongs to an account, a link to choose a new password is on its way. It works for 30 minutes.`);
   }
 
   async function onToken(e: FormEvent) {
@@ -114,6 +136,14 @@ export function SignIn() {
               <Button type="submit" loading={busy === 'login'}>
                 Sign in
               </Button>
+              <Button variant="subtle" size="compact-sm" onClick={onForgot} loading={busy === 'reset'}>
+                Forgot your password?
+              </Button>
+              {resetNote && (
+                <Text size="sm" role="status">
+                  {resetNote}
+                </Text>
+              )}
             </Stack>
           </form>
           <Divider label="Operators and demo" labelPosition="center" />

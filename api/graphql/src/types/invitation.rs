@@ -33,6 +33,16 @@ pub enum InvitationStatus {
     Revoked,
 }
 
+/// What accepting an invitation does.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "db::InvitationPurpose")]
+pub enum InvitationPurpose {
+    /// A guardian claims their account to follow their students.
+    Guardian,
+    /// A staff member sets a password.
+    Staff,
+}
+
 /// How an invitation travels.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 #[graphql(remote = "db::Channel")]
@@ -231,4 +241,6 @@ pub struct InvitationPreview {
     pub can_accept: bool,
     /// When the link stops working.
     pub expires_at: String,
+    /// What accepting it does (a staff member gives no names: the school's records keep theirs).
+    pub purpose: InvitationPurpose,
 }

@@ -224,6 +224,88 @@ pub async fn may_link_guardian(
     })
 }
 
+/// Whom `principal`'s relationship import may name (the import-side twin of
+/// [`may_link_guardian`]): a district admin, any student and adult of the district; a school
+/// admin, the people they see; a teacher, the students they see and adults they see who are
+/// already guardians. Nobody names themselves as a guardian. Other roles do not import.
+pub async fn import_scope(
+    conn: &mut Conn,
+    principal: &Principal,
+) -> ServiceResult<crate::imports::validate::ImportScope> {
+    use crate::imports::validate::ImportScope;
+    match principal.role {
+        TokenRole::DistrictAdmin => Ok(ImportScope::district()),
+        TokenRole::SchoolAdmin | TokenRole::Teacher => Ok(ImportScope {
+            visible: scope::visible_people(conn, &principal.scope()?).await?,
+            me: principal.person_id.clone(),
+            guardians_only: principal.role == TokenRole::Teacher,
+        }),
+        _ => Err(ServiceError::Forbidden(
+            "only admins and teachers may import family links".into(),
+        )),
+    }
+}
+
+/// Roles that make a person staff (invited with `inviteStaff`, named in messages by name).
+pub const STAFF_ROLES: [Role; 5] = [
+    Role::Teacher,
+    Role::Aide,
+    Role::Staff,
+    Role::SchoolAdmin,
+    Role::DistrictAdmin,
+];
+
+/// Whether `principal` may invite `person` to set a staff password: a district admin, any active
+/// staff member of the district; a school admin, staff holding a role at one of their schools.
+/// Nobody else, and never a student. Refusals are answered like an unknown id.
+pub async fn may_invite_staff(
+    conn: &mut Conn,
+    principal: &Principal,
+    person: &Person,
+) -> ServiceResult<bool> {
+    if person.district_id != principal.district_id
+        || person.is_student
+        || person.status != Status::Active
+    {
+        return Ok(false);
+    }
+    let roles = people::roles_of(conn, std::slice::from_ref(&person.id)).await?;
+    let staff = roles.iter().filter(|r| STAFF_ROLES.contains(&r.role));
+    Ok(match principal.role {
+        TokenRole::DistrictAdmin => staff.count() > 0,
+        TokenRole::SchoolAdmin => match &principal.person_id {
+            Some(me) => {
+                let schools = scope::admin_schools(conn, me).await?;
+                staff
+                    .filter_map(|r| r.org_id.as_ref())
+                    .any(|org| schools.contains(org))
+            }
+            None => false,
+        },
+        _ => false,
+    })
+}
+
+/// Whether `principal` may invite every staff member of school `org_id` at once: a district
+/// admin, or a school admin of that school.
+pub async fn may_invite_school_staff(
+    conn: &mut Conn,
+    principal: &Principal,
+    org_id: &str,
+) -> ServiceResult<bool> {
+    Ok(match principal.role {
+        TokenRole::DistrictAdmin => true,
+        TokenRole::SchoolAdmin => match &principal.person_id {
+            Some(me) => scope::admin_schools(conn, me)
+                .await?
+                .iter()
+                .any(|s| s == org_id),
+            None => false,
+        },
+        _ => false,
+    })
+}
+
 /// Whether `principal` may read roster data at all (schools, courses, terms, and people within
 /// its scope): every person's role, and partners with `roster:read`.
 pub fn may_read_roster(principal: &Principal) -> bool {

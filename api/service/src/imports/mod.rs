@@ -19,7 +19,8 @@ use tokio::sync::Notify;
 
 pub use hooks::{ImportHooks, InviteOnImport, NoInvitations, default_hooks};
 pub use runner::ImportRunner;
-pub use submit::{ImportOptions, manageable_students, submit};
+pub use submit::{ImportOptions, submit};
+pub use validate::ImportScope;
 
 pub use homeroom_schema::counts::{ChangeCounts, JobCounts};
 

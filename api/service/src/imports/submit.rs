@@ -1,20 +1,19 @@
 //! Turning an uploaded file into an import job: validation first, then a job that is a dry
 //! run's preview, a rejection (nothing imported), or queued for the runner.
 
-use homeroom_schema::enums::{ActorKind, ImportKind, ImportState, TokenRole};
+use homeroom_schema::enums::{ActorKind, ImportKind, ImportState};
 use homeroom_schema::ids::{new_id, now_micros};
 use homeroom_schema::json::Json;
 use homeroom_schema::models::ImportJob;
-use homeroom_schema::scope::{self, Visible};
+
+use homeroom_schema::Store;
 use homeroom_schema::store::audit::{self, NewEvent};
 use homeroom_schema::store::import_jobs;
-use homeroom_schema::{Conn, Store};
 use serde_json::json;
 
-use crate::auth::Principal;
 use crate::error::{ServiceError, ServiceResult};
 use crate::imports::csv_file::{self, RowError};
-use crate::imports::validate::{self, Validation};
+use crate::imports::validate::{self, ImportScope, Validation};
 use crate::imports::{JobCounts, WAKE};
 
 /// How to import.
@@ -30,20 +29,6 @@ pub struct ImportOptions {
     pub file_name: Option<String>,
 }
 
-/// The students a caller may import links for: the whole district for district admins, the
-/// people they see for school admins and teachers; nobody else imports.
-pub async fn manageable_students(conn: &mut Conn, principal: &Principal) -> ServiceResult<Visible> {
-    match principal.role {
-        TokenRole::DistrictAdmin => Ok(Visible::All),
-        TokenRole::SchoolAdmin | TokenRole::Teacher => {
-            Ok(scope::visible_people(conn, &principal.scope()?).await?)
-        }
-        _ => Err(ServiceError::Forbidden(
-            "only admins and teachers may import family links".into(),
-        )),
-    }
-}
-
 fn to_json<T: serde::Serialize>(value: &T) -> ServiceResult<String> {
     serde_json::to_string(value).map_err(|e| ServiceError::Internal(e.to_string()))
 }
@@ -54,7 +39,7 @@ pub async fn submit(
     store: &Store,
     district_id: &str,
     (actor_kind, created_by): (ActorKind, &str),
-    manageable: &Visible,
+    scope: &ImportScope,
     bytes: &[u8],
     options: ImportOptions,
 ) -> ServiceResult<ImportJob> {
@@ -62,7 +47,7 @@ pub async fn submit(
     let (validation, file_error) = match csv_file::parse(bytes) {
         Ok(parsed) => {
             let mut conn = store.conn().await?;
-            let v = validate::validate(&mut conn, district_id, manageable, parsed).await?;
+            let v = validate::validate(&mut conn, district_id, scope, parsed).await?;
             (v, None)
         }
         Err(e) => {

@@ -8,7 +8,7 @@ use homeroom_connector_core as core;
 use homeroom_schema::Conn;
 use homeroom_schema::StoreResult;
 pub use homeroom_schema::counts::ChangeCounts;
-use homeroom_schema::enums::{ContactKind, RelationshipKind, RelationshipStatus, Status};
+use homeroom_schema::enums::{ContactKind, RelationshipKind, RelationshipStatus, Role, Status};
 use homeroom_schema::models::Person;
 use homeroom_schema::scope::Visible;
 use homeroom_schema::store::{contacts, people, relationships};
@@ -217,6 +217,51 @@ async fn parents_by_email(
     Ok(holder)
 }
 
+/// Whom an import may name: the students it links and the adults it links them to. Anything
+/// outside it is answered exactly like something that does not exist, so an import (a dry run
+/// included) tells a caller nothing about people they may not see. Built by the policy
+/// ([`crate::auth::policy::import_scope`]).
+#[derive(Debug, Clone)]
+pub struct ImportScope {
+    /// People the caller sees (`All`: the whole district).
+    pub visible: Visible,
+    /// The caller's own person, never linked as a guardian by their own import.
+    pub me: Option<String>,
+    /// Only adults who already hold the guardian role may be named (teachers' imports).
+    pub guardians_only: bool,
+}
+
+impl ImportScope {
+    /// The whole district: district admins and the operator's CLI.
+    pub fn district() -> ImportScope {
+        ImportScope {
+            visible: Visible::All,
+            me: None,
+            guardians_only: false,
+        }
+    }
+}
+
+/// Keeps the parents `scope` may name; the others read as unknown addresses.
+async fn parents_in_scope(
+    conn: &mut Conn,
+    scope: &ImportScope,
+    mut parents: HashMap<String, String>,
+) -> StoreResult<HashMap<String, String>> {
+    parents.retain(|_, id| scope.visible.contains(id) && scope.me.as_deref() != Some(id.as_str()));
+    if scope.guardians_only {
+        let ids: Vec<String> = parents.values().cloned().collect();
+        let guardians: HashSet<String> = people::roles_of(conn, &ids)
+            .await?
+            .into_iter()
+            .filter(|r| r.role == Role::Guardian)
+            .map(|r| r.person_id)
+            .collect();
+        parents.retain(|_, id| guardians.contains(id));
+    }
+    Ok(parents)
+}
+
 /// Active students named by student number, SIS id or email; a reference naming two
 /// different students maps to all of them (ambiguous).
 async fn students_by_ref(
@@ -290,7 +335,7 @@ async fn students_by_ref(
 pub async fn validate(
     conn: &mut Conn,
     district_id: &str,
-    manageable: &Visible,
+    scope: &ImportScope,
     parsed: Parsed,
 ) -> StoreResult<Validation> {
     let mut checked: Vec<Checked> = parsed.rows.into_iter().map(check_row).collect();
@@ -299,6 +344,7 @@ pub async fn validate(
     emails.dedup();
     let refs: HashSet<StudentRef> = checked.iter().filter_map(|c| c.student.clone()).collect();
     let parents = parents_by_email(conn, district_id, &emails).await?;
+    let parents = parents_in_scope(conn, scope, parents).await?;
     let students = students_by_ref(conn, district_id, &refs).await?;
 
     // Resolve people, and refuse duplicates of an earlier valid pair.
@@ -313,7 +359,7 @@ pub async fn validate(
                     c.line,
                     Some(PARENT_EMAIL),
                     "PARENT_NOT_FOUND",
-                    format!("no adult in the district has the email {e}"),
+                    format!("no adult you may link has the email {e}"),
                 ));
             }
             found
@@ -323,27 +369,26 @@ pub async fn validate(
                 StudentRef::Id(v) => (STUDENT_ID, v),
                 StudentRef::Email(v) => (STUDENT_EMAIL, v),
             };
-            match students.get(r).map(Vec::as_slice) {
-                None | Some([]) => {
+            // Students the caller may not see are not there at all (no "exists, but not
+            // yours" answer, and no ambiguity they could probe).
+            let mine: Vec<&String> = students
+                .get(r)
+                .into_iter()
+                .flatten()
+                .filter(|id| scope.visible.contains(id))
+                .collect();
+            match mine.as_slice() {
+                [] => {
                     c.errors.push(RowError::new(
                         c.line,
                         Some(field),
                         "STUDENT_NOT_FOUND",
-                        format!("no active student in the district has {field} {shown}"),
+                        format!("no active student you manage has {field} {shown}"),
                     ));
                     None
                 }
-                Some([one]) if !manageable.contains(one) => {
-                    c.errors.push(RowError::new(
-                        c.line,
-                        Some(field),
-                        "STUDENT_NOT_IN_SCOPE",
-                        format!("student {shown} is not in your schools or classes"),
-                    ));
-                    None
-                }
-                Some([one]) => Some(one.clone()),
-                Some(_) => {
+                [one] => Some((*one).clone()),
+                _ => {
                     c.errors.push(RowError::new(
                         c.line,
                         Some(field),

@@ -10,7 +10,7 @@ use homeroom_schema::store::{
     relationships,
 };
 
-use super::compose::{self, Context};
+use super::compose::{self, Context, InvitedBy};
 use super::state;
 use crate::error::{ServiceError, ServiceResult};
 use homeroom_delivery::channels;
@@ -24,12 +24,7 @@ pub async fn context_for(
     let district = districts::get(conn, &invitation.district_id)
         .await?
         .ok_or_else(|| ServiceError::NotFound("district".into()))?;
-    let inviter = match &invitation.invited_by {
-        Some(id) => people::get(conn, &district.id, id)
-            .await?
-            .map(|p| p.display_name()),
-        None => None,
-    };
+    let inviter = InvitedBy::of(conn, &district.id, invitation.invited_by.as_deref()).await?;
     let class_title = match &invitation.class_id {
         Some(id) => store_classes::get(conn, &district.id, id)
             .await?

@@ -4,8 +4,9 @@
 use std::collections::{BTreeMap, HashSet};
 
 use homeroom_schema::enums::{
-    AccountState, ActorKind, Channel, ContactKind, ContactSource, InvitationStatus, RecordSource,
-    RelationshipKind, RelationshipSource, RelationshipStatus, Role, Status, TokenRole,
+    AccountState, ActorKind, Channel, ContactKind, ContactSource, InvitationPurpose,
+    InvitationStatus, RecordSource, RelationshipKind, RelationshipSource, RelationshipStatus, Role,
+    Status, TokenRole,
 };
 use homeroom_schema::ids::{new_id, now_micros};
 use homeroom_schema::models::{
@@ -19,7 +20,7 @@ use homeroom_schema::{Conn, Store};
 use serde_json::json;
 
 use super::Families;
-use super::compose::{self, Context};
+use super::compose::{self, Context, InvitedBy};
 use super::manager::{self, ManagerRow};
 use super::permissions::managed_class;
 use super::state::InviteState;
@@ -48,20 +49,15 @@ pub struct InviteOutcome {
 
 const DAY_MICROS: i64 = 86_400_000_000;
 
-fn expiry(district: &District, now: i64) -> i64 {
+pub(super) fn expiry(district: &District, now: i64) -> i64 {
     now + i64::from(district.settings().invitation_expiry_days.max(1)) * DAY_MICROS
 }
 
-async fn inviter_name(conn: &mut Conn, principal: &Principal) -> ServiceResult<Option<String>> {
-    Ok(match &principal.person_id {
-        Some(id) => people::get(conn, &principal.district_id, id)
-            .await?
-            .map(|p| p.display_name()),
-        None => None,
-    })
+pub(super) async fn inviter_of(conn: &mut Conn, principal: &Principal) -> ServiceResult<InvitedBy> {
+    Ok(InvitedBy::of(conn, &principal.district_id, principal.person_id.as_deref()).await?)
 }
 
-async fn district_of(conn: &mut Conn, principal: &Principal) -> ServiceResult<District> {
+pub(super) async fn district_of(conn: &mut Conn, principal: &Principal) -> ServiceResult<District> {
     districts::get(conn, &principal.district_id)
         .await?
         .ok_or_else(|| ServiceError::NotFound("district".into()))
@@ -81,13 +77,42 @@ fn build(
     contacts: &[ContactPoint],
     now: i64,
 ) -> Option<(Invitation, OutboxMessage)> {
+    draft(
+        ctx,
+        district,
+        preferred,
+        invited_by,
+        (InvitationPurpose::Guardian, guardian),
+        Some(relationship_id),
+        class_id,
+        students,
+        contacts,
+        now,
+    )
+}
+
+/// A new invitation of `purpose` for `person`, and its first message; `None` when the person
+/// has no reachable contact point.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn draft(
+    ctx: &Context,
+    district: &District,
+    preferred: Channel,
+    invited_by: Option<&str>,
+    (purpose, guardian): (InvitationPurpose, &Person),
+    relationship_id: Option<&str>,
+    class_id: Option<&str>,
+    students: &[String],
+    contacts: &[ContactPoint],
+    now: i64,
+) -> Option<(Invitation, OutboxMessage)> {
     let (channel, contact) = channels::choose(preferred, contacts, &[])?;
     let (token, token_hash) = compose::new_link();
     let invitation = Invitation {
         id: new_id(),
         district_id: district.id.clone(),
         person_id: guardian.id.clone(),
-        relationship_id: Some(relationship_id.to_owned()),
+        relationship_id: relationship_id.map(str::to_owned),
         class_id: class_id.map(str::to_owned),
         invited_by: invited_by.map(str::to_owned),
         channel,
@@ -105,6 +130,7 @@ fn build(
         updated_at: now,
         resend_count: 0,
         last_resent_at: None,
+        purpose,
     };
     let message = compose::message(
         ctx,
@@ -119,7 +145,7 @@ fn build(
 }
 
 /// Writes invitations, their links and messages, marks the guardians invited, and audits each.
-async fn persist(
+pub(super) async fn persist(
     conn: &mut Conn,
     district_id: &str,
     (actor_kind, actor): (ActorKind, String),
@@ -212,7 +238,7 @@ pub async fn invite_families(
             let ctx = Context {
                 public_url: families_svc.public_url.clone(),
                 district: district.name.clone(),
-                inviter: inviter_name(conn, principal).await?,
+                inviter: inviter_of(conn, principal).await?,
                 class_title: Some(class.title().to_owned()),
             };
             // Students of each guardian in this class, named in the message.
@@ -563,7 +589,7 @@ async fn invite_new_guardian(
             let ctx = Context {
                 public_url: families_svc.public_url.clone(),
                 district: district.name.clone(),
-                inviter: inviter_name(conn, principal).await?,
+                inviter: inviter_of(conn, principal).await?,
                 class_title: None,
             };
             let now = now_micros();
@@ -665,7 +691,7 @@ pub async fn invite_relationships(
             let ctx = Context {
                 public_url: families_svc.public_url.clone(),
                 district: district.name.clone(),
-                inviter: inviter.as_ref().map(Person::display_name),
+                inviter: InvitedBy::of(conn, district_id, invited_by).await?,
                 class_title: None,
             };
             let mut links = Vec::new();

@@ -11,6 +11,7 @@ pub mod manage;
 pub mod manager;
 mod outcomes;
 pub mod permissions;
+pub mod staff;
 pub mod state;
 
 use std::sync::Arc;
