@@ -149,6 +149,15 @@ pub struct ImportRelationshipsArgs {
 pub enum ConnectorCommand {
     /// Add a connector and print its id (only the id, on stdout).
     Add(ConnectorAddArgs),
+    /// Upload a OneRoster CSV export (.zip) as the file a oneroster-csv connector reads: it is
+    /// stored in the district's folder under the import root, checked, and the connector is
+    /// pointed at it.
+    Upload {
+        /// The connector (global id as the API shows it, or the raw id).
+        connector: String,
+        /// The zip file.
+        file: PathBuf,
+    },
 }
 
 /// `homeroom connector add` options.
@@ -419,6 +428,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         } => {
             let store = Store::open_and_migrate(&settings.database_url).await?;
             crate::commands::connector_add(&store, &settings, args).await
+        }
+        Command::Connector {
+            action: ConnectorCommand::Upload { connector, file },
+        } => {
+            let store = Store::open_and_migrate(&settings.database_url).await?;
+            crate::commands::connector_upload(&store, &settings, &connector, &file).await
         }
         Command::Import {
             action: ImportCommand::Relationships(args),

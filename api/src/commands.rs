@@ -81,6 +81,55 @@ pub async fn connector_add(
     Ok(ExitCode::SUCCESS)
 }
 
+/// `homeroom connector upload ID FILE.zip`: stores the export for a oneroster-csv connector.
+pub async fn connector_upload(
+    store: &Store,
+    settings: &Settings,
+    connector: &str,
+    file: &std::path::Path,
+) -> anyhow::Result<ExitCode> {
+    let id = row_id(NodeKind::Connector, connector)?;
+    let bytes =
+        std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let row = {
+        let mut conn = store.conn().await?;
+        let district = homeroom_schema::store::connectors::district_of(&mut conn, &id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("no connector {connector}"))?;
+        homeroom_schema::store::connectors::get(&mut conn, &district, &id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("no connector {connector}"))?
+    };
+    let key = crate::secret_key::existing(settings, store)?;
+    let operator = homeroom_service::auth::Principal::operator(&row.district_id);
+    match homeroom_service::roster_upload::upload(
+        store,
+        &connectors::registry(),
+        key.as_ref(),
+        &operator,
+        Some(&settings.import_root()),
+        row,
+        &bytes,
+    )
+    .await
+    {
+        Ok(row) => {
+            eprintln!(
+                "uploaded {} for connector {}; run `homeroom sync run {}` to read it",
+                file.display(),
+                row.name,
+                global(NodeKind::Connector, &row.id)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(homeroom_service::error::ServiceError::Refused { message, .. }) => {
+            eprintln!("refused: {message}");
+            Ok(ExitCode::from(1))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// `homeroom sync run`: runs a sync to its end, with a progress bar on a terminal, prints the
 /// report, and exits 0 (succeeded), 2 (held) or 1 (failed).
 pub async fn sync_run(

@@ -82,11 +82,20 @@ fn read_only(query: &str) -> bool {
 
 /// Builds the router.
 pub fn router(state: AppState) -> Router {
+    // Request bodies are read only by POST routes, each with its own cap: GraphQL's covers a
+    // roster upload (multipart) and its envelope; delivery receipts are small.
+    let graphql_cap = homeroom_service::roster_upload::MAX_UPLOAD_BYTES + 1024 * 1024;
     Router::new()
-        .route("/graphql", get(graphiql).post(graphql))
+        .route(
+            "/graphql",
+            get(graphiql)
+                .post(graphql)
+                .layer(RequestBodyLimitLayer::new(graphql_cap)),
+        )
         .route(
             "/webhooks/delivery/{provider}",
-            axum::routing::post(crate::receipts_http::receive),
+            axum::routing::post(crate::receipts_http::receive)
+                .layer(RequestBodyLimitLayer::new(1024 * 1024)),
         )
         .route(
             "/invitations/{token}",
@@ -103,7 +112,6 @@ pub fn router(state: AppState) -> Router {
         // The console at `/` and its client routes; never the paths above.
         .fallback(crate::console::handler)
         .layer(axum::middleware::from_fn(observe))
-        .layer(RequestBodyLimitLayer::new(4 * 1024 * 1024))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(60),

@@ -123,3 +123,21 @@ pub fn user<'a>(
         agents,
     }
 }
+
+/// The files of `dir` (not its sub-folders) as a zip archive, as a SIS exports them.
+pub fn zip(dir: &Path) -> Result<Vec<u8>> {
+    use std::io::Write as _;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let mut names: Vec<_> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_file())
+        .collect();
+    names.sort_by_key(|e| e.file_name());
+    for entry in names {
+        out.start_file(entry.file_name().to_string_lossy(), options)?;
+        out.write_all(&std::fs::read(entry.path())?)?;
+    }
+    Ok(out.finish()?.into_inner())
+}

@@ -27,6 +27,7 @@ pub const EXPENSIVE: &[&str] = &[
     "runSync",
     "importRelationships",
     "inviteStaff",
+    "uploadRosterFile",
     "requestPasswordReset",
     "resetPassword",
 ];

@@ -282,6 +282,42 @@ impl SyncMutation {
         )
     }
 
+    /// Uploads a OneRoster CSV export (a zip, at most 64 MiB) as the file a `oneroster-csv`
+    /// connector reads. It is stored in the district's folder on the server (no path is ever
+    /// named by the caller), checked as an export first (a bad file leaves the previous one in
+    /// place), and the connector is pointed at it; run a sync to read it.
+    async fn upload_roster_file(
+        &self,
+        ctx: &Context<'_>,
+        connector_id: ID,
+        file: async_graphql::Upload,
+    ) -> Result<ConnectorPayload> {
+        use std::io::Read as _;
+        let r = req(ctx);
+        let p = connector_admin(r)?;
+        let sync = sync_service(r)?;
+        let row = load_connector(r, p, &connector_id).await?;
+        let limit = homeroom_service::roster_upload::MAX_UPLOAD_BYTES;
+        let mut bytes = Vec::new();
+        file.value(ctx)?
+            .content
+            .take(limit as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| ServiceError::BadUserInput(format!("cannot read the upload: {e}")))?;
+        ConnectorPayload::from(
+            homeroom_service::roster_upload::upload(
+                &r.store,
+                &sync.registry,
+                sync.key.as_ref(),
+                p,
+                sync.import_root.as_deref(),
+                row,
+                &bytes,
+            )
+            .await,
+        )
+    }
+
     /// Stops a connector from syncing.
     async fn disable_connector(&self, ctx: &Context<'_>, id: ID) -> Result<ConnectorPayload> {
         let r = req(ctx);

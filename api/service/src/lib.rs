@@ -18,6 +18,7 @@ pub mod notifications;
 pub mod participants;
 pub mod password_reset;
 pub mod relationships;
+pub mod roster_upload;
 pub mod scheduler;
 pub mod settings;
 pub mod sync;

@@ -3,6 +3,7 @@
 #[allow(dead_code)]
 mod support;
 
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use axum::Router;
@@ -448,4 +449,81 @@ async fn every_request_passes_through_the_rate_limiter() {
             hits.gaps()
         );
     }
+}
+
+/// A host that records every request it gets, with its `Authorization` header.
+async fn recording_host() -> (
+    homeroom_connector_core::Url,
+    Arc<Mutex<Vec<Option<String>>>>,
+) {
+    let seen: Arc<Mutex<Vec<Option<String>>>> = Arc::default();
+    let router = Router::new()
+        .fallback(
+            |State(seen): State<Arc<Mutex<Vec<Option<String>>>>>, headers: HeaderMap| async move {
+                let auth = headers
+                    .get("authorization")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
+                seen.lock().unwrap().push(auth);
+                OK_BODY
+            },
+        )
+        .with_state(seen.clone());
+    (serve(router).await, seen)
+}
+
+#[tokio::test]
+async fn redirects_are_followed_on_the_same_origin_only() {
+    use homeroom_connector_core::Secret;
+    // Another origin (another port of the same address) that would collect the credential.
+    let (elsewhere, collected) = recording_host().await;
+    let target = elsewhere.join("steal").unwrap().to_string();
+    let router = Router::new()
+        .route(
+            "/away",
+            get(move || {
+                let target = target.clone();
+                async move { (StatusCode::FOUND, [("location", target)]).into_response() }
+            }),
+        )
+        .route(
+            "/here",
+            get(|| async { (StatusCode::FOUND, [("location", "/ok")]).into_response() }),
+        )
+        .route("/ok", get(|| async { OK_BODY }));
+    let base = serve(router).await;
+    let auth = RequestAuth::Bearer(Secret::new("district-sis-token"));
+    let c = client(fast_config());
+
+    // Same origin: followed.
+    let body: Ok = c
+        .get_json(base.join("here").unwrap(), &auth, "test")
+        .await
+        .unwrap();
+    assert_eq!(body, Ok { ok: true });
+    // Another origin: not followed; the answer is the redirect itself (an error), and the
+    // other host never saw a request, let alone the token.
+    let err = c.get(base.join("away").unwrap(), &auth).await.unwrap_err();
+    assert!(!err.to_string().contains("district-sis-token"), "{err}");
+    assert!(
+        collected.lock().unwrap().is_empty(),
+        "{:?}",
+        collected.lock().unwrap()
+    );
+}
+
+#[tokio::test]
+async fn bodies_are_read_up_to_the_cap() {
+    use homeroom_connector_core::http::MAX_BODY_BYTES;
+    let router = Router::new().route(
+        "/huge",
+        get(|| async { vec![b' '; MAX_BODY_BYTES + 1024 * 1024] }),
+    );
+    let base = serve(router).await;
+    let c = client(fast_config());
+    let response = c
+        .get(base.join("huge").unwrap(), &RequestAuth::None)
+        .await
+        .unwrap();
+    assert_eq!(response.body.len(), MAX_BODY_BYTES);
 }

@@ -239,7 +239,10 @@ both_backends!(
         assert_eq!(page.status().as_u16(), 404);
         let resp = w.gql(None, INTROSPECT, json!({})).await?;
         assert!(resp["data"]["__schema"].is_null(), "{resp}");
-        assert!(!resp.to_string().contains("Query"), "no schema leaks: {resp}");
+        assert!(
+            !resp.to_string().contains("Query"),
+            "no schema leaks: {resp}"
+        );
         let metrics = client
             .get(format!("{}/metrics", w.server.base))
             .send()

@@ -79,3 +79,170 @@ both_backends!(
         Ok(())
     }
 );
+
+const UPLOAD: &str =
+    "mutation($c: ID!, $file: Upload!) { uploadRosterFile(connectorId: $c, file: $file) {
+  connector { id config } userErrors { field code message } } }";
+
+both_backends!(
+    rosters_are_uploaded_into_the_district_folder_never_named_by_path,
+    |db| async move {
+        use homeroom_tests::oneroster_files::{self, user};
+        let root = TempDir::new("v4-uploads")?;
+        let root_path = root.0.canonicalize()?;
+        let w = World::start_with(
+            db,
+            &[("HOMEROOM_IMPORT_DIR", root_path.display().to_string())],
+        )
+        .await?;
+        let partner = w.partner(&["connectors:write"]).await?;
+        let reader = w.partner(&["roster:read"]).await?;
+        let teacher = w.token(TokenRole::Teacher, Some("TA")).await?;
+        // A connector over a folder of the root, as created today.
+        oneroster_files::write(
+            &root_path.join("export"),
+            &[user(
+                "u-t1",
+                "teacher",
+                "Old",
+                "old.teacher@example.org",
+                "",
+            )],
+        )?;
+        let resp = w
+            .gql(Some(&partner), CREATE, create("sis", "export"))
+            .await?;
+        let id = resp["data"]["createConnector"]["connector"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("created: {resp}"))
+            .to_owned();
+        let path_of = async || -> anyhow::Result<String> {
+            let resp = w
+                .gql(
+                    Some(&partner),
+                    "query($id: ID!) { node(id: $id) { ... on Connector { config } } }",
+                    json!({"id": id}),
+                )
+                .await?;
+            Ok(resp["data"]["node"]["config"]["path"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned())
+        };
+        let first_path = path_of().await?;
+
+        // The export to upload, made elsewhere (the caller's machine).
+        let elsewhere = TempDir::new("v4-sis-export")?;
+        oneroster_files::write(
+            &elsewhere.0,
+            &[
+                user(
+                    "u-t9",
+                    "teacher",
+                    "Uploaded",
+                    "uploaded.teacher@example.org",
+                    "",
+                ),
+                user("u-s9", "student", "Zed", "", ""),
+            ],
+        )?;
+        let good = oneroster_files::zip(&elsewhere.0)?;
+        let upload = async |token: &str, bytes: &[u8]| {
+            w.server
+                .graphql_upload(Some(token), UPLOAD, json!({"c": id}), ("export.zip", bytes))
+                .await
+        };
+
+        // Not for a teacher, nor a partner without connectors:write.
+        for token in [&teacher, &reader] {
+            let resp = upload(token, &good).await?;
+            assert_eq!(
+                crate::security::code(&resp).as_deref(),
+                Some("FORBIDDEN"),
+                "{resp}"
+            );
+        }
+        // Bad files are refused and the connector keeps its file; nothing half-written stays.
+        let not_zip = upload(&partner, b"sourcedId,status\n").await?;
+        let stray = {
+            let elsewhere = TempDir::new("v4-stray")?;
+            std::fs::write(elsewhere.0.join("hello.txt"), "not a roster")?;
+            oneroster_files::zip(&elsewhere.0)?
+        };
+        let not_export = upload(&partner, &stray).await?;
+        for resp in [&not_zip, &not_export] {
+            assert_eq!(
+                resp["data"]["uploadRosterFile"]["userErrors"][0]["code"], "BAD_ROSTER_FILE",
+                "{resp}"
+            );
+            assert!(
+                !resp.to_string().contains(&*root_path.to_string_lossy()),
+                "{resp}"
+            );
+        }
+        assert_eq!(path_of().await?, first_path);
+        let uploads = root_path.join("uploads");
+        let leftovers: Vec<_> = std::fs::read_dir(&uploads)
+            .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name()).collect())
+            .unwrap_or_default();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+
+        // A good export lands in the district's folder and the connector reads it.
+        let resp = upload(&partner, &good).await?;
+        assert_eq!(
+            resp["data"]["uploadRosterFile"]["userErrors"],
+            json!([]),
+            "{resp}"
+        );
+        let stored = path_of().await?;
+        assert!(
+            stored.starts_with(&*uploads.to_string_lossy()) && stored.ends_with(".zip"),
+            "{stored}"
+        );
+        let (code, out, err) = homeroom_tests::server::run_with_env(
+            &["sync", "run", "--database-url", &w.db.url, &id],
+            &[("HOMEROOM_IMPORT_DIR", &root_path.display().to_string())],
+        )?;
+        assert_eq!(code, 0, "{out}{err}");
+        let admin = w.token(TokenRole::DistrictAdmin, None).await?;
+        let found = w
+            .gql(
+                Some(&admin),
+                "{ people(filter: {search: \"Uploaded\"}) { totalCount } }",
+                json!({}),
+            )
+            .await?;
+        assert_eq!(found["data"]["people"]["totalCount"], 1, "{found}");
+
+        // The operator's command line does the same.
+        let cli_dir = TempDir::new("v4-cli")?;
+        let file = cli_dir.0.join("export.zip");
+        std::fs::write(&file, &good)?;
+        let (code, _, err) = homeroom_tests::server::run_with_env(
+            &[
+                "connector",
+                "upload",
+                "--database-url",
+                &w.db.url,
+                &id,
+                &file.display().to_string(),
+            ],
+            &[("HOMEROOM_IMPORT_DIR", &root_path.display().to_string())],
+        )?;
+        assert_eq!(code, 0, "{err}");
+        let (code, _, err) = homeroom_tests::server::run_with_env(
+            &[
+                "connector",
+                "upload",
+                "--database-url",
+                &w.db.url,
+                &id,
+                "/etc/hostname",
+            ],
+            &[("HOMEROOM_IMPORT_DIR", &root_path.display().to_string())],
+        )?;
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains("not a zip"), "{err}");
+        Ok(())
+    }
+);

@@ -30,6 +30,21 @@ pub struct Principal {
     pub scopes: Vec<String>,
 }
 
+impl Principal {
+    /// The operator at the command line (`homeroom …` run by whoever holds the server):
+    /// a district admin of `district_id` that no token stands for.
+    pub fn operator(district_id: &str) -> Principal {
+        Principal {
+            token_id: "cli".into(),
+            district_id: district_id.into(),
+            kind: PrincipalKind::System,
+            person_id: None,
+            role: TokenRole::DistrictAdmin,
+            scopes: Vec::new(),
+        }
+    }
+}
+
 impl From<&ApiToken> for Principal {
     fn from(t: &ApiToken) -> Self {
         Principal {

@@ -25,7 +25,7 @@ mod retry;
 mod retry_after;
 
 pub use auth::RequestAuth;
-pub use client::HttpClient;
+pub use client::{HttpClient, MAX_BODY_BYTES};
 pub use config::HttpConfig;
 pub use link_header::{Link, next_link, parse_link_header};
 pub use query::set_query_pairs;
