@@ -56,6 +56,10 @@ pub struct Settings {
     /// Time a GraphQL query may run (`HOMEROOM_QUERY_TIMEOUT_MS`); mutations are not cut short
     /// (their writes commit or roll back whole), the HTTP timeout bounds them.
     pub query_timeout_ms: u64,
+    /// Take the client's address from the last `X-Forwarded-For` entry
+    /// (`HOMEROOM_TRUST_FORWARDED_FOR`; only behind a reverse proxy that sets it). Sign-in
+    /// limits count per client address.
+    pub trust_forwarded_for: bool,
 }
 
 /// Default of [`Settings::max_response_bytes`]: 8 MiB.
@@ -85,6 +89,7 @@ struct FileSettings {
     metrics_token: Option<String>,
     max_response_bytes: Option<usize>,
     query_timeout_ms: Option<u64>,
+    trust_forwarded_for: Option<bool>,
 }
 
 /// Values given as flags.
@@ -272,6 +277,11 @@ impl Settings {
                 from_file.query_timeout_ms,
             )?
             .unwrap_or(DEFAULT_QUERY_TIMEOUT_MS),
+            trust_forwarded_for: match env("HOMEROOM_TRUST_FORWARDED_FOR").filter(|v| !v.is_empty())
+            {
+                Some(v) => switch("trust_forwarded_for", &v)?,
+                None => from_file.trust_forwarded_for.unwrap_or(false),
+            },
         })
     }
 }

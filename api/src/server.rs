@@ -5,12 +5,14 @@ use std::time::Duration;
 use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::rejection::GraphQLRejection;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use axum::Extension;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use homeroom_schema::Store;
+use std::net::SocketAddr;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -44,6 +46,33 @@ pub struct AppState {
     pub metrics_token: Option<String>,
     /// Per-request budgets of GraphQL answers.
     pub budget: Budget,
+    /// Take the client's address from the last `X-Forwarded-For` entry (behind a reverse proxy
+    /// that sets it); otherwise the TCP peer's address, and the header is ignored.
+    pub trust_forwarded_for: bool,
+}
+
+/// The caller's network address: the TCP peer, or (behind a trusted proxy) the address the proxy
+/// appended last to `X-Forwarded-For`. A client cannot choose it unless the operator trusts the
+/// header.
+fn client_address(
+    peer: Option<&ConnectInfo<SocketAddr>>,
+    headers: &HeaderMap,
+    trust_forwarded_for: bool,
+) -> String {
+    if trust_forwarded_for
+        && let Some(last) = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .rfind(|v| !v.is_empty())
+        && let Ok(ip) = last.parse::<std::net::IpAddr>()
+    {
+        return ip.to_string();
+    }
+    peer.map(|ConnectInfo(addr)| addr.ip().to_string())
+        .unwrap_or_default()
 }
 
 /// What one GraphQL request may cost beyond its complexity: the size of its answer, and the
@@ -122,6 +151,7 @@ pub fn router(state: AppState) -> Router {
 
 async fn graphql(
     State(app): State<AppState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     request: Result<GraphQLRequest, GraphQLRejection>,
 ) -> axum::response::Response {
@@ -157,9 +187,15 @@ async fn graphql(
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
     let principal = tokens::authenticate(&app.store, auth).await;
+    let client = client_address(
+        peer.as_ref().map(|p| &p.0),
+        &headers,
+        app.trust_forwarded_for,
+    );
     let ctx = RequestCtx::new(app.store.clone(), principal)
         .with_sync(app.sync.clone())
-        .with_families(app.families.clone());
+        .with_families(app.families.clone())
+        .with_client(client);
     let request = request.into_inner();
     let budget = app.budget;
     let mut response = if read_only(&request.query) {
@@ -361,10 +397,14 @@ pub async fn serve(
             max_response_bytes: settings.max_response_bytes,
             query_timeout: Duration::from_millis(settings.query_timeout_ms),
         },
+        trust_forwarded_for: settings.trust_forwarded_for,
     };
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     let _ = stop.send(true);
     let _ = scheduler.await;
     let _ = worker.await;

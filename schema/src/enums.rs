@@ -103,6 +103,17 @@ text_enum!(
 );
 
 text_enum!(
+    /// Where an admin's review of a teacher-made guardian link stands: waiting (no access yet),
+    /// counted at once (the district does not ask for approval), approved, or revoked.
+    LinkReviewState {
+        Pending = "pending",
+        Automatic = "automatic",
+        Approved = "approved",
+        Revoked = "revoked",
+    }
+);
+
+text_enum!(
     /// Kind of SIS connector.
     ConnectorKind {
         Clever = "clever",

@@ -60,6 +60,9 @@ pub struct DistrictSettings {
     pub rostering_enforced: bool,
     /// Which notifications the district sends.
     pub notifications: NotificationSettings,
+    /// Guardian links a teacher makes (not from the SIS, an admin or an import by an admin)
+    /// wait for an admin's approval before they give access (true), or count at once (false).
+    pub teacher_links_need_approval: bool,
 }
 
 /// Per-district switches for the notifications Homeroom sends on its own (all on by default).
@@ -94,6 +97,7 @@ impl Default for DistrictSettings {
             resend_interval_minutes: 10,
             rostering_enforced: false,
             notifications: NotificationSettings::default(),
+            teacher_links_need_approval: true,
         }
     }
 }
@@ -437,6 +441,28 @@ row!(
     }
 );
 
+/// An admin's review of a guardian link a teacher made (see `store::link_reviews`).
+#[derive(
+    Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Identifiable, Serialize, Deserialize,
+)]
+#[diesel(table_name = link_reviews, primary_key(relationship_id), check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct LinkReview {
+    /// The link reviewed.
+    pub relationship_id: String,
+    /// Its district.
+    pub district_id: String,
+    /// Where the review stands.
+    pub state: LinkReviewState,
+    /// The teacher who made the link.
+    pub requested_by: Option<String>,
+    /// The admin who approved or revoked it.
+    pub decided_by: Option<String>,
+    /// When they did.
+    pub decided_at: Option<i64>,
+    /// When the link was made (or restored) by the teacher.
+    pub created_at: i64,
+}
+
 /// One link of an invitation (stored only as a hash). Resending mints a new one; every link
 /// stays valid while the invitation is open.
 #[derive(
@@ -458,6 +484,8 @@ row!(
         id: String,
         email: String,
         at: i64,
+        /// The caller's network address ('' when not tracked per client).
+        client: String,
     }
 );
 

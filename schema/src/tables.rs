@@ -295,6 +295,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    link_reviews (relationship_id) {
+        relationship_id -> Text,
+        district_id -> Text,
+        state -> Text,
+        requested_by -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<BigInt>,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
     invitation_tokens (token_hash) {
         token_hash -> Text,
         invitation_id -> Text,
@@ -307,6 +319,7 @@ diesel::table! {
         id -> Text,
         email -> Text,
         at -> BigInt,
+        client -> Text,
     }
 }
 
@@ -461,4 +474,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     import_jobs,
     password_resets,
+    link_reviews,
 );

@@ -163,6 +163,26 @@ impl Server {
         Ok(req.send().await?.json().await?)
     }
 
+    /// Posts a GraphQL request from another loopback address (`127.0.0.2`, …: the whole of
+    /// 127/8 reaches the server on Linux), so the server sees a different client, with extra
+    /// headers.
+    pub async fn graphql_from(
+        &self,
+        local: std::net::IpAddr,
+        headers: &[(&str, &str)],
+        query: &str,
+        variables: serde_json::Value,
+    ) -> Result<serde_json::Value> {
+        let client = reqwest::Client::builder().local_address(local).build()?;
+        let mut req = client
+            .post(format!("{}/graphql", self.base))
+            .json(&serde_json::json!({ "query": query, "variables": variables }));
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        Ok(req.send().await?.json().await?)
+    }
+
     /// Posts a GraphQL multipart request (the GraphQL multipart request spec, as browsers and
     /// Apollo clients send it): `file` goes to the variable `$file`.
     pub async fn graphql_upload(

@@ -111,6 +111,23 @@ impl SettingsMutation {
         Ok(District(row))
     }
 
+    /// Decides whether guardian links teachers make wait for a district admin's approval
+    /// (district admins). Links made before keep their review.
+    async fn set_teacher_link_approval(
+        &self,
+        ctx: &Context<'_>,
+        required: bool,
+    ) -> Result<District> {
+        let r = req(ctx);
+        let row = homeroom_service::settings::set_teacher_links_need_approval(
+            &r.store,
+            r.principal()?,
+            required,
+        )
+        .await?;
+        Ok(District(row))
+    }
+
     /// Turns the district's notifications on or off (district admins); fields left out keep
     /// their setting.
     async fn set_notification_settings(

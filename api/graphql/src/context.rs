@@ -24,6 +24,8 @@ pub struct RequestCtx {
     pub sync: Option<homeroom_service::sync::SyncService>,
     /// Families services (links, waking the delivery worker).
     pub families: homeroom_service::invitations::Families,
+    /// The caller's network address, as the server sees it (sign-in limits count per client).
+    pub client: String,
 }
 
 impl RequestCtx {
@@ -37,7 +39,14 @@ impl RequestCtx {
             visible_classes: OnceCell::new(),
             sync: None,
             families: homeroom_service::invitations::Families::default(),
+            client: String::new(),
         }
+    }
+
+    /// Sets the caller's network address (the HTTP server does).
+    pub fn with_client(mut self, client: String) -> Self {
+        self.client = client;
+        self
     }
 
     /// Sets the families services (the HTTP server does, with its public URL).

@@ -7,6 +7,7 @@ use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use homeroom_schema::enums::TokenRole;
 use homeroom_schema::page::Page;
 use homeroom_schema::store::invitations as store_invitations;
+use homeroom_service::auth::policy::InvitationReach;
 
 use crate::connection::{build, page_request};
 use crate::context::req;
@@ -229,14 +230,10 @@ impl FamilyQuery {
                 .transpose()?,
             ..Default::default()
         };
-        match p.role {
-            TokenRole::DistrictAdmin => {}
-            TokenRole::SchoolAdmin | TokenRole::Teacher | TokenRole::Aide => {
-                // Invitations of people the caller can see.
-                f.people = r.visible_people().await?.as_filter();
-            }
-            TokenRole::Guardian => f.people = Some(p.person_id.clone().into_iter().collect()),
-            _ => return Err(ServiceError::Forbidden("invitations are for staff".into()).into()),
+        match homeroom_service::auth::policy::invitation_reach(p)? {
+            InvitationReach::District => {}
+            InvitationReach::PeopleInView => f.people = r.visible_people().await?.as_filter(),
+            InvitationReach::Own(me) => f.people = Some([me].into_iter().collect()),
         }
         let mut conn = r.store.conn().await.map_err(ServiceError::from)?;
         let rows = store_invitations::list(&mut conn, &p.district_id, &f, &page)
@@ -440,8 +437,10 @@ impl FamilyMutation {
     ) -> Result<SessionPayload> {
         let r = req(ctx);
         let role = role.map(TokenRole::from);
-        Ok(accounts::login(&r.store, &email, &password, role)
-            .await?
-            .into())
+        Ok(
+            accounts::login(&r.store, &email, &password, role, &r.client)
+                .await?
+                .into(),
+        )
     }
 }

@@ -13,6 +13,7 @@ pub mod families;
 pub mod family_links;
 pub mod ids;
 pub mod imports_api;
+pub mod link_reviews_api;
 pub mod loaders;
 pub mod merge_confirm_api;
 pub mod mutation;
@@ -52,6 +53,7 @@ pub struct Query(
     webhooks_api::WebhookQuery,
     merge_confirm_api::MergeConfirmQuery,
     tokens_api::TokenQuery,
+    link_reviews_api::LinkReviewQuery,
 );
 
 /// The mutation root.
@@ -69,6 +71,7 @@ pub struct Mutation(
     merge_confirm_api::MergeConfirmMutation,
     tokens_api::TokenMutation,
     sign_in::SignInMutation,
+    link_reviews_api::LinkReviewMutation,
 );
 
 /// The Homeroom schema type.

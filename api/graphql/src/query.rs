@@ -6,6 +6,7 @@ use homeroom_schema::store::classes::ClassFilter as DbClassFilter;
 use homeroom_schema::store::people::PersonFilter as DbPersonFilter;
 use homeroom_schema::store::relationships::RelationshipFilter as DbRelationshipFilter;
 use homeroom_schema::store::{classes, people, relationships};
+use homeroom_service::auth::policy::InvitationReach;
 
 use crate::connection::{build, page_request};
 use crate::context::req;
@@ -237,9 +238,19 @@ impl RosterQuery {
                 let inv = homeroom_schema::store::invitations::get(&mut conn, &district_id, &row)
                     .await
                     .map_err(ServiceError::from)?;
-                let visible = r.visible_people().await?;
-                inv.filter(|i| visible.contains(&i.person_id))
-                    .map(|i| Node::Invitation(crate::types::invitation::Invitation(i)))
+                // The same reach as the `invitations` list.
+                let reach = homeroom_service::auth::policy::invitation_reach(r.principal()?);
+                let inv = match (inv, reach) {
+                    (Some(i), Ok(InvitationReach::District)) => Some(i),
+                    (Some(i), Ok(InvitationReach::PeopleInView)) => r
+                        .visible_people()
+                        .await?
+                        .contains(&i.person_id)
+                        .then_some(i),
+                    (Some(i), Ok(InvitationReach::Own(me))) => (i.person_id == me).then_some(i),
+                    _ => None,
+                };
+                inv.map(|i| Node::Invitation(crate::types::invitation::Invitation(i)))
             }
             NodeKind::District | NodeKind::AuditEvent => None,
         })

@@ -3,7 +3,6 @@
 
 use async_graphql::connection::{Connection, EmptyFields};
 use async_graphql::{Context, ID, InputObject, Json, Object, Result, SimpleObject};
-use homeroom_schema::enums::TokenRole;
 use homeroom_schema::store::{connectors, sync_runs};
 
 use crate::UserError;
@@ -12,7 +11,6 @@ use crate::context::{RequestCtx, req};
 use crate::ids::{Cursor, NodeKind, decode_as};
 use crate::types::sync::{Connector, ConnectorKind, RunsCount, SyncMode, SyncRun};
 use homeroom_service::auth::Principal;
-use homeroom_service::auth::principal::SCOPE_CONNECTORS_WRITE;
 use homeroom_service::connectors::{self as svc, NewConnector};
 use homeroom_service::error::{ServiceError, ServiceResult};
 use homeroom_service::sync::SyncService;
@@ -20,13 +18,8 @@ use homeroom_service::sync::SyncService;
 /// The caller, if they may manage connectors.
 pub fn connector_admin(r: &RequestCtx) -> ServiceResult<&Principal> {
     let p = r.principal()?;
-    match p.role {
-        TokenRole::DistrictAdmin => Ok(p),
-        TokenRole::Partner if p.has_scope(SCOPE_CONNECTORS_WRITE) => Ok(p),
-        _ => Err(ServiceError::Forbidden(
-            "connectors are for district admins and partners with connectors:write".into(),
-        )),
-    }
+    homeroom_service::auth::policy::require_connector_admin(p)?;
+    Ok(p)
 }
 
 fn sync_service(r: &RequestCtx) -> ServiceResult<&SyncService> {

@@ -25,10 +25,6 @@ use homeroom_core::ids::{NodeKind, encode};
 
 /// How long a session from accepting or signing in lasts.
 pub const SESSION_DAYS: i64 = 30;
-/// Failed sign-ins per address allowed in [`LOGIN_WINDOW_MICROS`].
-pub const LOGIN_ATTEMPTS: i64 = 5;
-/// The sign-in rate-limit window.
-pub const LOGIN_WINDOW_MICROS: i64 = 15 * 60 * 1_000_000;
 /// Shortest password accepted.
 pub const MIN_PASSWORD_LEN: usize = 12;
 /// Longest password accepted (hashing cost stays bounded).
@@ -537,12 +533,14 @@ pub async fn set_password(
         .await
 }
 
-/// Signs in with an email address and password (rate-limited per address across replicas).
+/// Signs in with an email address and password, from `client` (the caller's network address;
+/// rate-limited per address and client across replicas, see `login_limits`).
 pub async fn login(
     store: &Store,
     email: &str,
     password: &str,
     role: Option<TokenRole>,
+    client: &str,
 ) -> ServiceResult<Result<Session, Vec<UserError>>> {
     let bad = || {
         refused(
@@ -555,18 +553,28 @@ pub async fn login(
         return Ok(bad());
     };
     let mut conn = store.conn().await?;
-    let now = now_micros();
-    // Increment, then check: every attempt is counted before any password is checked, so
-    // concurrent attempts cannot all pass a count taken before any of them was recorded.
-    families::record_login_failure(&mut conn, &email).await?;
-    if families::login_failures_since(&mut conn, &email, now - LOGIN_WINDOW_MICROS).await?
-        > LOGIN_ATTEMPTS
-    {
-        return Ok(refused(
-            "RATE_LIMITED",
-            None,
-            "too many failed sign-ins for this address; wait 15 minutes",
-        ));
+    // Counted per address and client before any password is checked (see `login_limits`).
+    match crate::login_limits::admit(&mut conn, &email, client).await? {
+        None => {}
+        Some(crate::login_limits::Refusal::Wait(wait)) => {
+            let minutes = wait.as_secs().div_ceil(60).max(1);
+            return Ok(refused(
+                "RATE_LIMITED",
+                None,
+                &format!(
+                    "too many failed sign-ins for this address from here; try again in \
+                     {minutes} minute{}",
+                    if minutes == 1 { "" } else { "s" }
+                ),
+            ));
+        }
+        Some(crate::login_limits::Refusal::Busy) => {
+            return Ok(refused(
+                "RATE_LIMITED",
+                None,
+                "too many failed sign-ins; try again within the hour",
+            ));
+        }
     }
     // The address may be held in several districts; take the claimed account whose password
     // matches. An address without one is checked against a dummy hash, so that unknown and
@@ -609,7 +617,7 @@ pub async fn login(
             "you do not hold that role",
         ));
     };
-    families::clear_login_failures(&mut conn, &email).await?;
+    crate::login_limits::succeeded(&mut conn, &email, client).await?;
     let (row, secret) = session_row(&person.district_id, &person.id, role);
     tokens::insert(&mut conn, &row).await?;
     Ok(Ok(Session {

@@ -12,6 +12,8 @@ pub mod connectors;
 pub mod error;
 pub mod imports;
 pub mod invitations;
+pub mod link_reviews;
+pub mod login_limits;
 pub mod merge_confirm;
 pub mod merges;
 pub mod notifications;

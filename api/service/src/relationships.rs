@@ -181,10 +181,30 @@ pub async fn add(
                 updated_at: now,
             };
             store_links::insert(conn, std::slice::from_ref(&link)).await?;
+            let link = reviewed(conn, principal, link).await?;
             record(conn, principal, "relationship.add", &link, None).await?;
             Ok(Ok(link))
         })
         .await
+}
+
+/// Starts an admin's review of a link the caller just made or restored, when the policy asks
+/// for one (a teacher's links), and returns the link as it stands after.
+async fn reviewed(
+    conn: &mut Conn,
+    principal: &Principal,
+    link: Relationship,
+) -> ServiceResult<Relationship> {
+    let district = homeroom_schema::store::districts::get(conn, &principal.district_id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("district".into()))?;
+    let Some(review) = crate::auth::policy::link_review_for(principal, &district.settings()) else {
+        return Ok(link);
+    };
+    crate::link_reviews::begin(conn, principal.person_id.as_deref(), &link, review).await?;
+    store_links::get(conn, &principal.district_id, &link.id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("relationship".into()))
 }
 
 /// Loads a link and checks the caller may change it.
@@ -259,10 +279,21 @@ pub async fn restore(
                     "this link is active",
                 )));
             }
+            // A link waiting for its adult's acceptance or an admin's approval is decided by
+            // them, never restored by hand.
+            if crate::link_reviews::is_waiting(&before) {
+                return Ok(Err(UserError::new(
+                    Some("id"),
+                    "WAITING",
+                    "this link waits for the guardian to accept their invitation or for an \
+                     admin's approval",
+                )));
+            }
             store_links::restore(conn, &before.id).await?;
-            let after = store_links::get(conn, &principal.district_id, &before.id)
+            let restored = store_links::get(conn, &principal.district_id, &before.id)
                 .await?
                 .ok_or_else(|| ServiceError::NotFound("relationship".into()))?;
+            let after = reviewed(conn, principal, restored).await?;
             record(
                 conn,
                 principal,

@@ -108,3 +108,22 @@ pub async fn set_notifications(
     })
     .await
 }
+
+/// Whether guardian links teachers make wait for an admin's approval (district admins). One
+/// audit event when it changes. Links made before keep their review state.
+pub async fn set_teacher_links_need_approval(
+    store: &Store,
+    principal: &Principal,
+    required: bool,
+) -> ServiceResult<District> {
+    update(store, principal, |settings| {
+        (settings.teacher_links_need_approval != required).then(|| {
+            let before = std::mem::replace(&mut settings.teacher_links_need_approval, required);
+            (
+                json!({ "teacher_links_need_approval": before }),
+                json!({ "teacher_links_need_approval": required }),
+            )
+        })
+    })
+    .await
+}

@@ -241,12 +241,19 @@ pub async fn set_lives_with(
     Ok(())
 }
 
-/// Records a failed login for an address.
+/// Records a failed attempt under a key (an address, or a limiter's own key), for no client.
 pub async fn record_login_failure(conn: &mut Conn, email: &str) -> StoreResult<()> {
+    record_login_attempt(conn, email, "").await
+}
+
+/// Records a sign-in attempt for an address from a client (counted as failed until a success
+/// clears it).
+pub async fn record_login_attempt(conn: &mut Conn, email: &str, client: &str) -> StoreResult<()> {
     let row = LoginFailure {
         id: new_id(),
         email: email.to_owned(),
         at: now_micros(),
+        client: client.to_owned(),
     };
     with_conn!(conn, |c| {
         diesel::insert_into(login_failures::table)
@@ -267,6 +274,59 @@ pub async fn login_failures_since(conn: &mut Conn, email: &str, since: i64) -> S
             .get_result(c)
             .await?
     }))
+}
+
+/// Times (µs, newest first, at most `limit`) of the failed attempts for an address from one
+/// client since `since`.
+pub async fn client_attempt_times(
+    conn: &mut Conn,
+    email: &str,
+    client: &str,
+    since: i64,
+    limit: i64,
+) -> StoreResult<Vec<i64>> {
+    Ok(with_conn!(conn, |c| {
+        login_failures::table
+            .filter(login_failures::email.eq(email))
+            .filter(login_failures::client.eq(client))
+            .filter(login_failures::at.ge(since))
+            .order(login_failures::at.desc())
+            .limit(limit)
+            .select(login_failures::at)
+            .load(c)
+            .await?
+    }))
+}
+
+/// Failed attempts from one client, for any address, since `since` (µs).
+pub async fn client_failures_since(conn: &mut Conn, client: &str, since: i64) -> StoreResult<i64> {
+    Ok(with_conn!(conn, |c| {
+        login_failures::table
+            .filter(login_failures::client.eq(client))
+            .filter(login_failures::at.ge(since))
+            .count()
+            .get_result(c)
+            .await?
+    }))
+}
+
+/// Forgets the failed attempts for an address from one client (after a successful sign-in from
+/// it); other clients' attempts still count against them.
+pub async fn clear_client_login_failures(
+    conn: &mut Conn,
+    email: &str,
+    client: &str,
+) -> StoreResult<()> {
+    with_conn!(conn, |c| {
+        diesel::delete(
+            login_failures::table
+                .filter(login_failures::email.eq(email))
+                .filter(login_failures::client.eq(client)),
+        )
+        .execute(c)
+        .await?
+    });
+    Ok(())
 }
 
 /// Forgets an address's failed logins (after a successful one).

@@ -13,6 +13,7 @@ pub mod districts;
 pub mod families;
 pub mod import_jobs;
 pub mod invitations;
+pub mod link_reviews;
 pub mod links;
 pub mod merges;
 pub mod notices;

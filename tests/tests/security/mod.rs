@@ -3,6 +3,8 @@
 //! failed there (see the commit messages and SECURITY.md).
 
 mod also_found;
+mod authz_matrix;
+mod family_access_review;
 mod v10_login_race;
 mod v12_join_codes;
 mod v1_foreign_student;

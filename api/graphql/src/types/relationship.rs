@@ -47,6 +47,15 @@ impl Relationship {
     async fn guardian(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
         self.visible_person(ctx, &self.0.guardian_id).await
     }
+    /// How an admin's review of this link stands, when a teacher made it (null otherwise).
+    /// A `PENDING` link gives no access until a district admin approves it.
+    async fn review(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::link_reviews_api::LinkReviewState>> {
+        let review = homeroom_service::link_reviews::of_link(&req(ctx).store, &self.0).await?;
+        Ok(review.map(|r| r.state.into()))
+    }
     /// The student.
     async fn student(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
         self.visible_person(ctx, &self.0.student_id).await

@@ -77,6 +77,11 @@ impl District {
     async fn rostering_enforced(&self) -> bool {
         self.0.settings().rostering_enforced
     }
+    /// Whether guardian links teachers make wait for a district admin's approval before they
+    /// give access (the default), or count at once.
+    async fn teacher_links_need_approval(&self) -> bool {
+        self.0.settings().teacher_links_need_approval
+    }
     /// Which notifications the district sends.
     async fn notification_settings(&self) -> NotificationSettings {
         let n = self.0.settings().notifications;

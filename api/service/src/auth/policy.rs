@@ -235,11 +235,18 @@ pub async fn import_scope(
     use crate::imports::validate::ImportScope;
     match principal.role {
         TokenRole::DistrictAdmin => Ok(ImportScope::district()),
-        TokenRole::SchoolAdmin | TokenRole::Teacher => Ok(ImportScope {
-            visible: scope::visible_people(conn, &principal.scope()?).await?,
-            me: principal.person_id.clone(),
-            guardians_only: principal.role == TokenRole::Teacher,
-        }),
+        TokenRole::SchoolAdmin | TokenRole::Teacher => {
+            let settings = homeroom_schema::store::districts::get(conn, &principal.district_id)
+                .await?
+                .ok_or_else(|| ServiceError::NotFound("district".into()))?
+                .settings();
+            Ok(ImportScope {
+                visible: scope::visible_people(conn, &principal.scope()?).await?,
+                me: principal.person_id.clone(),
+                guardians_only: principal.role == TokenRole::Teacher,
+                review: link_review_for(principal, &settings),
+            })
+        }
         _ => Err(ServiceError::Forbidden(
             "only admins and teachers may import family links".into(),
         )),
@@ -310,4 +317,91 @@ pub async fn may_invite_school_staff(
 /// its scope): every person's role, and partners with `roster:read`.
 pub fn may_read_roster(principal: &Principal) -> bool {
     principal.scope().is_ok()
+}
+
+/// Whether a guardian link `principal` makes by hand (invitation, `addRelationship`,
+/// `restoreRelationship`, a spreadsheet import) is reviewed by an admin, and how. Admins are
+/// trusted to grant family access: no review. A teacher or aide is not: the link waits for an
+/// admin's approval when the district asks for it (`Pending`, the default), or counts at once
+/// and is listed for admins to revoke (`Automatic`). Other callers do not make links.
+pub fn link_review_for(
+    principal: &Principal,
+    settings: &homeroom_schema::models::DistrictSettings,
+) -> Option<homeroom_schema::enums::LinkReviewState> {
+    use homeroom_schema::enums::LinkReviewState;
+    match principal.role {
+        TokenRole::Teacher | TokenRole::Aide => Some(if settings.teacher_links_need_approval {
+            LinkReviewState::Pending
+        } else {
+            LinkReviewState::Automatic
+        }),
+        _ => None,
+    }
+}
+
+/// `Ok` when `principal` may list, approve and revoke the guardian links teachers made: district
+/// admins.
+pub fn require_link_reviewer(principal: &Principal) -> ServiceResult<()> {
+    if principal.role == TokenRole::DistrictAdmin {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden(
+            "only district admins review the guardian links teachers make".into(),
+        ))
+    }
+}
+
+/// `Ok` when `principal` may manage connectors and read sync runs: district admins, and partners
+/// with `connectors:write`.
+pub fn require_connector_admin(principal: &Principal) -> ServiceResult<()> {
+    if principal.role == TokenRole::DistrictAdmin
+        || (principal.role == TokenRole::Partner
+            && principal.has_scope(crate::auth::principal::SCOPE_CONNECTORS_WRITE))
+    {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden(
+            "connectors are for district admins and partners with connectors:write".into(),
+        ))
+    }
+}
+
+/// `Ok` when `principal` may register webhooks and read their deliveries: district admins, and
+/// partners with `webhooks:write`.
+pub fn require_webhook_writer(principal: &Principal) -> ServiceResult<()> {
+    if principal.role == TokenRole::DistrictAdmin
+        || (principal.role == TokenRole::Partner
+            && principal.has_scope(crate::auth::principal::SCOPE_WEBHOOKS_WRITE))
+    {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden(
+            "webhooks are for district admins and partners with webhooks:write".into(),
+        ))
+    }
+}
+
+/// Whose invitations a caller reads (the `invitations` list and `node(id)` alike).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InvitationReach {
+    /// Every invitation of the district (district admins).
+    District,
+    /// Invitations of the people the caller sees (school admins, teachers, aides).
+    PeopleInView,
+    /// The caller's own (a guardian).
+    Own(String),
+}
+
+/// Whose invitations `principal` may read; students, staff and partners read none.
+pub fn invitation_reach(principal: &Principal) -> ServiceResult<InvitationReach> {
+    match (principal.role, &principal.person_id) {
+        (TokenRole::DistrictAdmin, _) => Ok(InvitationReach::District),
+        (TokenRole::SchoolAdmin | TokenRole::Teacher | TokenRole::Aide, Some(_)) => {
+            Ok(InvitationReach::PeopleInView)
+        }
+        (TokenRole::Guardian, Some(me)) => Ok(InvitationReach::Own(me.clone())),
+        _ => Err(ServiceError::Forbidden(
+            "invitations are read by admins, teachers and the guardians invited".into(),
+        )),
+    }
 }

@@ -238,10 +238,15 @@ async fn apply_chunk(
             .collect();
     let now = now_micros();
     let mut new_links = Vec::new();
+    let mut reviews = Vec::new();
     for p in chunk {
         match current.get(&(p.guardian_id.clone(), p.student_id.clone())) {
+            // A teacher's import never decides a link that waits for its adult or an admin.
+            Some(l) if p.review.is_some() && crate::link_reviews::is_waiting(l) => {
+                Change::AlreadyPresent.tally(applied);
+            }
             None => {
-                new_links.push(Relationship {
+                let link = Relationship {
                     id: new_id(),
                     district_id: job.district_id.clone(),
                     guardian_id: p.guardian_id.clone(),
@@ -255,7 +260,11 @@ async fn apply_chunk(
                     removed_at: None,
                     created_at: now,
                     updated_at: now,
-                });
+                };
+                if let Some(review) = p.review {
+                    reviews.push((link.clone(), review));
+                }
+                new_links.push(link);
                 Change::New.tally(applied);
             }
             Some(l) if l.status == RelationshipStatus::Active && l.kind == p.kind => {
@@ -264,6 +273,10 @@ async fn apply_chunk(
             Some(l) => {
                 relationships::set_kind_active(conn, &l.id, p.kind).await?;
                 let change = if l.status == RelationshipStatus::Removed {
+                    // A teacher's import restoring a link is a link the teacher made.
+                    if let Some(review) = p.review {
+                        reviews.push((l.clone(), review));
+                    }
                     Change::Restore
                 } else {
                     Change::KindChange
@@ -273,6 +286,9 @@ async fn apply_chunk(
         }
     }
     relationships::insert(conn, &new_links).await?;
+    for (link, review) in &reviews {
+        crate::link_reviews::begin(conn, job.created_by.as_deref(), link, *review).await?;
+    }
     Ok(())
 }
 

@@ -8,7 +8,9 @@ use homeroom_connector_core as core;
 use homeroom_schema::Conn;
 use homeroom_schema::StoreResult;
 pub use homeroom_schema::counts::ChangeCounts;
-use homeroom_schema::enums::{ContactKind, RelationshipKind, RelationshipStatus, Role, Status};
+use homeroom_schema::enums::{
+    ContactKind, LinkReviewState, RelationshipKind, RelationshipStatus, Role, Status,
+};
 use homeroom_schema::models::Person;
 use homeroom_schema::scope::Visible;
 use homeroom_schema::store::{contacts, people, relationships};
@@ -65,6 +67,9 @@ pub struct PlannedRow {
     pub relationship_id: Option<String>,
     /// The existing link's kind, if any.
     pub old_kind: Option<RelationshipKind>,
+    /// How the link made or restored is reviewed (a teacher's import), if at all.
+    #[serde(default)]
+    pub review: Option<LinkReviewState>,
 }
 
 /// The outcome of validation.
@@ -229,6 +234,8 @@ pub struct ImportScope {
     pub me: Option<String>,
     /// Only adults who already hold the guardian role may be named (teachers' imports).
     pub guardians_only: bool,
+    /// How the links this import makes are reviewed (a teacher's), if at all.
+    pub review: Option<LinkReviewState>,
 }
 
 impl ImportScope {
@@ -238,6 +245,7 @@ impl ImportScope {
             visible: Visible::All,
             me: None,
             guardians_only: false,
+            review: None,
         }
     }
 }
@@ -474,6 +482,7 @@ pub async fn validate(
             change,
             relationship_id: link.map(|l| l.id.clone()),
             old_kind: link.map(|l| l.kind),
+            review: scope.review,
         });
     }
     errors.sort_by_key(|e| e.row);

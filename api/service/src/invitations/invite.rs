@@ -586,6 +586,14 @@ async fn invite_new_guardian(
                     // A user error rolls back what this call wrote (the guardian, the link).
                     Err(user_error) => return Err(Abort::User(user_error)),
                 };
+            // A link a teacher made is reviewed by an admin (held until approved by default).
+            if !as_co_guardian
+                && let Some(review) =
+                    crate::auth::policy::link_review_for(principal, &district.settings())
+            {
+                crate::link_reviews::begin(conn, principal.person_id.as_deref(), &link, review)
+                    .await?;
+            }
             let ctx = Context {
                 public_url: families_svc.public_url.clone(),
                 district: district.name.clone(),

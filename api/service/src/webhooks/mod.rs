@@ -14,7 +14,6 @@ use serde_json::json;
 pub use events::{WebhookEvent, body_of, emit, event_of};
 
 use crate::auth::Principal;
-use crate::auth::principal::SCOPE_WEBHOOKS_WRITE;
 use crate::error::{ServiceError, ServiceResult};
 use crate::{UserError, audit_log};
 use homeroom_core::secrets::{SecretError, SecretKey};
@@ -23,13 +22,7 @@ use homeroom_core::secrets::{SecretError, SecretKey};
 pub const MIN_SECRET_LEN: usize = 16;
 
 fn require_writer(principal: &Principal) -> ServiceResult<()> {
-    if principal.is_district_admin() || principal.has_scope(SCOPE_WEBHOOKS_WRITE) {
-        Ok(())
-    } else {
-        Err(ServiceError::Forbidden(
-            "webhooks are for district admins and partners with webhooks:write".into(),
-        ))
-    }
+    crate::auth::policy::require_webhook_writer(principal)
 }
 
 /// Why `url` may not receive webhooks, if it may not: it must be https, or http to this
