@@ -792,7 +792,34 @@ both_backends!(
             resp["errors"][0]["extensions"]["code"], "FORBIDDEN",
             "{resp}"
         );
-        // The manager now lists Nora.
+        // Nora's link, made by a teacher, waits for a district admin (issue 15); approved, the
+        // manager lists her.
+        let resp = w
+            .gql(Some(&ta), MANAGER, json!({"id": w.class("A1")}))
+            .await?;
+        assert_eq!(rows(&resp).len(), 2, "{resp}");
+        let admin = w.token(TokenRole::DistrictAdmin, None).await?;
+        let resp = w
+            .gql(
+                Some(&admin),
+                "{ guardianLinkReviews { edges { node { relationship { id } } } } }",
+                json!({}),
+            )
+            .await?;
+        let nora_link =
+            resp["data"]["guardianLinkReviews"]["edges"][0]["node"]["relationship"]["id"].clone();
+        let resp = w
+            .gql(
+                Some(&admin),
+                "mutation($id: ID!) { approveGuardianLink(relationshipId: $id) { userErrors { code } } }",
+                json!({"id": nora_link}),
+            )
+            .await?;
+        assert_eq!(
+            resp["data"]["approveGuardianLink"]["userErrors"],
+            json!([]),
+            "{resp}"
+        );
         let resp = w
             .gql(Some(&ta), MANAGER, json!({"id": w.class("A1")}))
             .await?;

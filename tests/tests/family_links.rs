@@ -21,6 +21,8 @@ const ADD: &str = "mutation($g: ID!, $s: ID!, $k: RelationshipKind!) {
     relationship { id kind status source } userErrors { code field } } }";
 const REMOVE: &str = "mutation($id: ID!) { removeRelationship(id: $id) {
   relationship { id status } userErrors { code } } }";
+const APPROVE: &str = "mutation($id: ID!) { approveGuardianLink(relationshipId: $id) {
+  relationship { id status } userErrors { code } } }";
 const RESTORE: &str = "mutation($id: ID!) { restoreRelationship(id: $id) {
   relationship { id status } userErrors { code } } }";
 
@@ -119,10 +121,16 @@ both_backends!(
             "ALREADY_REMOVED"
         );
 
-        // The student's teacher restores it; restoring an active link is refused.
+        // The student's teacher restores it: a link a teacher makes waits for a district
+        // admin's approval (issue 15), then counts; restoring an active link is refused.
         let resp = execute(s, Some(&tb), RESTORE, json!({ "id": g2s3 })).await;
         assert_eq!(
-            resp["data"]["restoreRelationship"]["relationship"]["status"], "ACTIVE",
+            resp["data"]["restoreRelationship"]["relationship"]["status"], "REMOVED",
+            "{resp}"
+        );
+        let resp = execute(s, Some(&admin), APPROVE, json!({ "id": g2s3 })).await;
+        assert_eq!(
+            resp["data"]["approveGuardianLink"]["relationship"]["status"], "ACTIVE",
             "{resp}"
         );
         let resp = execute(s, Some(&tb), RESTORE, json!({ "id": g2s3 })).await;
@@ -144,12 +152,18 @@ both_backends!(
             .map(|e| (e.action.as_str(), e.actor_id.as_deref()))
             .collect();
         assert_eq!(
-            actions,
+            actions[..2],
             [
                 ("relationship.remove", Some(fx.id("SA"))),
                 ("relationship.restore", Some(fx.id("TB")))
             ]
         );
+        assert_eq!(
+            actions.get(2).map(|a| a.0),
+            Some("relationship.approve"),
+            "{actions:?}"
+        );
+        assert_eq!(actions.len(), 3, "{actions:?}");
         Ok(())
     }
 );

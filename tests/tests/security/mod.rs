@@ -5,6 +5,7 @@
 mod also_found;
 mod authz_matrix;
 mod family_access_review;
+mod policy_agreement;
 mod v10_login_race;
 mod v12_join_codes;
 mod v1_foreign_student;

@@ -12,6 +12,7 @@ const SettingsDoc = graphql(`
       id
       name
       rosteringEnforced
+      teacherLinksNeedApproval
       notificationSettings { teacherNewClasses familiesClassClaimed adminSyncSummary }
     }
     webhooks { id url events enabled createdAt }
@@ -21,6 +22,45 @@ const SettingsDoc = graphql(`
 const EnforceDoc = graphql(`
   mutation SetRosteringEnforcement($enabled: Boolean!) {
     setRosteringEnforcement(enabled: $enabled) { id rosteringEnforced }
+  }
+`);
+
+const ApprovalDoc = graphql(`
+  mutation SetTeacherLinkApproval($required: Boolean!) {
+    setTeacherLinkApproval(required: $required) { id teacherLinksNeedApproval }
+  }
+`);
+
+const ReviewsDoc = graphql(`
+  query GuardianLinkReviews($states: [LinkReviewState!]) {
+    guardianLinkReviews(states: $states, first: 100) {
+      totalCount
+      edges {
+        node {
+          state
+          createdAt
+          requestedBy { id displayName }
+          relationship {
+            id
+            kind
+            guardian { id displayName }
+            student { id displayName }
+          }
+        }
+      }
+    }
+  }
+`);
+
+const ApproveLinkDoc = graphql(`
+  mutation ApproveGuardianLink($id: ID!) {
+    approveGuardianLink(relationshipId: $id) { relationship { id status review } userErrors { field message code } }
+  }
+`);
+
+const RevokeLinkDoc = graphql(`
+  mutation RevokeGuardianLink($id: ID!) {
+    revokeGuardianLink(relationshipId: $id) { relationship { id status review } userErrors { field message code } }
   }
 `);
 
@@ -92,6 +132,7 @@ export default function Settings() {
         />
         <ErrorNote error={enforceState.error} />
       </Card>
+      <LinkReviews required={d.teacherLinksNeedApproval} />
       <Card withBorder>
         <Title order={3} size="h4" mb="xs">Notifications</Title>
         <Stack gap="xs">
@@ -109,6 +150,82 @@ export default function Settings() {
       </Card>
       <Webhooks hooks={data!.webhooks} onChange={() => refetch({ requestPolicy: 'network-only' })} />
     </Page>
+  );
+}
+
+function LinkReviews({ required }: { required: boolean }) {
+  const [showAll, setShowAll] = useState(false);
+  const states = showAll ? (['PENDING', 'AUTOMATIC', 'APPROVED'] as const) : (['PENDING'] as const);
+  const [{ data, fetching, error }, refetch] = useQuery({ query: ReviewsDoc, variables: { states: [...states] } });
+  const [approvalState, setApproval] = useMutation(ApprovalDoc);
+  const [approveState, approve] = useMutation(ApproveLinkDoc);
+  const [revokeState, revoke] = useMutation(RevokeLinkDoc);
+  const [errors, setErrors] = useState<UserErrorLike[]>([]);
+  const busy = approveState.fetching || revokeState.fetching;
+  async function decide(kind: 'approve' | 'revoke', id: string) {
+    const r = kind === 'approve' ? await approve({ id }) : await revoke({ id });
+    const payload = r.data && ('approveGuardianLink' in r.data ? r.data.approveGuardianLink : r.data.revokeGuardianLink);
+    setErrors(payload?.userErrors ?? []);
+    refetch({ requestPolicy: 'network-only' });
+  }
+  const rows = data?.guardianLinkReviews.edges ?? [];
+  return (
+    <Card withBorder>
+      <Title order={3} size="h4" mb="xs">Guardian links made by teachers</Title>
+      <Stack gap="xs">
+        <Switch
+          label="Wait for a district admin's approval before a teacher's guardian link gives access"
+          checked={required}
+          disabled={approvalState.fetching}
+          onChange={(e) => setApproval({ required: e.currentTarget.checked })}
+        />
+        <ErrorNote error={approvalState.error} />
+        <Checkbox
+          label="Also show links already in force"
+          checked={showAll}
+          onChange={(e) => setShowAll(e.currentTarget.checked)}
+        />
+        <Messages messages={otherErrors(errors, [])} />
+        {fetching && !data ? <Loading label="Loading guardian links" /> : error ? <ErrorNote error={error} /> : rows.length === 0 ? (
+          <Empty>{showAll ? 'No guardian links made by teachers.' : 'No guardian links are waiting for approval.'}</Empty>
+        ) : (
+          <Table.ScrollContainer minWidth={560}>
+            <Table aria-label="Guardian links made by teachers">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Guardian</Table.Th>
+                  <Table.Th>Student</Table.Th>
+                  <Table.Th>Made by</Table.Th>
+                  <Table.Th>State</Table.Th>
+                  <Table.Th>Actions</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {rows.map(({ node }) => {
+                  const who = `${node.relationship.guardian?.displayName ?? 'guardian'} for ${node.relationship.student?.displayName ?? 'student'}`;
+                  return (
+                    <Table.Tr key={node.relationship.id}>
+                      <Table.Td>{node.relationship.guardian?.displayName ?? '—'} ({humanize(node.relationship.kind)})</Table.Td>
+                      <Table.Td>{node.relationship.student?.displayName ?? '—'}</Table.Td>
+                      <Table.Td>{node.requestedBy?.displayName ?? '—'} · {formatTime(node.createdAt)}</Table.Td>
+                      <Table.Td><StateBadge value={node.state} /></Table.Td>
+                      <Table.Td>
+                        <Group gap="xs">
+                          {node.state === 'PENDING' && (
+                            <Button size="xs" disabled={busy} aria-label={`Approve ${who}`} onClick={() => decide('approve', node.relationship.id)}>Approve</Button>
+                          )}
+                          <Button size="xs" color="red" variant="light" disabled={busy} aria-label={`Revoke ${who}`} onClick={() => decide('revoke', node.relationship.id)}>Revoke</Button>
+                        </Group>
+                      </Table.Td>
+                    </Table.Tr>
+                  );
+                })}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </Stack>
+    </Card>
   );
 }
 

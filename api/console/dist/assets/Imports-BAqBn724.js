@@ -1,4 +1,4 @@
-import{A as e,C as t,D as n,F as r,N as i,T as a,Z as o,a as s,b as c,c as l,j as u,m as d,n as f,o as p,r as m,s as h,t as g,vt as _,x as v,yt as y}from"./index-qg_pvs8P.js";import{t as b}from"./Card-955aaDjF.js";import{t as x}from"./Checkbox-CuQKQfCj.js";import{t as S}from"./Progress-XyGwBZHf.js";import{t as C}from"./SimpleGrid-B6-G4gGu.js";import{t as w}from"./Table-Wy3QSGv5.js";var T=y(_(),1),E=o();d(`
+import{A as e,C as t,D as n,F as r,N as i,T as a,Z as o,a as s,b as c,c as l,j as u,m as d,n as f,o as p,r as m,s as h,t as g,vt as _,x as v,yt as y}from"./index-BV_ilFNU.js";import{t as b}from"./Card-BvwqwAjc.js";import{t as x}from"./Checkbox-C4G_BE2g.js";import{t as S}from"./Progress-r2wjj-e4.js";import{t as C}from"./SimpleGrid-DDdgkp6s.js";import{t as w}from"./Table-Ct4H9dZo.js";var T=y(_(),1),E=o();d(`
   fragment ImportJobFields on ImportJob {
     id
     state
