@@ -403,8 +403,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 None if args.demo => Some(homeroom_core::secrets::SecretKey::generate().0),
                 None => None,
             };
+            let import_root = settings.import_root();
+            // The default import folder beside the SQLite file is made on first start, so a
+            // district knows where to put its export; a folder the operator named is theirs.
+            if settings.import_dir.is_none()
+                && settings.database_url.starts_with("sqlite:")
+                && !import_root.exists()
+            {
+                std::fs::create_dir_all(&import_root).map_err(|e| {
+                    anyhow::anyhow!(
+                        "cannot create the import folder {}: {e}",
+                        import_root.display()
+                    )
+                })?;
+                tracing::info!(folder = %import_root.display(), "created the import folder (HOMEROOM_IMPORT_DIR)");
+            }
             let sync = homeroom_service::sync::SyncService::new(store.clone(), key)
-                .with_import_root(settings.import_root());
+                .with_import_root(import_root);
             if args.demo {
                 crate::demo::prepare(&store, &sync, &settings).await?;
             }

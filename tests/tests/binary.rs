@@ -355,3 +355,24 @@ both_backends!(
         Ok(())
     }
 );
+
+both_backends!(serve_makes_the_default_import_folder, |db| async move {
+    // On SQLite the default import folder sits beside the database file and is made on first
+    // start; on PostgreSQL the default (`imports` in the working directory) is not made.
+    let beside = db
+        .url
+        .strip_prefix("sqlite://")
+        .map(|file| std::path::Path::new(file).with_file_name("imports"));
+    if let Some(folder) = &beside {
+        assert!(!folder.exists());
+    }
+    let _server = Server::start(&db.url, &[]).await?;
+    match (db.backend(), beside) {
+        (Backend::Sqlite, Some(folder)) => {
+            assert!(folder.is_dir(), "{} was made", folder.display())
+        }
+        (Backend::Postgres, None) => {}
+        (backend, folder) => panic!("{backend:?} with {folder:?}"),
+    }
+    Ok(())
+});
