@@ -1,8 +1,9 @@
 //! People.
 
 use async_graphql::{Context, ID, Object, Result};
-use homeroom_schema::enums::{EnrollmentRole as DbEnrollmentRole, TokenRole};
+use homeroom_schema::enums::EnrollmentRole as DbEnrollmentRole;
 use homeroom_schema::models;
+use homeroom_service::auth::policy::{self, PersonAccess};
 
 use crate::context::{keep_visible, req};
 use crate::ids::{NodeKind, encode};
@@ -65,25 +66,23 @@ impl Person {
     pub async fn access(&self, ctx: &Context<'_>) -> Result<Access> {
         let r = req(ctx);
         let p = r.principal()?;
-        if p.sees_full_contacts() || p.person_id.as_deref() == Some(self.0.id.as_str()) {
-            return Ok(Access::Full);
-        }
-        Ok(match p.role {
-            TokenRole::Teacher | TokenRole::Aide => Access::Masked,
-            TokenRole::Guardian => {
+        Ok(match policy::person_access(p, &self.0.id) {
+            PersonAccess::Full => Access::Full,
+            PersonAccess::Masked => Access::Masked,
+            PersonAccess::NamesOnly => Access::NamesOnly,
+            PersonAccess::MaskedIfOwnChild => {
                 let me = p.person_id.clone().unwrap_or_default();
                 let links = r.loaders.relationships.load_one(me.clone()).await?;
-                let own_student = links
+                let own_child = links
                     .unwrap_or_default()
                     .iter()
                     .any(|l| l.guardian_id == me && l.student_id == self.0.id);
-                if own_student {
+                if own_child {
                     Access::Masked
                 } else {
                     Access::NamesOnly
                 }
             }
-            _ => Access::NamesOnly,
         })
     }
 

@@ -405,3 +405,31 @@ pub fn invitation_reach(principal: &Principal) -> ServiceResult<InvitationReach>
         )),
     }
 }
+
+/// How much of a person a caller sees (names, contact values masked, or all).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonAccess {
+    /// Everything, contact values unmasked.
+    Full,
+    /// Contact values masked.
+    Masked,
+    /// Names only: no contact points, no links.
+    NamesOnly,
+    /// Masked when the person is one of the caller's own children (a guardian), else names only.
+    MaskedIfOwnChild,
+}
+
+/// How much of `person_id` `principal` sees (of the people they see at all): admins and
+/// `roster:read` partners all, anyone themselves all; teachers and aides masked; a guardian
+/// their own children masked and everyone else (their children's teachers) by name only; others
+/// names only.
+pub fn person_access(principal: &Principal, person_id: &str) -> PersonAccess {
+    if principal.sees_full_contacts() || principal.person_id.as_deref() == Some(person_id) {
+        return PersonAccess::Full;
+    }
+    match principal.role {
+        TokenRole::Teacher | TokenRole::Aide => PersonAccess::Masked,
+        TokenRole::Guardian => PersonAccess::MaskedIfOwnChild,
+        _ => PersonAccess::NamesOnly,
+    }
+}
