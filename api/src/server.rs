@@ -44,6 +44,8 @@ pub struct AppState {
     pub metrics_token: Option<String>,
     /// Per-request budgets of GraphQL answers.
     pub budget: Budget,
+    /// Single sign-on with the district's identity providers.
+    pub sign_in: homeroom_service::sso::SignIn,
 }
 
 /// What one GraphQL request may cost beyond its complexity: the size of its answer, and the
@@ -105,6 +107,8 @@ pub fn router(state: AppState) -> Router {
             "/password-reset/{token}",
             get(crate::server_pages::reset_page),
         )
+        .route("/auth/{provider}/start", get(crate::sso_http::start))
+        .route("/auth/{provider}/callback", get(crate::sso_http::callback))
         .route("/graphql/ws", get(graphql_ws))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -349,7 +353,11 @@ pub async fn serve(
         WorkerOptions::default(),
         stopped,
     ));
+    let sign_in =
+        homeroom_service::sso::SignIn::new(store.clone(), sync.key.clone(), &settings.public_url)
+            .map_err(|e| anyhow::anyhow!("single sign-on client: {e}"))?;
     let state = AppState {
+        sign_in,
         store,
         api: Api::new(introspection),
         sync,

@@ -52,6 +52,7 @@ pub struct Query(
     webhooks_api::WebhookQuery,
     merge_confirm_api::MergeConfirmQuery,
     tokens_api::TokenQuery,
+    sign_in::SignInQuery,
 );
 
 /// The mutation root.
