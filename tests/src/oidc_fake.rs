@@ -17,11 +17,12 @@ use axum::routing::{get, post};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use openidconnect::core::{
-    CoreIdToken, CoreIdTokenClaims, CoreJwsSigningAlgorithm, CoreRsaPrivateSigningKey,
+    CoreGenderClaim, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm,
+    CoreRsaPrivateSigningKey,
 };
 use openidconnect::{
-    Audience, EmptyAdditionalClaims, EndUserEmail, IssuerUrl, JsonWebKeyId, Nonce,
-    PrivateSigningKey, StandardClaims, SubjectIdentifier,
+    AdditionalClaims, Audience, EndUserEmail, IdToken, IdTokenClaims, IssuerUrl, JsonWebKeyId,
+    Nonce, PrivateSigningKey, StandardClaims, SubjectIdentifier,
 };
 use sha2::{Digest, Sha256};
 
@@ -41,7 +42,25 @@ pub struct Identity {
     pub email: Option<String>,
     /// `email_verified`, if the provider says.
     pub email_verified: Option<bool>,
+    /// Microsoft Entra's `xms_edov` (the email's domain is verified), if sent.
+    pub xms_edov: Option<bool>,
 }
+
+/// Claims beyond the standard ones that the fake can send.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+struct ExtraClaims {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    xms_edov: Option<bool>,
+}
+
+impl AdditionalClaims for ExtraClaims {}
+
+type FakeIdToken = IdToken<
+    ExtraClaims,
+    CoreGenderClaim,
+    CoreJweContentEncryptionAlgorithm,
+    CoreJwsSigningAlgorithm,
+>;
 
 impl Identity {
     /// A person with a verified email.
@@ -50,6 +69,7 @@ impl Identity {
             subject: subject.into(),
             email: Some(email.into()),
             email_verified: Some(true),
+            xms_edov: None,
         }
     }
 }
@@ -291,7 +311,7 @@ async fn token(
         return bad_request("server_error");
     };
     let who = pending.who;
-    let claims = CoreIdTokenClaims::new(
+    let claims = IdTokenClaims::new(
         issuer,
         vec![Audience::new(audience)],
         expires,
@@ -299,7 +319,9 @@ async fn token(
         StandardClaims::new(SubjectIdentifier::new(who.subject))
             .set_email(who.email.map(EndUserEmail::new))
             .set_email_verified(who.email_verified),
-        EmptyAdditionalClaims {},
+        ExtraClaims {
+            xms_edov: who.xms_edov,
+        },
     )
     .set_nonce(match pending.defect {
         Defect::NoNonce => None,
@@ -309,7 +331,7 @@ async fn token(
         Defect::BadSignature => &fake.other,
         _ => &fake.key,
     };
-    let Ok(id_token) = CoreIdToken::new(
+    let Ok(id_token) = FakeIdToken::new(
         claims,
         key.as_ref(),
         CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,

@@ -80,6 +80,18 @@ impl Browser {
 
     /// Starts a sign-in through `provider` and follows it to the provider and back.
     async fn sign_in(&self, provider: &str) -> anyhow::Result<Trip> {
+        let (callback, cookie) = self.begin(provider).await?;
+        let outcome = self.callback(&callback, cookie.as_deref()).await?;
+        Ok(Trip {
+            outcome,
+            callback,
+            cookie,
+        })
+    }
+
+    /// Starts a sign-in through `provider` and follows it to the provider: the callback path
+    /// the provider sends the browser to, and the binding cookie.
+    async fn begin(&self, provider: &str) -> anyhow::Result<(String, Option<String>)> {
         let start = self
             .http
             .get(format!("{}/auth/{provider}/start", self.base))
@@ -123,12 +135,7 @@ impl Browser {
             .strip_prefix(PUBLIC)
             .ok_or_else(|| anyhow::anyhow!("the provider sent the browser to {back}"))?
             .to_owned();
-        let outcome = self.callback(&callback, cookie.as_deref()).await?;
-        Ok(Trip {
-            outcome,
-            callback,
-            cookie,
-        })
+        Ok((callback, cookie))
     }
 
     /// Opens the callback `path` (with the cookie, if any) and reads where it sends the browser.
@@ -353,6 +360,7 @@ both_backends!(
             subject: "g-ta".into(),
             email: Some("ta@example.org".into()),
             email_verified: Some(false),
+            xms_edov: None,
         };
         let unasserted = Identity {
             email_verified: None,
@@ -545,8 +553,7 @@ both_backends!(
         );
         let subject = Identity {
             subject: "5f1c0ffee0000000000000a1".into(),
-            email: None,
-            email_verified: None,
+            ..Identity::default()
         };
         let browser = Browser::new(&w)?;
         fake.sign_in_next(subject.clone(), Defect::None);
@@ -561,24 +568,126 @@ both_backends!(
         refused(&browser.sign_in(&provider).await?, "no_account");
         assert_eq!(sessions(&w, &noemail).await?, 0);
 
+        // Two callbacks with the same state at once: one code. Two completions of that code
+        // at once: one session.
         fake.sign_in_next(subject, Defect::None);
-        let Outcome::Code(signin_code) = browser.sign_in(&provider).await?.outcome else {
-            panic!("not signed in");
+        let (callback, cookie) = browser.begin(&provider).await?;
+        let (a, b) = tokio::join!(
+            browser.callback(&callback, cookie.as_deref()),
+            browser.callback(&callback, cookie.as_deref()),
+        );
+        let codes: Vec<String> = [a?, b?]
+            .into_iter()
+            .filter_map(|o| match o {
+                Outcome::Code(c) => Some(c),
+                Outcome::Refused(r) => {
+                    assert_eq!(r, "invalid_state");
+                    None
+                }
+            })
+            .collect();
+        let [signin_code] = codes.as_slice() else {
+            panic!("one code, got {codes:?}");
         };
-        let done = w
-            .gql(None, COMPLETE, json!({ "code": signin_code }))
-            .await?;
-        let session = done["data"]["completeSignIn"]["token"]
-            .as_str()
-            .unwrap_or_else(|| panic!("a session: {done}"))
-            .to_owned();
-        let viewer = w.gql(Some(&session), VIEWER, json!({})).await?;
+        let (a, b) = tokio::join!(
+            w.gql(None, COMPLETE, json!({ "code": signin_code })),
+            w.gql(None, COMPLETE, json!({ "code": signin_code })),
+        );
+        let (a, b) = (a?, b?);
+        let sessions_made: Vec<String> = [&a, &b]
+            .iter()
+            .filter_map(|r| {
+                r["data"]["completeSignIn"]["token"]
+                    .as_str()
+                    .map(str::to_owned)
+            })
+            .collect();
+        let [session] = sessions_made.as_slice() else {
+            panic!("one session, got {a} {b}");
+        };
+        let refused_one = if a["data"]["completeSignIn"]["token"].is_null() {
+            &a
+        } else {
+            &b
+        };
+        assert_eq!(
+            user_errors(refused_one, "completeSignIn"),
+            ["INVALID_CODE"],
+            "{refused_one}"
+        );
+        let viewer = w.gql(Some(session), VIEWER, json!({})).await?;
         assert_eq!(viewer["data"]["viewer"]["role"], "TEACHER", "{viewer}");
         assert_eq!(
             viewer["data"]["viewer"]["person"]["displayName"],
             "Nora Quill"
         );
         assert_eq!(sessions(&w, &noemail).await?, 1);
+        Ok(())
+    }
+);
+
+both_backends!(
+    microsoft_vouches_for_an_email_with_xms_edov_and_only_microsoft_is_believed,
+    |db| async move {
+        let fake = OidcFake::start(CLIENT_ID, CLIENT_SECRET).await?;
+        let w = World::start_with(db, &[("HOMEROOM_SECRET_KEY", test_key_base64())]).await?;
+        let admin = w.token(TokenRole::DistrictAdmin, None).await?;
+        let create = async |kind: &str| -> anyhow::Result<String> {
+            Ok(provider_id(
+                &create_provider(
+                    &w,
+                    &admin,
+                    json!({
+                        "kind": kind, "issuer": fake.issuer, "clientId": CLIENT_ID,
+                        "clientSecret": CLIENT_SECRET, "allowedDomains": ["example.org"],
+                    }),
+                )
+                .await?,
+            ))
+        };
+        let microsoft = create("MICROSOFT").await?;
+        let generic = create("GENERIC_OIDC").await?;
+        let tb = w.fx.id("TB").to_owned();
+        // Entra sends no email_verified for organisational accounts; xms_edov vouches for the
+        // domain, and only a Microsoft provider is believed on it.
+        let entra = |edov: Option<bool>| Identity {
+            subject: "entra-oid-tb".into(),
+            email: Some("tb@example.org".into()),
+            email_verified: None,
+            xms_edov: edov,
+        };
+        let browser = Browser::new(&w)?;
+        for (provider, who, what) in [
+            (&microsoft, entra(None), "no xms_edov"),
+            (&microsoft, entra(Some(false)), "xms_edov false"),
+            (
+                &generic,
+                entra(Some(true)),
+                "xms_edov from a generic provider",
+            ),
+        ] {
+            fake.sign_in_next(who, Defect::None);
+            let trip = browser.sign_in(provider).await?;
+            assert!(
+                matches!(&trip.outcome, Outcome::Refused(r) if r == "no_account"),
+                "{what}: {:?}",
+                trip.outcome
+            );
+            assert_eq!(sessions(&w, &tb).await?, 0, "{what}");
+        }
+        fake.sign_in_next(entra(Some(true)), Defect::None);
+        let Outcome::Code(signin_code) = browser.sign_in(&microsoft).await?.outcome else {
+            panic!("not signed in");
+        };
+        let done = w
+            .gql(None, COMPLETE, json!({ "code": signin_code }))
+            .await?;
+        assert_eq!(
+            done["data"]["completeSignIn"]["person"]["id"],
+            w.person("TB"),
+            "{done}"
+        );
+        assert_eq!(sessions(&w, &tb).await?, 1);
         Ok(())
     }
 );
