@@ -1,4 +1,4 @@
-import{A as e,C as t,D as n,F as r,N as i,T as a,Z as o,a as s,b as c,c as l,j as u,m as d,n as f,o as p,r as m,s as h,t as g,vt as _,x as v,yt as y}from"./index-qg_pvs8P.js";import{t as b}from"./Card-955aaDjF.js";import{t as x}from"./Checkbox-CuQKQfCj.js";import{t as S}from"./Progress-XyGwBZHf.js";import{t as C}from"./SimpleGrid-B6-G4gGu.js";import{t as w}from"./Table-Wy3QSGv5.js";var T=y(_(),1),E=o();d(`
+import{A as e,C as t,D as n,F as r,N as i,T as a,Z as o,a as s,b as c,c as l,j as u,m as d,n as f,o as p,r as m,s as h,t as g,vt as _,x as v,yt as y}from"./index-rjb9s38i.js";import{t as b}from"./Card-BKboyp6V.js";import{t as x}from"./Checkbox-C-i-wqi3.js";import{t as S}from"./Progress-Cr2jS3Rc.js";import{t as C}from"./SimpleGrid-Cro66LDF.js";import{t as w}from"./Table-Wx79BOAY.js";var T=y(_(),1),E=o();d(`
   fragment ImportJobFields on ImportJob {
     id
     state

@@ -1,4 +1,4 @@
-import{A as e,C as t,D as n,F as r,T as i,Z as a,_ as o,a as s,b as c,d as l,h as u,k as d,m as f,n as p,o as m,r as h,s as g,t as _,u as v,vt as y,x as b,yt as x}from"./index-qg_pvs8P.js";import{t as S}from"./Card-955aaDjF.js";import{t as C}from"./NativeSelect-ECj1U03y.js";import{t as w}from"./SimpleGrid-B6-G4gGu.js";import{t as T}from"./Table-Wy3QSGv5.js";import{n as E,r as D,t as O}from"./ConnectorForm-XOmzgcsF.js";var k=x(y(),1),A=a(),j=f(`
+import{A as e,C as t,D as n,F as r,T as i,Z as a,_ as o,a as s,b as c,d as l,h as u,k as d,m as f,n as p,o as m,r as h,s as g,t as _,u as v,vt as y,x as b,yt as x}from"./index-rjb9s38i.js";import{t as S}from"./Card-BKboyp6V.js";import{t as C}from"./NativeSelect-DQvRDZya.js";import{t as w}from"./SimpleGrid-Cro66LDF.js";import{t as T}from"./Table-Wx79BOAY.js";import{n as E,r as D,t as O}from"./ConnectorForm-B5NsbzGH.js";var k=x(y(),1),A=a(),j=f(`
   query ConnectorPage($id: ID!, $after: String) {
     connector(id: $id) {
       id

@@ -1,4 +1,4 @@
-import{A as e,C as t,D as n,F as r,R as i,T as a,Z as o,a as s,b as c,d as l,g as u,h as d,k as f,m as p,n as m,o as h,r as g,s as _,t as v,u as y,vt as b,x,yt as S}from"./index-qg_pvs8P.js";import{t as C}from"./Card-955aaDjF.js";import{n as w,r as T,t as E}from"./ConnectorForm-XOmzgcsF.js";var D=S(b(),1),O=o(),k=p(`
+import{A as e,C as t,D as n,F as r,R as i,T as a,Z as o,a as s,b as c,d as l,g as u,h as d,k as f,m as p,n as m,o as h,r as g,s as _,t as v,u as y,vt as b,x,yt as S}from"./index-rjb9s38i.js";import{t as C}from"./Card-BKboyp6V.js";import{n as w,r as T,t as E}from"./ConnectorForm-B5NsbzGH.js";var D=S(b(),1),O=o(),k=p(`
   query Connectors {
     connectors {
       id

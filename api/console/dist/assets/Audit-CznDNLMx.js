@@ -1,4 +1,4 @@
-import{A as e,D as t,F as n,Z as r,a as i,m as a,n as o,r as s,s as c,t as l,vt as u,w as d,x as f,yt as p}from"./index-qg_pvs8P.js";import{t as m}from"./Code-Cucl6Ksj.js";import{t as h}from"./Table-Wy3QSGv5.js";import{t as g}from"./use-debounced-value-Due-OEV1.js";var _=p(u(),1),v=r(),y=a(`
+import{A as e,D as t,F as n,Z as r,a as i,m as a,n as o,r as s,s as c,t as l,vt as u,w as d,x as f,yt as p}from"./index-rjb9s38i.js";import{t as m}from"./Code-1hkd9L_-.js";import{t as h}from"./Table-Wx79BOAY.js";import{t as g}from"./use-debounced-value-K5o4gtBf.js";var _=p(u(),1),v=r(),y=a(`
   query AuditEvents($filter: AuditEventFilter, $after: String) {
     auditEvents(filter: $filter, first: 100, after: $after) {
       totalCount

@@ -1,4 +1,4 @@
-import{A as e,C as t,D as n,F as r,O as i,T as a,Z as o,_ as s,a as c,b as l,c as u,f as d,h as f,i as ee,k as p,m,n as h,o as g,r as _,s as v,t as y,vt as b,x,yt as S}from"./index-qg_pvs8P.js";import{t as C}from"./Card-955aaDjF.js";import{t as w}from"./Checkbox-CuQKQfCj.js";import{t as T}from"./SimpleGrid-B6-G4gGu.js";import{t as E}from"./Table-Wy3QSGv5.js";import{n as D,r as O,t as k}from"./people-ops-D0ANcbAF.js";var A=S(b(),1),j=o(),M=m(`
+import{A as e,C as t,D as n,F as r,O as i,T as a,Z as o,_ as s,a as c,b as l,c as u,f as d,h as f,i as ee,k as p,m,n as h,o as g,r as _,s as v,t as y,vt as b,x,yt as S}from"./index-rjb9s38i.js";import{t as C}from"./Card-BKboyp6V.js";import{t as w}from"./Checkbox-C-i-wqi3.js";import{t as T}from"./SimpleGrid-Cro66LDF.js";import{t as E}from"./Table-Wx79BOAY.js";import{n as D,r as O,t as k}from"./people-ops-CFy7-kik.js";var A=S(b(),1),j=o(),M=m(`
   query PersonPage($id: ID!, $merges: AuditEventFilter, $admin: Boolean!) {
     person(id: $id) {
       id

@@ -1,4 +1,4 @@
-import{m as e}from"./index-qg_pvs8P.js";var t=e(`
+import{m as e}from"./index-rjb9s38i.js";var t=e(`
   mutation Unmerge($auditEventId: ID!) {
     unmerge(auditEventId: $auditEventId) {
       survivor { id displayName }

@@ -1,4 +1,4 @@
-import{A as e,C as t,D as n,F as r,T as i,Z as a,_ as o,a as s,b as c,d as l,f as u,h as d,i as f,k as p,m,n as h,o as g,p as _,r as v,s as y,t as b,u as x,vt as S,w as C,x as w,yt as T}from"./index-qg_pvs8P.js";import{t as E}from"./Card-955aaDjF.js";import{t as D}from"./NativeSelect-ECj1U03y.js";import{t as O}from"./SimpleGrid-B6-G4gGu.js";import{t as k}from"./Table-Wy3QSGv5.js";var A=T(S(),1),j=a(),M=m(`
+import{A as e,C as t,D as n,F as r,T as i,Z as a,_ as o,a as s,b as c,d as l,f as u,h as d,i as f,k as p,m,n as h,o as g,p as _,r as v,s as y,t as b,u as x,vt as S,w as C,x as w,yt as T}from"./index-rjb9s38i.js";import{t as E}from"./Card-BKboyp6V.js";import{t as D}from"./NativeSelect-DQvRDZya.js";import{t as O}from"./SimpleGrid-Cro66LDF.js";import{t as k}from"./Table-Wx79BOAY.js";var A=T(S(),1),j=a(),M=m(`
   query ClassPage($id: ID!) {
     class(id: $id) {
       id

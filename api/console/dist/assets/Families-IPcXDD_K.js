@@ -1,4 +1,4 @@
-import{A as e,C as t,D as n,F as r,O as i,T as a,Z as o,_ as s,a as c,b as l,c as u,d,g as f,i as p,m,n as h,o as g,r as _,s as v,t as y,u as b,vt as x,w as S,x as C,yt as w}from"./index-qg_pvs8P.js";import{t as T}from"./Card-955aaDjF.js";import{t as E}from"./Checkbox-CuQKQfCj.js";import{t as D}from"./NativeSelect-ECj1U03y.js";import{t as O}from"./Table-Wy3QSGv5.js";import{a as k,i as A,n as j,r as M,t as N}from"./families-CBRQRjYu.js";var P=w(x(),1),F=o(),I=m(`
+import{A as e,C as t,D as n,F as r,O as i,T as a,Z as o,_ as s,a as c,b as l,c as u,d,g as f,i as p,m,n as h,o as g,r as _,s as v,t as y,u as b,vt as x,w as S,x as C,yt as w}from"./index-rjb9s38i.js";import{t as T}from"./Card-BKboyp6V.js";import{t as E}from"./Checkbox-C-i-wqi3.js";import{t as D}from"./NativeSelect-DQvRDZya.js";import{t as O}from"./Table-Wx79BOAY.js";import{a as k,i as A,n as j,r as M,t as N}from"./families-CBRQRjYu.js";var P=w(x(),1),F=o(),I=m(`
   query FamilyClasses {
     classes(first: 500) {
       totalCount
