@@ -16,4 +16,5 @@ pub mod receipts_http;
 pub mod secret_key;
 pub mod server;
 pub mod server_pages;
+pub mod sso_http;
 pub mod telemetry;

@@ -46,6 +46,8 @@ pub struct AppState {
     pub metrics_token: Option<String>,
     /// Per-request budgets of GraphQL answers.
     pub budget: Budget,
+    /// Single sign-on with the district's identity providers.
+    pub sign_in: homeroom_service::sso::SignIn,
     /// Take the client's address from the last `X-Forwarded-For` entry (behind a reverse proxy
     /// that sets it); otherwise the TCP peer's address, and the header is ignored.
     pub trust_forwarded_for: bool,
@@ -134,6 +136,8 @@ pub fn router(state: AppState) -> Router {
             "/password-reset/{token}",
             get(crate::server_pages::reset_page),
         )
+        .route("/auth/{provider}/start", get(crate::sso_http::start))
+        .route("/auth/{provider}/callback", get(crate::sso_http::callback))
         .route("/graphql/ws", get(graphql_ws))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -385,7 +389,11 @@ pub async fn serve(
         WorkerOptions::default(),
         stopped,
     ));
+    let sign_in =
+        homeroom_service::sso::SignIn::new(store.clone(), sync.key.clone(), &settings.public_url)
+            .map_err(|e| anyhow::anyhow!("single sign-on client: {e}"))?;
     let state = AppState {
+        sign_in,
         store,
         api: Api::new(introspection),
         sync,

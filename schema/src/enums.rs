@@ -208,6 +208,39 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// Kind of OpenID Connect identity provider (single sign-on).
+    IdentityProviderKind {
+        Google = "google",
+        Microsoft = "microsoft",
+        Clever = "clever",
+        ClassLink = "classlink",
+        GenericOidc = "generic_oidc",
+    }
+);
+
+impl IdentityProviderKind {
+    /// The connector kind whose people's source links hold this provider's subject ids (Clever
+    /// and ClassLink sign people in with the ids their rosters carry).
+    pub fn subject_connector(self) -> Option<ConnectorKind> {
+        match self {
+            IdentityProviderKind::Clever => Some(ConnectorKind::Clever),
+            IdentityProviderKind::ClassLink => Some(ConnectorKind::ClassLink),
+            _ => None,
+        }
+    }
+}
+
+text_enum!(
+    /// How a single sign-on found its person.
+    SignInMatch {
+        /// A verified email in an allowed domain.
+        Email = "email",
+        /// The provider's subject id, as a source link of the matching connector kind.
+        SisId = "sis_id",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

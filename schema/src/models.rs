@@ -463,6 +463,56 @@ pub struct LinkReview {
     pub created_at: i64,
 }
 
+row!(
+    /// An OpenID Connect identity provider of a district. The client secret is encrypted and
+    /// never returned.
+    identity_providers => IdentityProvider {
+        id: String,
+        district_id: String,
+        kind: IdentityProviderKind,
+        display_name: String,
+        issuer: String,
+        client_id: String,
+        /// The client secret, encrypted.
+        #[serde(skip)]
+        client_secret: String,
+        /// Email domains the provider may vouch for (lower case).
+        allowed_domains: Json<Vec<String>>,
+        created_at: i64,
+        updated_at: i64,
+        archived_at: Option<i64>,
+    }
+);
+
+/// A sign-in under way (only the state's hash is stored).
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = sign_in_states, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct SignInState {
+    pub state_hash: String,
+    pub provider_id: String,
+    pub nonce: String,
+    /// The PKCE verifier, encrypted.
+    pub pkce_verifier: String,
+    /// Hash of the binding cookie the browser that started the sign-in holds.
+    pub browser_hash: String,
+    pub expires_at: i64,
+    pub created_at: i64,
+}
+
+/// A one-time sign-in code (only its hash is stored).
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = sign_in_codes, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct SignInCode {
+    pub code_hash: String,
+    pub district_id: String,
+    pub provider_id: String,
+    pub person_id: String,
+    pub matched_by: SignInMatch,
+    pub expires_at: i64,
+    pub used_at: Option<i64>,
+    pub created_at: i64,
+}
+
 /// One link of an invitation (stored only as a hash). Resending mints a new one; every link
 /// stays valid while the invitation is open.
 #[derive(

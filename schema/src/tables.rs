@@ -409,6 +409,50 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// A district's OpenID Connect identity providers (single sign-on).
+    identity_providers (id) {
+        id -> Text,
+        district_id -> Text,
+        kind -> Text,
+        display_name -> Text,
+        issuer -> Text,
+        client_id -> Text,
+        client_secret -> Text,
+        allowed_domains -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+        archived_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    /// Sign-ins under way (state hash → nonce, PKCE verifier, browser binding).
+    sign_in_states (state_hash) {
+        state_hash -> Text,
+        provider_id -> Text,
+        nonce -> Text,
+        pkce_verifier -> Text,
+        browser_hash -> Text,
+        expires_at -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// One-time codes a sign-in callback hands the front end (only hashes).
+    sign_in_codes (code_hash) {
+        code_hash -> Text,
+        district_id -> Text,
+        provider_id -> Text,
+        person_id -> Text,
+        matched_by -> Text,
+        expires_at -> BigInt,
+        used_at -> Nullable<BigInt>,
+        created_at -> BigInt,
+    }
+}
+
 diesel::joinable!(orgs -> districts (district_id));
 diesel::table! {
     import_jobs (id) {
@@ -475,4 +519,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     import_jobs,
     password_resets,
     link_reviews,
+    identity_providers,
+    sign_in_states,
+    sign_in_codes,
 );

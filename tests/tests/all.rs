@@ -21,6 +21,7 @@ mod pagination;
 mod relationship_import;
 mod security;
 mod sign_in;
+mod sso;
 mod store_basics;
 mod sync_api;
 mod sync_crash;

@@ -56,6 +56,8 @@ pub enum NodeKind {
     WebhookDelivery,
     /// A merge suggestion.
     MergeSuggestion,
+    /// An OpenID Connect identity provider (single sign-on).
+    IdentityProvider,
 }
 
 impl NodeKind {
@@ -77,6 +79,7 @@ impl NodeKind {
             NodeKind::Webhook => "Webhook",
             NodeKind::WebhookDelivery => "WebhookDelivery",
             NodeKind::MergeSuggestion => "MergeSuggestion",
+            NodeKind::IdentityProvider => "IdentityProvider",
         }
     }
 
@@ -97,6 +100,7 @@ impl NodeKind {
             "Webhook" => NodeKind::Webhook,
             "WebhookDelivery" => NodeKind::WebhookDelivery,
             "MergeSuggestion" => NodeKind::MergeSuggestion,
+            "IdentityProvider" => NodeKind::IdentityProvider,
             _ => return None,
         })
     }

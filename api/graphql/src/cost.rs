@@ -30,6 +30,7 @@ pub const EXPENSIVE: &[&str] = &[
     "uploadRosterFile",
     "requestPasswordReset",
     "resetPassword",
+    "completeSignIn",
 ];
 
 /// The extension factory registered on the schema.

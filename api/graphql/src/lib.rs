@@ -54,6 +54,7 @@ pub struct Query(
     merge_confirm_api::MergeConfirmQuery,
     tokens_api::TokenQuery,
     link_reviews_api::LinkReviewQuery,
+    sign_in::SignInQuery,
 );
 
 /// The mutation root.

@@ -210,8 +210,10 @@ impl RosterQuery {
                 .await?
                 .filter(|t| t.district_id == district_id && roster)
                 .map(|t| Node::Term(Term(t))),
-            // Import jobs, webhooks and merge suggestions are read through their own fields.
+            // Import jobs, webhooks, merge suggestions and identity providers are read through
+            // their own fields.
             NodeKind::ImportJob
+            | NodeKind::IdentityProvider
             | NodeKind::Webhook
             | NodeKind::WebhookDelivery
             | NodeKind::MergeSuggestion => None,

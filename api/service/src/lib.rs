@@ -23,6 +23,7 @@ pub mod relationships;
 pub mod roster_upload;
 pub mod scheduler;
 pub mod settings;
+pub mod sso;
 pub mod sync;
 pub mod tokens;
 pub mod webhooks;

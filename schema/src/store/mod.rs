@@ -11,6 +11,7 @@ pub mod connectors;
 pub mod contacts;
 pub mod districts;
 pub mod families;
+pub mod identity_providers;
 pub mod import_jobs;
 pub mod invitations;
 pub mod link_reviews;

@@ -85,7 +85,9 @@ export function RequireSession({ children }: { children: ReactNode }) {
   useEffect(() => {
     if (rejected) setToken(null);
   }, [rejected]);
-  if (!token || rejected) return <Navigate to="/signin" replace state={{ from: location.pathname }} />;
+  // The query goes along: single sign-on returns to `/?signin=CODE` for the sign-in page.
+  if (!token || rejected)
+    return <Navigate to={{ pathname: '/signin', search: location.search }} replace state={{ from: location.pathname }} />;
   if (loading || !viewer) {
     return (
       <Center h="100vh">

@@ -1,7 +1,7 @@
 import { Alert, Anchor, Button, Center, Divider, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
-import { Navigate, useNavigate } from 'react-router';
-import { useClient } from 'urql';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { Navigate, useNavigate, useSearchParams } from 'react-router';
+import { useClient, useQuery } from 'urql';
 import { graphql } from '../gql';
 import { ViewerDoc, useSession } from '../lib/auth';
 import { describeError, errorsByField, otherErrors } from '../lib/errors';
@@ -23,6 +23,30 @@ const LoginDoc = graphql(`
   }
 `);
 
+const ProvidersDoc = graphql(`
+  query SignInProviders {
+    signInProviders { id displayName }
+  }
+`);
+
+const CompleteDoc = graphql(`
+  mutation CompleteSignIn($code: String!) {
+    completeSignIn(code: $code) {
+      token
+      userErrors { field message code }
+    }
+  }
+`);
+
+// Why single sign-on sent the browser back without signing in (`?signin_error=`).
+const SSO_ERRORS: Record<string, string> = {
+  no_account: 'No Homeroom account matches that sign-in. Ask your school to check the address it has for you.',
+  invalid_state: 'That sign-in expired or was started in another browser. Try again.',
+  denied: 'The sign-in was cancelled.',
+  invalid_token: 'The sign-in could not be verified. Try again.',
+  unknown_provider: 'That sign-in option is no longer available.',
+};
+
 export function SignIn() {
   const client = useClient();
   const navigate = useNavigate();
@@ -35,6 +59,34 @@ export function SignIn() {
   const [tokenError, setTokenError] = useState<string | null>(null);
   const [busy, setBusy] = useState<'login' | 'token' | 'reset' | null>(null);
   const [resetNote, setResetNote] = useState<string | null>(null);
+  const [params, setParams] = useSearchParams();
+  const [{ data: providers }] = useQuery({ query: ProvidersDoc });
+  const [ssoError, setSsoError] = useState<string | null>(null);
+  const exchanged = useRef(false);
+
+  // Single sign-on comes back with a one-time code (`?signin=`), exchanged at once for a
+  // session; the code leaves the address bar first.
+  useEffect(() => {
+    const code = params.get('signin');
+    const failure = params.get('signin_error');
+    if ((!code && !failure) || exchanged.current) return;
+    exchanged.current = true;
+    setParams({}, { replace: true });
+    if (failure) {
+      setSsoError(SSO_ERRORS[failure] ?? 'Single sign-on is not available right now. Try again later.');
+      return;
+    }
+    void (async () => {
+      const result = await client.mutation(CompleteDoc, { code: code ?? '' }).toPromise();
+      const session = result.data?.completeSignIn.token;
+      if (session) {
+        const err = await adopt(session, 'login');
+        if (err) setSsoError(err);
+      } else {
+        setSsoError('That sign-in expired. Try again.');
+      }
+    })();
+  }, [params]);
 
   if (token && viewer) return <Navigate to={homeFor(viewer.role)} replace />;
 
@@ -146,6 +198,20 @@ export function SignIn() {
               )}
             </Stack>
           </form>
+          {ssoError && (
+            <Alert color="red" role="alert" title="Could not sign in">
+              {ssoError}
+            </Alert>
+          )}
+          {(providers?.signInProviders.length ?? 0) > 0 && (
+            <Stack gap="xs">
+              {providers?.signInProviders.map((p) => (
+                <Button key={p.id} component="a" href={`/auth/${encodeURIComponent(p.id)}/start`} variant="default">
+                  Sign in with {p.displayName}
+                </Button>
+              ))}
+            </Stack>
+          )}
           <Divider label="Operators and demo" labelPosition="center" />
           <form onSubmit={onToken} noValidate>
             <Stack gap="sm">

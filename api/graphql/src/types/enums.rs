@@ -172,3 +172,20 @@ pub enum WebhookEvent {
     /// A class claim was released.
     ClassReleased,
 }
+
+/// Kind of single sign-on identity provider (OpenID Connect).
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "db::IdentityProviderKind")]
+pub enum IdentityProviderKind {
+    /// Google Workspace (issuer `https://accounts.google.com`).
+    Google,
+    /// Microsoft Entra ID (issuer `https://login.microsoftonline.com/{tenant}/v2.0`).
+    Microsoft,
+    /// Clever (signs people in by the Clever ids the Clever connector stored, or by email).
+    Clever,
+    /// ClassLink (signs people in by the ids the ClassLink connector stored, or by email).
+    #[graphql(name = "CLASSLINK")]
+    ClassLink,
+    /// Any other OpenID Connect provider.
+    GenericOidc,
+}

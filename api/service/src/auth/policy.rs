@@ -192,6 +192,13 @@ pub fn require_token_admin(principal: &Principal) -> ServiceResult<()> {
     }
 }
 
+/// Whether `principal` may create, list, change and archive the district's single sign-on
+/// identity providers: district admins only (operators at the command line are district
+/// admins). Everyone else, partners included, may not.
+pub fn may_manage_identity_providers(principal: &Principal) -> bool {
+    matches!(principal.role, TokenRole::DistrictAdmin)
+}
+
 /// Whether `principal` may link `guardian` to `student` by hand (`addRelationship`; both
 /// arguments are checked). A district admin: any adult of the district. A school admin: an
 /// adult they see, for a student they see. A teacher: an adult they already see (a guardian

@@ -1,0 +1,1 @@
+import{A as e,Z as t,a as n,h as r,k as i}from"./index-83YUJbmz.js";var a=t();function o(){return(0,a.jsx)(n,{title:`Page not found`,children:(0,a.jsxs)(e,{children:[`There is no page here. `,(0,a.jsx)(i,{component:r,to:`/`,children:`Go to the start page`}),`.`]})})}export{o as default};

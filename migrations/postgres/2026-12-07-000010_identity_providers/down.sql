@@ -1,0 +1,3 @@
+DROP TABLE sign_in_codes;
+DROP TABLE sign_in_states;
+DROP TABLE identity_providers;
