@@ -1,4 +1,5 @@
-//! Issue 15: the authorization matrix. Every kind of object `node(id)` serves, a class's join
+//! Issue 15: the authorization matrix. Every kind of object `node(id)` takes (but webhook
+//! deliveries and merge suggestions, which the fixture has none of), a class's join
 //! code, and the admin objects read through their own fields (invitations, import jobs,
 //! webhooks, audit events, sync runs, connectors), asked by every role a token may carry and by
 //! partners with each scope, through the running binary. The expected cells are the table in
@@ -8,11 +9,11 @@ use std::collections::BTreeMap;
 
 use homeroom_core::ids::{NodeKind, encode};
 use homeroom_schema::enums::{
-    ConnectorKind, EnrollmentRole, RecordSource, Role, SyncMode, TokenRole,
+    ConnectorKind, EnrollmentRole, RecordSource, Role, Status, SyncMode, TokenRole,
 };
 use homeroom_schema::ids::{new_id, now_micros};
-use homeroom_schema::models::Connector;
-use homeroom_schema::store::{classes, connectors, people, sync_runs};
+use homeroom_schema::models::{Connector, Course, Term};
+use homeroom_schema::store::{classes, connectors, orgs, people, sync_runs};
 use homeroom_tests::both_backends;
 use homeroom_tests::fixture::enrollment;
 use homeroom_tests::graphql::{token, token_with_scopes};
@@ -63,6 +64,16 @@ const NODE: &[(&str, &[&str])] = &[
     // Read only through their own fields, never through `node`.
     ("import job", &[]),
     ("webhook", &[]),
+    (
+        "course",
+        &["DA", "SA", "TA", "AD", "ST", "G1", "S1", "P-roster"],
+    ),
+    (
+        "term",
+        &["DA", "SA", "TA", "AD", "ST", "G1", "S1", "P-roster"],
+    ),
+    ("audit event", &[]),
+    ("identity provider", &[]),
 ];
 
 /// Who reads A1's join code (everyone else gets null).
@@ -157,6 +168,31 @@ both_backends!(
             updated_at: now,
         };
         connectors::insert(&mut c, &connector).await?;
+        // A course and a term (roster data, like schools).
+        let course = Course {
+            id: new_id(),
+            district_id: d.clone(),
+            org_id: Some(school_a.clone()),
+            title: "Math 5".into(),
+            code: None,
+            status: Status::Active,
+            created_at: now,
+            updated_at: now,
+        };
+        orgs::insert_courses(&mut c, std::slice::from_ref(&course)).await?;
+        let term = Term {
+            id: new_id(),
+            district_id: d.clone(),
+            title: "2026-27".into(),
+            term_type: None,
+            start_date: None,
+            end_date: None,
+            parent_id: None,
+            status: Status::Active,
+            created_at: now,
+            updated_at: now,
+        };
+        orgs::insert_terms(&mut c, std::slice::from_ref(&term)).await?;
         let run = sync_runs::create(&mut c, &d, &connector.id, SyncMode::Full, true, None).await?;
         drop(c);
 
@@ -260,6 +296,31 @@ both_backends!(
             .unwrap_or_else(|| panic!("{resp}"))
             .to_owned();
 
+        let resp = w
+        .gql(
+            Some(&da),
+            "mutation { createIdentityProvider(input: {kind: GOOGLE, issuer: \"https://accounts.google.com\",
+               clientId: \"matrix\", clientSecret: \"matrix-secret\", allowedDomains: [\"example.org\"]}) {
+               identityProvider { id } userErrors { code } } }",
+            json!({}),
+        )
+        .await?;
+        let identity_provider = resp["data"]["createIdentityProvider"]["identityProvider"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{resp}"))
+            .to_owned();
+        let resp = w
+            .gql(
+                Some(&da),
+                "{ auditEvents(first: 1) { edges { node { id } } } }",
+                json!({}),
+            )
+            .await?;
+        let audit_event = resp["data"]["auditEvents"]["edges"][0]["node"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{resp}"))
+            .to_owned();
+
         let objects: BTreeMap<&str, String> = BTreeMap::from([
             ("person S1", w.person("S1")),
             ("person S4", w.person("S4")),
@@ -277,6 +338,10 @@ both_backends!(
             ("invitation for S4", invitation),
             ("import job", import_job),
             ("webhook", webhook),
+            ("course", gid(NodeKind::Course, &course.id)),
+            ("term", gid(NodeKind::Term, &term.id)),
+            ("audit event", audit_event),
+            ("identity provider", identity_provider),
         ]);
         assert_eq!(objects.len(), NODE.len());
 
