@@ -70,18 +70,7 @@ impl ReviewsCount {
     /// Reviews in the asked states, over all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
         let r = req(ctx);
-        let (_, total) = link_reviews::list(
-            &r.store,
-            r.principal()?,
-            &self.0,
-            &homeroom_schema::page::PageRequest {
-                first: Some(1),
-                after: None,
-            },
-            true,
-        )
-        .await?;
-        Ok(total.unwrap_or_default())
+        Ok(link_reviews::count(&r.store, r.principal()?, &self.0).await?)
     }
 }
 
@@ -107,7 +96,7 @@ impl LinkReviewQuery {
             _ => vec![homeroom_schema::enums::LinkReviewState::Pending],
         };
         let page = page_request(first, after.as_deref())?;
-        let (rows, _) = link_reviews::list(&r.store, r.principal()?, &states, &page, false).await?;
+        let rows = link_reviews::list(&r.store, r.principal()?, &states, &page).await?;
         Ok(build(
             rows,
             page.after.is_some(),

@@ -56,34 +56,27 @@ pub fn is_waiting(link: &Relationship) -> bool {
     )
 }
 
-/// States a list may ask for.
-pub fn all_states() -> [LinkReviewState; 4] {
-    [
-        LinkReviewState::Pending,
-        LinkReviewState::Automatic,
-        LinkReviewState::Approved,
-        LinkReviewState::Revoked,
-    ]
-}
-
-/// One page of the district's teacher-made links in `states` (district admins), and the total
-/// when `with_count`.
+/// One page of the district's teacher-made links in `states` (district admins).
 pub async fn list(
     store: &Store,
     principal: &Principal,
     states: &[LinkReviewState],
     page: &PageRequest,
-    with_count: bool,
-) -> ServiceResult<(Page<(LinkReview, Relationship)>, Option<i64>)> {
+) -> ServiceResult<Page<(LinkReview, Relationship)>> {
     policy::require_link_reviewer(principal)?;
     let mut conn = store.conn().await?;
-    let rows = link_reviews::list(&mut conn, &principal.district_id, states, page).await?;
-    let total = if with_count {
-        Some(link_reviews::count(&mut conn, &principal.district_id, states).await?)
-    } else {
-        None
-    };
-    Ok((rows, total))
+    Ok(link_reviews::list(&mut conn, &principal.district_id, states, page).await?)
+}
+
+/// How many of the district's teacher-made links are in `states` (district admins).
+pub async fn count(
+    store: &Store,
+    principal: &Principal,
+    states: &[LinkReviewState],
+) -> ServiceResult<i64> {
+    policy::require_link_reviewer(principal)?;
+    let mut conn = store.conn().await?;
+    Ok(link_reviews::count(&mut conn, &principal.district_id, states).await?)
 }
 
 /// The review of one link, for whoever already sees the link.
@@ -99,48 +92,7 @@ pub async fn approve(
     principal: &Principal,
     relationship_id: &str,
 ) -> ServiceResult<Result<Relationship, UserError>> {
-    policy::require_link_reviewer(principal)?;
-    let me = principal.actor().1;
-    store
-        .transaction(async |conn| {
-            let (review, link) = load(conn, principal, relationship_id).await?;
-            let now = now_micros();
-            if !link_reviews::decide(
-                conn,
-                &link.id,
-                &[LinkReviewState::Pending],
-                LinkReviewState::Approved,
-                &me,
-                now,
-            )
-            .await?
-            {
-                return Ok(Err(UserError::new(
-                    Some("relationshipId"),
-                    "NOT_PENDING",
-                    format!("this link is {}, not waiting for approval", review.state),
-                )));
-            }
-            if link.removed_by.as_deref() == Some(link_reviews::PENDING_APPROVAL) {
-                relationships::restore(conn, &link.id).await?;
-            }
-            if let Some(guardian) = people::get(conn, &link.district_id, &link.guardian_id).await? {
-                people::add_role(conn, &guardian, Role::Guardian, None, RecordSource::Manual)
-                    .await?;
-            }
-            let after = reload(conn, principal, &link.id).await?;
-            audit_log::record(
-                conn,
-                principal,
-                "relationship.approve",
-                ("relationship", &link.id),
-                Some(json!({"state": review.state, "status": link.status})),
-                Some(json!({"state": LinkReviewState::Approved, "status": after.status})),
-            )
-            .await?;
-            Ok(Ok(after))
-        })
-        .await
+    decide(store, principal, relationship_id, Decision::Approve).await
 }
 
 /// Revokes a teacher-made link, waiting or counted (district admins): it is removed by the
@@ -150,64 +102,119 @@ pub async fn revoke(
     principal: &Principal,
     relationship_id: &str,
 ) -> ServiceResult<Result<Relationship, UserError>> {
-    policy::require_link_reviewer(principal)?;
-    let me = principal.actor().1;
-    store
-        .transaction(async |conn| {
-            let (review, link) = load(conn, principal, relationship_id).await?;
-            let now = now_micros();
-            if !link_reviews::decide(
-                conn,
-                &link.id,
+    decide(store, principal, relationship_id, Decision::Revoke).await
+}
+
+#[derive(Clone, Copy)]
+enum Decision {
+    Approve,
+    Revoke,
+}
+
+impl Decision {
+    /// The review states it may follow, and the one it leaves.
+    fn states(self) -> (&'static [LinkReviewState], LinkReviewState) {
+        match self {
+            Decision::Approve => (&[LinkReviewState::Pending], LinkReviewState::Approved),
+            Decision::Revoke => (
                 &[
                     LinkReviewState::Pending,
                     LinkReviewState::Automatic,
                     LinkReviewState::Approved,
                 ],
                 LinkReviewState::Revoked,
-                &me,
-                now,
-            )
-            .await?
-            {
-                return Ok(Err(UserError::new(
-                    Some("relationshipId"),
-                    "ALREADY_REVOKED",
-                    "this link was already revoked",
-                )));
+            ),
+        }
+    }
+}
+
+/// Takes `decision` on a reviewed link in one transaction: the review changes state in one
+/// conditional statement (a concurrent decision finds it taken), the link follows, one audit
+/// event records both.
+async fn decide(
+    store: &Store,
+    principal: &Principal,
+    relationship_id: &str,
+    decision: Decision,
+) -> ServiceResult<Result<Relationship, UserError>> {
+    policy::require_link_reviewer(principal)?;
+    let me = principal.actor().1;
+    let (from, to) = decision.states();
+    store
+        .transaction(async |conn| {
+            let (review, link) = load(conn, principal, relationship_id).await?;
+            let now = now_micros();
+            if !link_reviews::decide(conn, &link.id, from, to, &me, now).await? {
+                return Ok(Err(match decision {
+                    Decision::Approve => UserError::new(
+                        Some("relationshipId"),
+                        "NOT_PENDING",
+                        format!("this link is {}, not waiting for approval", review.state),
+                    ),
+                    Decision::Revoke => UserError::new(
+                        Some("relationshipId"),
+                        "ALREADY_REVOKED",
+                        "this link was already revoked",
+                    ),
+                }));
             }
-            relationships::remove_by_person(conn, &link.id, &me).await?;
-            for mut inv in invitations::of_people(conn, std::slice::from_ref(&link.guardian_id))
-                .await?
-                .into_iter()
-                .filter(|i| i.relationship_id.as_deref() == Some(link.id.as_str()))
-                .filter(|i| {
-                    matches!(
-                        i.status,
-                        InvitationStatus::Pending
-                            | InvitationStatus::Sent
-                            | InvitationStatus::Delivered
-                            | InvitationStatus::Failed
-                    )
-                })
-            {
-                inv.status = InvitationStatus::Revoked;
-                inv.updated_at = now;
-                invitations::save(conn, &inv).await?;
-            }
+            let action = match decision {
+                Decision::Approve => {
+                    if link.removed_by.as_deref() == Some(link_reviews::PENDING_APPROVAL) {
+                        relationships::restore(conn, &link.id).await?;
+                    }
+                    if let Some(guardian) =
+                        people::get(conn, &link.district_id, &link.guardian_id).await?
+                    {
+                        people::add_role(
+                            conn,
+                            &guardian,
+                            Role::Guardian,
+                            None,
+                            RecordSource::Manual,
+                        )
+                        .await?;
+                    }
+                    "relationship.approve"
+                }
+                Decision::Revoke => {
+                    relationships::remove_by_person(conn, &link.id, &me).await?;
+                    revoke_open_invitations(conn, &link, now).await?;
+                    "relationship.revoke"
+                }
+            };
             let after = reload(conn, principal, &link.id).await?;
             audit_log::record(
                 conn,
                 principal,
-                "relationship.revoke",
+                action,
                 ("relationship", &link.id),
                 Some(json!({"state": review.state, "status": link.status})),
-                Some(json!({"state": LinkReviewState::Revoked, "status": after.status})),
+                Some(json!({"state": to, "status": after.status})),
             )
             .await?;
             Ok(Ok(after))
         })
         .await
+}
+
+/// Revokes the invitations still open for `link`.
+async fn revoke_open_invitations(
+    conn: &mut Conn,
+    link: &Relationship,
+    now: i64,
+) -> StoreResult<()> {
+    for mut inv in invitations::of_people(conn, std::slice::from_ref(&link.guardian_id))
+        .await?
+        .into_iter()
+        .filter(|i| i.relationship_id.as_deref() == Some(link.id.as_str()))
+        .filter(|i| invitations::OPEN.contains(&i.status))
+    {
+        inv.status = InvitationStatus::Revoked;
+        inv.updated_at = now;
+        invitations::save(conn, &inv).await?;
+    }
+    Ok(())
 }
 
 /// A link of the caller's district and its review; a link nobody reviews reads as unknown.

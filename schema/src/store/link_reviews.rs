@@ -52,20 +52,6 @@ pub async fn get(
     }))
 }
 
-/// Reviews of the given links (any district; callers pass links they already hold).
-pub async fn of_links(conn: &mut Conn, ids: &[String]) -> StoreResult<Vec<LinkReview>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(with_conn!(conn, |c| {
-        link_reviews::table
-            .filter(link_reviews::relationship_id.eq_any(ids))
-            .select(LinkReview::as_select())
-            .load(c)
-            .await?
-    }))
-}
-
 /// Decides a review whose state is `from`, in one statement: false when it was decided
 /// meanwhile (a concurrent decision finds it taken).
 pub async fn decide(

@@ -100,6 +100,8 @@ both_backends!(
         };
         let resp = w.gql(Some(&ta), APPROVE, json!({"id": link_id})).await?;
         assert_eq!(code(&resp).as_deref(), Some("FORBIDDEN"), "{resp}");
+        let resp = w.gql(Some(&ta), REVOKE, json!({"id": link_id})).await?;
+        assert_eq!(code(&resp).as_deref(), Some("FORBIDDEN"), "{resp}");
         let resp = w.gql(Some(&ta), RESTORE, json!({"id": link_id})).await?;
         assert_eq!(
             resp["data"]["restoreRelationship"]["userErrors"][0]["code"], "WAITING",
