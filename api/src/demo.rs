@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use homeroom_schema::Store;
 use homeroom_schema::enums::{ConnectorKind, EnrollmentRole, OrgType, SyncMode, TokenRole};
-use homeroom_schema::scope::Visible;
+use homeroom_schema::scope::Scope;
 use homeroom_schema::store::{classes, districts, orgs, people};
 
 use crate::config::Settings;
@@ -31,8 +31,13 @@ pub async fn seed(store: &Store, sync: &SyncService) -> anyhow::Result<bool> {
     let district = {
         let mut conn = store.conn().await?;
         let district = districts::ensure_default(&mut conn, "Demo District").await?;
-        let existing =
-            people::count(&mut conn, &district.id, &Visible::All, &Default::default()).await?;
+        let existing = people::count(
+            &mut conn,
+            &district.id,
+            &Scope::District,
+            &Default::default(),
+        )
+        .await?;
         if existing > 0 {
             return Ok(false);
         }
@@ -92,7 +97,7 @@ pub async fn seed(store: &Store, sync: &SyncService) -> anyhow::Result<bool> {
         let page = classes::list(
             &mut conn,
             &district.id,
-            &Visible::All,
+            &Scope::District,
             &Default::default(),
             &homeroom_schema::page::PageRequest {
                 first: Some(500),

@@ -314,6 +314,7 @@ async fn metrics(State(app): State<AppState>, headers: HeaderMap) -> axum::respo
     {
         homeroom_core::metrics::set_outbox_depth(depth);
     }
+    homeroom_core::metrics::set_db_statements(app.store.statements_run());
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         homeroom_core::metrics::render(),

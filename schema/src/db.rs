@@ -278,6 +278,30 @@ macro_rules! upsert_rows {
 }
 pub(crate) use upsert_rows;
 
+/// Counts the SQL statements one store's connections run: exported on `/metrics`, and how the
+/// tests bound the statements a request executes (a class roster runs as many with 5 students
+/// as with 50).
+#[derive(Debug, Clone, Default)]
+pub struct StatementCounter(std::sync::Arc<std::sync::atomic::AtomicU64>);
+
+impl StatementCounter {
+    /// Statements started so far.
+    pub fn get(&self) -> u64 {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+impl diesel::connection::Instrumentation for StatementCounter {
+    fn on_connection_event(&mut self, event: diesel::connection::InstrumentationEvent<'_>) {
+        if matches!(
+            event,
+            diesel::connection::InstrumentationEvent::StartQuery { .. }
+        ) {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+}
+
 /// Parses a database URL into its backend and the string the driver expects.
 pub fn parse_url(url: &str) -> StoreResult<(Backend, String)> {
     if let Some(path) = url.strip_prefix("sqlite://") {
@@ -302,15 +326,21 @@ pub fn parse_url(url: &str) -> StoreResult<(Backend, String)> {
 const SQLITE_SETUP: &str = "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
      PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL;";
 
-fn sqlite_manager(path: &str) -> AsyncDieselConnectionManager<SqliteConn> {
+fn sqlite_manager(
+    path: &str,
+    counter: &StatementCounter,
+) -> AsyncDieselConnectionManager<SqliteConn> {
     let mut config = ManagerConfig::<SqliteConn>::default();
-    config.custom_setup = Box::new(|url| {
+    let counter = counter.clone();
+    config.custom_setup = Box::new(move |url| {
         let url = url.to_owned();
+        let counter = counter.clone();
         async move {
             let mut conn = SqliteConn::establish(&url).await?;
             conn.batch_execute(SQLITE_SETUP)
                 .await
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+            conn.set_instrumentation(counter);
             Ok(conn)
         }
         .boxed()
@@ -318,13 +348,28 @@ fn sqlite_manager(path: &str) -> AsyncDieselConnectionManager<SqliteConn> {
     AsyncDieselConnectionManager::new_with_config(path, config)
 }
 
-fn pg_manager(url: &str) -> AsyncDieselConnectionManager<AsyncPgConnection> {
-    AsyncDieselConnectionManager::new(url)
+fn pg_manager(
+    url: &str,
+    counter: &StatementCounter,
+) -> AsyncDieselConnectionManager<AsyncPgConnection> {
+    let mut config = ManagerConfig::<AsyncPgConnection>::default();
+    let counter = counter.clone();
+    config.custom_setup = Box::new(move |url| {
+        let url = url.to_owned();
+        let counter = counter.clone();
+        async move {
+            let mut conn = AsyncPgConnection::establish(&url).await?;
+            conn.set_instrumentation(counter);
+            Ok(conn)
+        }
+        .boxed()
+    });
+    AsyncDieselConnectionManager::new_with_config(url, config)
 }
 
 impl Pool {
     /// Opens a pool for the URL's backend. Nothing is connected until first use.
-    pub fn open(url: &str, options: &PoolOptions) -> StoreResult<Pool> {
+    pub fn open(url: &str, options: &PoolOptions, counter: &StatementCounter) -> StoreResult<Pool> {
         let (backend, target) = parse_url(url)?;
         let timeouts = deadpool::managed::Timeouts {
             wait: Some(options.wait_timeout),
@@ -334,7 +379,7 @@ impl Pool {
         let build_err = |e: deadpool::managed::BuildError| StoreError::InvalidUrl(e.to_string());
         Ok(match backend {
             Backend::Sqlite => Pool::Sqlite(
-                DeadPool::builder(sqlite_manager(&target))
+                DeadPool::builder(sqlite_manager(&target, counter))
                     .max_size(options.max_size.min(8))
                     .timeouts(timeouts)
                     .runtime(deadpool::Runtime::Tokio1)
@@ -343,7 +388,7 @@ impl Pool {
                 std::path::PathBuf::from(&target),
             ),
             Backend::Postgres => Pool::Pg(
-                DeadPool::builder(pg_manager(&target))
+                DeadPool::builder(pg_manager(&target, counter))
                     .max_size(options.max_size)
                     .timeouts(timeouts)
                     .runtime(deadpool::Runtime::Tokio1)

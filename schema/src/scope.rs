@@ -1,24 +1,37 @@
-//! What a caller may see, resolved to the rows of one district.
+//! What a caller may see, as SQL.
 //!
-//! The API turns a token into a [`Scope`]; list queries then filter by the [`Visible`] sets
-//! computed here, so every query path applies the same rules:
+//! The API turns a token into a [`Scope`]. Every rule below is written once, as a sub-select of
+//! the ids a scope admits ([`people_ids`], [`class_ids`]); list, count, point and batch queries
+//! append it as `column IN (…)` so the database decides visibility inside the query that reads
+//! the rows. Nothing is computed per request before the read, and the work is bounded by the
+//! rows asked for and the caller's own links, not by the size of the district:
 //! - district admins and partners with `roster:read` see the whole district;
 //! - a school admin sees their schools' classes, the people with roles at those schools, the
-//!   students enrolled there and those students' guardians;
-//! - a teacher sees their classes (taught or claimed), the students enrolled in them, those
-//!   students' guardians, and their co-teachers;
+//!   people enrolled there and those students' guardians;
+//! - a teacher sees their classes (taught or claimed), the people enrolled in them (students,
+//!   co-teachers, aides) and those students' guardians;
 //! - a guardian sees themselves, their linked students, those students' classes and teachers;
-//! - anyone else sees only themselves.
+//! - anyone else sees only themselves (and, as a student, their own classes).
+//!
+//! The branches are joined with `UNION ALL`, which both planners flatten into an append of
+//! index lookups when the outer query names the ids (a point read probes each branch with that
+//! id), and hash or materialise once when it lists.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
+use diesel::backend::Backend;
+use diesel::expression::{AppearsOnTable, Expression, SelectableExpression, ValidGrouping};
 use diesel::prelude::*;
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::serialize::ToSql;
+use diesel::sql_types::{Bool, Text};
 use diesel_async::RunQueryDsl;
 
 use crate::db::{Conn, with_conn};
 use crate::enums::{EnrollmentRole, RelationshipStatus, Role, Status};
 use crate::error::StoreResult;
-use crate::tables::{classes, enrollments, person_roles, relationships};
+use crate::tables::{classes, people, person_roles};
 
 /// Who is asking, as far as visibility goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +48,8 @@ pub enum Scope {
     SelfOnly(String),
 }
 
-/// A set of visible ids, or everything in the district.
+/// A materialised set of visible ids, or everything in the district. For jobs that check many
+/// rows against one caller's view (a relationship import); request paths filter in SQL instead.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Visible {
     /// No restriction within the district.
@@ -52,54 +66,231 @@ impl Visible {
             Visible::Ids(ids) => ids.contains(id),
         }
     }
+}
 
-    /// The ids to filter a query by, or `None` for no restriction.
-    pub fn as_filter(&self) -> Option<Vec<String>> {
-        match self {
-            Visible::All => None,
-            Visible::Ids(ids) => {
-                let mut v: Vec<String> = ids.iter().cloned().collect();
-                v.sort();
-                Some(v)
-            }
-        }
+enum Part {
+    Text(Cow<'static, str>),
+    Bind(String),
+}
+
+/// A boolean SQL condition with its bound values, usable in `.filter(…)` of any table's query
+/// on both backends. Built only here, from fixed text and bound ids: no caller text is ever
+/// spliced into it.
+pub struct ScopeSql {
+    parts: Vec<Part>,
+}
+
+impl ScopeSql {
+    fn new() -> Self {
+        ScopeSql { parts: Vec::new() }
+    }
+
+    fn text(&mut self, s: impl Into<Cow<'static, str>>) -> &mut Self {
+        self.parts.push(Part::Text(s.into()));
+        self
+    }
+
+    fn bind(&mut self, v: &str) -> &mut Self {
+        self.parts.push(Part::Bind(v.to_owned()));
+        self
+    }
+
+    /// `column IN (ids the scope admits)`.
+    fn member(column: &'static str, ids: impl FnOnce(&mut ScopeSql)) -> Self {
+        let mut s = ScopeSql::new();
+        s.text(column).text(" IN (");
+        ids(&mut s);
+        s.text(")");
+        s
     }
 }
 
-/// Classes a teacher teaches (active teacher/aide enrollment) or has claimed.
-async fn taught_classes(conn: &mut Conn, teacher: &str) -> StoreResult<Vec<String>> {
-    let mut ids: Vec<String> = with_conn!(conn, |c| {
-        enrollments::table
-            .filter(enrollments::person_id.eq(teacher))
-            .filter(enrollments::role.eq_any([EnrollmentRole::Teacher, EnrollmentRole::Aide]))
-            .filter(enrollments::status.eq(Status::Active))
-            .select(enrollments::class_id)
-            .load(c)
-            .await?
-    });
-    let claimed: Vec<String> = with_conn!(conn, |c| {
-        classes::table
-            .filter(classes::claimed_by.eq(teacher))
-            .select(classes::id)
-            .load(c)
-            .await?
-    });
-    ids.extend(claimed);
-    ids.sort();
-    ids.dedup();
-    Ok(ids)
+impl std::fmt::Debug for ScopeSql {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for p in &self.parts {
+            match p {
+                Part::Text(t) => f.write_str(t)?,
+                Part::Bind(_) => f.write_str("?")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Expression for ScopeSql {
+    type SqlType = Bool;
+}
+
+impl<QS> AppearsOnTable<QS> for ScopeSql {}
+
+impl<QS> SelectableExpression<QS> for ScopeSql {}
+
+impl<GB> ValidGrouping<GB> for ScopeSql {
+    type IsAggregate = diesel::expression::is_aggregate::Never;
+}
+
+impl QueryId for ScopeSql {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<DB> QueryFragment<DB> for ScopeSql
+where
+    DB: Backend,
+    str: ToSql<Text, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        for part in &self.parts {
+            match part {
+                Part::Text(t) => out.push_sql(t),
+                Part::Bind(v) => out.push_bind_param::<Text, str>(v.as_str())?,
+            }
+        }
+        Ok(())
+    }
+}
+
+fn quoted(s: &str) -> String {
+    format!("'{s}'")
+}
+
+/// Classes a teacher teaches (active teacher or aide enrollment) or has claimed.
+fn taught(s: &mut ScopeSql, me: &str) {
+    s.text("SELECT ts.class_id FROM enrollments ts WHERE ts.person_id = ")
+        .bind(me)
+        .text(format!(
+            " AND ts.role IN ({}, {}) AND ts.status = {} \
+         UNION ALL SELECT tc.id FROM classes tc WHERE tc.claimed_by = ",
+            quoted(EnrollmentRole::Teacher.as_str()),
+            quoted(EnrollmentRole::Aide.as_str()),
+            quoted(Status::Active.as_str()),
+        ))
+        .bind(me);
+}
+
+/// The orgs where a person is school admin.
+fn schools(s: &mut ScopeSql, me: &str) {
+    s.text("SELECT sa.org_id FROM person_roles sa WHERE sa.person_id = ")
+        .bind(me)
+        .text(format!(
+            " AND sa.role = {}",
+            quoted(Role::SchoolAdmin.as_str())
+        ));
 }
 
 /// Classes of a school admin's schools.
-async fn school_classes(conn: &mut Conn, admin: &str) -> StoreResult<Vec<String>> {
-    let schools = admin_schools(conn, admin).await?;
-    Ok(with_conn!(conn, |c| {
-        classes::table
-            .filter(classes::school_id.eq_any(&schools))
-            .select(classes::id)
-            .load(c)
-            .await?
-    }))
+fn school_classes(s: &mut ScopeSql, me: &str) {
+    s.text("SELECT sc.id FROM classes sc WHERE sc.school_id IN (");
+    schools(s, me);
+    s.text(")");
+}
+
+/// A guardian's actively linked students.
+fn students_of_guardian(s: &mut ScopeSql, me: &str) {
+    s.text("SELECT gs.student_id FROM relationships gs WHERE gs.guardian_id = ")
+        .bind(me)
+        .text(format!(
+            " AND gs.status = {}",
+            quoted(RelationshipStatus::Active.as_str())
+        ));
+}
+
+/// Classes the students `students` selects are actively enrolled in, as students.
+fn classes_of(s: &mut ScopeSql, students: impl FnOnce(&mut ScopeSql)) {
+    s.text(format!(
+        "SELECT co.class_id FROM enrollments co WHERE co.role = {} AND co.status = {} \
+         AND co.person_id IN (",
+        quoted(EnrollmentRole::Student.as_str()),
+        quoted(Status::Active.as_str()),
+    ));
+    students(s);
+    s.text(")");
+}
+
+/// People actively enrolled in the classes `classes` selects, in one of `roles`.
+fn enrolled(s: &mut ScopeSql, roles: &[EnrollmentRole], classes: impl FnOnce(&mut ScopeSql)) {
+    let roles: Vec<String> = roles.iter().map(|r| quoted(r.as_str())).collect();
+    s.text(format!(
+        "SELECT en.person_id FROM enrollments en WHERE en.status = {} AND en.role IN ({}) \
+         AND en.class_id IN (",
+        quoted(Status::Active.as_str()),
+        roles.join(", "),
+    ));
+    classes(s);
+    s.text(")");
+}
+
+/// Active guardians of the students `students` selects.
+fn guardians_of(s: &mut ScopeSql, students: impl FnOnce(&mut ScopeSql)) {
+    s.text(format!(
+        "SELECT gu.guardian_id FROM relationships gu WHERE gu.status = {} AND gu.student_id IN (",
+        quoted(RelationshipStatus::Active.as_str()),
+    ));
+    students(s);
+    s.text(")");
+}
+
+const ALL_ROLES: [EnrollmentRole; 3] = [
+    EnrollmentRole::Student,
+    EnrollmentRole::Teacher,
+    EnrollmentRole::Aide,
+];
+const STAFF_ROLES: [EnrollmentRole; 2] = [EnrollmentRole::Teacher, EnrollmentRole::Aide];
+
+/// `column IN (ids of the people `scope` sees)`, or `None` for the whole district.
+pub fn people_ids(scope: &Scope, column: &'static str) -> Option<ScopeSql> {
+    let sql = match scope {
+        Scope::District => return None,
+        Scope::SchoolAdmin(me) => ScopeSql::member(column, |s| {
+            s.text("SELECT ").bind(me);
+            s.text(" UNION ALL SELECT sr.person_id FROM person_roles sr WHERE sr.org_id IN (");
+            schools(s, me);
+            s.text(") UNION ALL ");
+            enrolled(s, &ALL_ROLES, |s| school_classes(s, me));
+            s.text(" UNION ALL ");
+            guardians_of(s, |s| {
+                enrolled(s, &[EnrollmentRole::Student], |s| school_classes(s, me))
+            });
+        }),
+        Scope::Teacher(me) => ScopeSql::member(column, |s| {
+            s.text("SELECT ").bind(me).text(" UNION ALL ");
+            enrolled(s, &ALL_ROLES, |s| taught(s, me));
+            s.text(" UNION ALL ");
+            guardians_of(s, |s| {
+                enrolled(s, &[EnrollmentRole::Student], |s| taught(s, me))
+            });
+        }),
+        Scope::Guardian(me) => ScopeSql::member(column, |s| {
+            s.text("SELECT ").bind(me).text(" UNION ALL ");
+            students_of_guardian(s, me);
+            s.text(" UNION ALL ");
+            enrolled(s, &STAFF_ROLES, |s| {
+                classes_of(s, |s| students_of_guardian(s, me))
+            });
+        }),
+        Scope::SelfOnly(me) => ScopeSql::member(column, |s| {
+            s.text("SELECT ").bind(me);
+        }),
+    };
+    Some(sql)
+}
+
+/// `column IN (ids of the classes `scope` sees)`, or `None` for the whole district.
+pub fn class_ids(scope: &Scope, column: &'static str) -> Option<ScopeSql> {
+    let sql = match scope {
+        Scope::District => return None,
+        Scope::SchoolAdmin(me) => ScopeSql::member(column, |s| school_classes(s, me)),
+        Scope::Teacher(me) => ScopeSql::member(column, |s| taught(s, me)),
+        Scope::Guardian(me) => {
+            ScopeSql::member(column, |s| classes_of(s, |s| students_of_guardian(s, me)))
+        }
+        Scope::SelfOnly(me) => ScopeSql::member(column, |s| {
+            classes_of(s, |s| {
+                s.text("SELECT ").bind(me);
+            })
+        }),
+    };
+    Some(sql)
 }
 
 /// The orgs where a person is school admin.
@@ -115,147 +306,109 @@ pub async fn admin_schools(conn: &mut Conn, admin: &str) -> StoreResult<Vec<Stri
     Ok(ids.into_iter().flatten().collect())
 }
 
-/// People with an active enrollment of `role` in any of `class_ids`.
-async fn enrolled(
+/// Which of `ids` are people `scope` sees (one statement, bounded by `ids`).
+pub async fn sees_people(
     conn: &mut Conn,
-    class_ids: &[String],
-    roles: &[EnrollmentRole],
-) -> StoreResult<Vec<String>> {
-    if class_ids.is_empty() {
-        return Ok(Vec::new());
+    scope: &Scope,
+    ids: &[String],
+) -> StoreResult<HashSet<String>> {
+    if ids.is_empty() {
+        return Ok(HashSet::new());
     }
-    Ok(with_conn!(conn, |c| {
-        enrollments::table
-            .filter(enrollments::class_id.eq_any(class_ids))
-            .filter(enrollments::role.eq_any(roles))
-            .filter(enrollments::status.eq(Status::Active))
-            .select(enrollments::person_id)
-            .distinct()
-            .load(c)
-            .await?
-    }))
-}
-
-/// Active guardians of `students`.
-async fn guardians_of(conn: &mut Conn, students: &[String]) -> StoreResult<Vec<String>> {
-    if students.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(with_conn!(conn, |c| {
-        relationships::table
-            .filter(relationships::student_id.eq_any(students))
-            .filter(relationships::status.eq(RelationshipStatus::Active))
-            .select(relationships::guardian_id)
-            .distinct()
-            .load(c)
-            .await?
-    }))
-}
-
-/// A guardian's actively linked students.
-async fn students_of_guardian(conn: &mut Conn, guardian: &str) -> StoreResult<Vec<String>> {
-    Ok(with_conn!(conn, |c| {
-        relationships::table
-            .filter(relationships::guardian_id.eq(guardian))
-            .filter(relationships::status.eq(RelationshipStatus::Active))
-            .select(relationships::student_id)
-            .load(c)
-            .await?
-    }))
-}
-
-/// Classes the people in `students` are actively enrolled in as students.
-async fn classes_of_students(conn: &mut Conn, students: &[String]) -> StoreResult<Vec<String>> {
-    if students.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(with_conn!(conn, |c| {
-        enrollments::table
-            .filter(enrollments::person_id.eq_any(students))
-            .filter(enrollments::role.eq(EnrollmentRole::Student))
-            .filter(enrollments::status.eq(Status::Active))
-            .select(enrollments::class_id)
-            .distinct()
-            .load(c)
-            .await?
-    }))
-}
-
-/// Classes visible to `scope`.
-pub async fn visible_classes(conn: &mut Conn, scope: &Scope) -> StoreResult<Visible> {
-    let ids = match scope {
-        Scope::District => return Ok(Visible::All),
-        Scope::SchoolAdmin(me) => school_classes(conn, me).await?,
-        Scope::Teacher(me) => taught_classes(conn, me).await?,
-        Scope::Guardian(me) => {
-            let students = students_of_guardian(conn, me).await?;
-            classes_of_students(conn, &students).await?
-        }
-        Scope::SelfOnly(me) => classes_of_students(conn, std::slice::from_ref(me)).await?,
+    let Some(rule) = people_ids(scope, "people.id") else {
+        return Ok(ids.iter().cloned().collect());
     };
+    let found: Vec<String> = with_conn!(conn, |c| {
+        people::table
+            .filter(people::id.eq_any(ids))
+            .filter(rule)
+            .select(people::id)
+            .load(c)
+            .await?
+    });
+    Ok(found.into_iter().collect())
+}
+
+/// Whether `scope` sees the person `id`.
+pub async fn sees_person(conn: &mut Conn, scope: &Scope, id: &str) -> StoreResult<bool> {
+    Ok(sees_people(conn, scope, &[id.to_owned()])
+        .await?
+        .contains(id))
+}
+
+/// Which of `ids` are classes `scope` sees (one statement, bounded by `ids`).
+pub async fn sees_classes(
+    conn: &mut Conn,
+    scope: &Scope,
+    ids: &[String],
+) -> StoreResult<HashSet<String>> {
+    if ids.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let Some(rule) = class_ids(scope, "classes.id") else {
+        return Ok(ids.iter().cloned().collect());
+    };
+    let found: Vec<String> = with_conn!(conn, |c| {
+        classes::table
+            .filter(classes::id.eq_any(ids))
+            .filter(rule)
+            .select(classes::id)
+            .load(c)
+            .await?
+    });
+    Ok(found.into_iter().collect())
+}
+
+/// Every class `scope` sees, materialised (for jobs and tests; requests filter in SQL).
+pub async fn visible_classes(conn: &mut Conn, scope: &Scope) -> StoreResult<Visible> {
+    let Some(rule) = class_ids(scope, "classes.id") else {
+        return Ok(Visible::All);
+    };
+    let ids: Vec<String> = with_conn!(conn, |c| {
+        classes::table
+            .filter(rule)
+            .select(classes::id)
+            .load(c)
+            .await?
+    });
     Ok(Visible::Ids(ids.into_iter().collect()))
 }
 
-/// People visible to `scope`.
+/// Every person `scope` sees, materialised (for jobs and tests; requests filter in SQL).
 pub async fn visible_people(conn: &mut Conn, scope: &Scope) -> StoreResult<Visible> {
-    let mut ids: HashSet<String> = HashSet::new();
-    match scope {
-        Scope::District => return Ok(Visible::All),
-        Scope::SchoolAdmin(me) => {
-            ids.insert(me.clone());
-            let schools = admin_schools(conn, me).await?;
-            let staff: Vec<String> = with_conn!(conn, |c| {
-                person_roles::table
-                    .filter(person_roles::org_id.eq_any(&schools))
-                    .select(person_roles::person_id)
-                    .distinct()
-                    .load(c)
-                    .await?
-            });
-            let class_ids = school_classes(conn, me).await?;
-            let all_roles = [
-                EnrollmentRole::Student,
-                EnrollmentRole::Teacher,
-                EnrollmentRole::Aide,
-            ];
-            let enrolled_people = enrolled(conn, &class_ids, &all_roles).await?;
-            let students = enrolled(conn, &class_ids, &[EnrollmentRole::Student]).await?;
-            let guardians = guardians_of(conn, &students).await?;
-            ids.extend(staff);
-            ids.extend(enrolled_people);
-            ids.extend(guardians);
+    let Some(rule) = people_ids(scope, "people.id") else {
+        return Ok(Visible::All);
+    };
+    let ids: Vec<String> = with_conn!(conn, |c| {
+        people::table
+            .filter(rule)
+            .select(people::id)
+            .load(c)
+            .await?
+    });
+    Ok(Visible::Ids(ids.into_iter().collect()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caller_ids_are_bound_never_spliced() {
+        let hostile = "x' OR 1=1 --";
+        for scope in [
+            Scope::SchoolAdmin(hostile.into()),
+            Scope::Teacher(hostile.into()),
+            Scope::Guardian(hostile.into()),
+            Scope::SelfOnly(hostile.into()),
+        ] {
+            let people = format!("{:?}", people_ids(&scope, "people.id").expect("scoped"));
+            let classes = format!("{:?}", class_ids(&scope, "classes.id").expect("scoped"));
+            assert!(!people.contains(hostile) && !classes.contains(hostile));
+            assert!(people.starts_with("people.id IN (") && people.contains('?'));
+            assert!(classes.starts_with("classes.id IN (") && classes.contains('?'));
         }
-        Scope::Teacher(me) => {
-            ids.insert(me.clone());
-            let class_ids = taught_classes(conn, me).await?;
-            let students = enrolled(conn, &class_ids, &[EnrollmentRole::Student]).await?;
-            let teachers = enrolled(
-                conn,
-                &class_ids,
-                &[EnrollmentRole::Teacher, EnrollmentRole::Aide],
-            )
-            .await?;
-            let guardians = guardians_of(conn, &students).await?;
-            ids.extend(students);
-            ids.extend(teachers);
-            ids.extend(guardians);
-        }
-        Scope::Guardian(me) => {
-            ids.insert(me.clone());
-            let students = students_of_guardian(conn, me).await?;
-            let class_ids = classes_of_students(conn, &students).await?;
-            let teachers = enrolled(
-                conn,
-                &class_ids,
-                &[EnrollmentRole::Teacher, EnrollmentRole::Aide],
-            )
-            .await?;
-            ids.extend(students);
-            ids.extend(teachers);
-        }
-        Scope::SelfOnly(me) => {
-            ids.insert(me.clone());
-        }
+        assert!(people_ids(&Scope::District, "people.id").is_none());
+        assert!(class_ids(&Scope::District, "classes.id").is_none());
     }
-    Ok(Visible::Ids(ids))
 }

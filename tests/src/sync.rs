@@ -5,7 +5,7 @@ use homeroom_schema::Store;
 use homeroom_schema::enums::{ConnectorKind, RelationshipStatus, Role, Severity, Status, SyncMode};
 use homeroom_schema::models::{SyncIssue, SyncRun};
 use homeroom_schema::page::PageRequest;
-use homeroom_schema::scope::Visible;
+use homeroom_schema::scope::Scope;
 use homeroom_schema::store::classes::{self, ClassFilter};
 use homeroom_schema::store::people::{self, PersonFilter};
 use homeroom_schema::store::relationships::{self, RelationshipFilter};
@@ -219,7 +219,7 @@ pub async fn census(store: &Store) -> Result<Census> {
     let d = districts::get_default(&mut c)
         .await?
         .ok_or_else(|| anyhow::anyhow!("no default district"))?;
-    let all = Visible::All;
+    let all = Scope::District;
     let role = |r| PersonFilter {
         role: Some(r),
         ..Default::default()

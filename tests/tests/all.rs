@@ -18,6 +18,7 @@ mod graphql_authz;
 mod merge_confirm;
 mod notifications;
 mod pagination;
+mod read_path;
 mod relationship_import;
 mod security;
 mod sign_in;

@@ -9,7 +9,7 @@ use homeroom_district_gen::{District, GenerateOptions, OneRosterCsvOptions, writ
 use homeroom_schema::Store;
 use homeroom_schema::enums::{ConnectorKind, Status, SyncMode};
 use homeroom_schema::page::PageRequest;
-use homeroom_schema::scope::Visible;
+use homeroom_schema::scope::Scope;
 use homeroom_schema::store::districts;
 use homeroom_schema::store::people::{self, PersonFilter};
 use homeroom_sync::RunOutcome;
@@ -39,7 +39,7 @@ async fn people_rows(store: &Store) -> Result<Vec<String>> {
             let page = people::list(
                 &mut c,
                 &d.id,
-                &Visible::All,
+                &Scope::District,
                 &PersonFilter {
                     status: Some(status),
                     ..PersonFilter::default()

@@ -4,7 +4,7 @@
 use homeroom_graphql::ids::{NodeKind, encode};
 use homeroom_schema::enums::{RelationshipStatus, SyncMode, TokenRole};
 use homeroom_schema::models::Relationship;
-use homeroom_schema::scope::Visible;
+use homeroom_schema::scope::Scope;
 use homeroom_schema::store::relationships::{self, REMOVED_BY_SYNC, RelationshipFilter};
 use homeroom_schema::store::{audit, districts};
 use homeroom_sync::RunOutcome;
@@ -223,7 +223,7 @@ async fn all_links(db: &homeroom_tests::TestDb) -> anyhow::Result<Vec<Relationsh
         let page = relationships::list(
             &mut c,
             &d.id,
-            &Visible::All,
+            &Scope::District,
             &RelationshipFilter {
                 status: Some(status),
                 ..Default::default()

@@ -5,7 +5,7 @@ use homeroom_graphql::context::RequestCtx;
 use homeroom_schema::Store;
 use homeroom_schema::enums::{RelationshipKind, RelationshipSource, RelationshipStatus, TokenRole};
 use homeroom_schema::models::Relationship;
-use homeroom_schema::scope::Visible;
+use homeroom_schema::scope::Scope;
 use homeroom_schema::store::import_jobs;
 use homeroom_schema::store::relationships::{self, RelationshipFilter};
 use homeroom_service::imports::{ImportRunner, NoInvitations};
@@ -80,7 +80,7 @@ async fn links(store: &Store, fx: &Fixture) -> anyhow::Result<Vec<Relationship>>
             relationships::list(
                 &mut c,
                 &fx.district_id,
-                &Visible::All,
+                &Scope::District,
                 &filter,
                 &Default::default(),
             )

@@ -3,7 +3,7 @@
 use homeroom_schema::enums::{
     AccountState, ConnectorKind, ContactKind, RelationshipStatus, Role, SyncMode,
 };
-use homeroom_schema::scope::Visible;
+use homeroom_schema::scope::Scope;
 use homeroom_schema::store::people::PersonFilter;
 use homeroom_schema::store::relationships::RelationshipFilter;
 use homeroom_schema::store::{classes, contacts, districts, people, relationships};
@@ -53,7 +53,7 @@ async fn people_named(
     let page = people::list(
         &mut c,
         &d.id,
-        &Visible::All,
+        &Scope::District,
         &PersonFilter {
             search: Some(text.into()),
             ..Default::default()
@@ -76,7 +76,7 @@ async fn count_links(
     Ok(relationships::count(
         &mut c,
         &d.id,
-        &Visible::All,
+        &Scope::District,
         &RelationshipFilter {
             status: Some(status),
             ..Default::default()
@@ -328,7 +328,7 @@ both_backends!(
         let link = relationships::list(
             &mut c,
             &d.id,
-            &Visible::All,
+            &Scope::District,
             &RelationshipFilter::default(),
             &Default::default(),
         )
@@ -340,7 +340,7 @@ both_backends!(
         let class = classes::list(
             &mut c,
             &d.id,
-            &Visible::All,
+            &Scope::District,
             &Default::default(),
             &Default::default(),
         )

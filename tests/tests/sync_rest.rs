@@ -30,7 +30,7 @@ use homeroom_oneroster::{OneRosterRest, OneRosterRestConfig, OneRosterVersion};
 use homeroom_schema::Store;
 use homeroom_schema::enums::{ConnectorKind, RelationshipStatus, Status, SyncMode};
 use homeroom_schema::page::PageRequest;
-use homeroom_schema::scope::Visible;
+use homeroom_schema::scope::Scope;
 use homeroom_schema::store::classes::{self, ClassFilter};
 use homeroom_schema::store::people::{self, PersonFilter};
 use homeroom_schema::store::relationships::{self, RelationshipFilter};
@@ -270,7 +270,7 @@ async fn roster(store: &Store, connector_id: &str, dir: &Path) -> Result<Roster>
     let d = districts::get_default(&mut c)
         .await?
         .context("no default district")?;
-    let all = Visible::All;
+    let all = Scope::District;
 
     let mut everyone = Vec::new();
     for status in [Status::Active, Status::Archived] {

@@ -17,6 +17,7 @@ struct Metrics {
     deliveries: IntCounterVec,
     outbox_claimed: IntCounter,
     outbox_depth: IntGauge,
+    db_statements: IntCounter,
 }
 
 static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
@@ -53,6 +54,11 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
             .unwrap_or_else(|e| panic!("metric definition: {e}"));
     let outbox_depth = IntGauge::new("outbox_depth", "Outbox messages waiting to be sent")
         .unwrap_or_else(|e| panic!("metric definition: {e}"));
+    let db_statements = IntCounter::new(
+        "db_statements_total",
+        "SQL statements run by this process's database pool",
+    )
+    .unwrap_or_else(|e| panic!("metric definition: {e}"));
     for m in [
         Box::new(sync_runs.clone()) as Box<dyn prometheus::core::Collector>,
         Box::new(sync_duration.clone()),
@@ -61,6 +67,7 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         Box::new(deliveries.clone()),
         Box::new(outbox_claimed.clone()),
         Box::new(outbox_depth.clone()),
+        Box::new(db_statements.clone()),
     ] {
         let _ = registry.register(m);
     }
@@ -73,6 +80,7 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         deliveries,
         outbox_claimed,
         outbox_depth,
+        db_statements,
     }
 });
 
@@ -90,6 +98,15 @@ pub fn record_outbox_round(claimed: usize) {
     METRICS
         .outbox_claimed
         .inc_by(u64::try_from(claimed).unwrap_or(u64::MAX));
+}
+
+/// Brings the statement counter up to `total` (the store's own count, read when metrics are
+/// scraped).
+pub fn set_db_statements(total: u64) {
+    let seen = METRICS.db_statements.get();
+    if total > seen {
+        METRICS.db_statements.inc_by(total - seen);
+    }
 }
 
 /// Sets the outbox depth (read from the database when metrics are scraped).

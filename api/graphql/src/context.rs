@@ -1,10 +1,11 @@
-//! Per-request state: the caller, the store, visibility sets computed once, and DataLoaders.
+//! Per-request state: the caller, the store, and DataLoaders (visibility checks among them:
+//! the scope's rules run in SQL, batched per request, never as a precomputed set).
 
 use async_graphql::Context;
 use async_graphql::dataloader::DataLoader;
 use homeroom_schema::Store;
-use homeroom_schema::scope::{self, Scope, Visible};
-use tokio::sync::OnceCell;
+use homeroom_schema::scope::Scope;
+use std::collections::HashSet;
 
 use crate::loaders::Loaders;
 use homeroom_service::auth::Principal;
@@ -16,8 +17,6 @@ pub struct RequestCtx {
     pub store: Store,
     /// The caller, or why there is none.
     pub principal: Result<Principal, ServiceError>,
-    visible_people: OnceCell<Visible>,
-    visible_classes: OnceCell<Visible>,
     /// Batched loaders for nested lists.
     pub loaders: Loaders,
     /// Sync runs (absent in contexts that cannot run syncs).
@@ -31,12 +30,11 @@ pub struct RequestCtx {
 impl RequestCtx {
     /// State for one request.
     pub fn new(store: Store, principal: Result<Principal, ServiceError>) -> Self {
+        let scope = principal.as_ref().ok().and_then(|p| p.scope().ok());
         RequestCtx {
-            loaders: Loaders::new(&store),
+            loaders: Loaders::new(&store, scope),
             store,
             principal,
-            visible_people: OnceCell::new(),
-            visible_classes: OnceCell::new(),
             sync: None,
             families: homeroom_service::invitations::Families::default(),
             client: String::new(),
@@ -71,26 +69,56 @@ impl RequestCtx {
         self.principal()?.scope()
     }
 
-    /// People the caller may see (computed once per request).
-    pub async fn visible_people(&self) -> ServiceResult<&Visible> {
-        let scope = self.scope()?;
-        self.visible_people
-            .get_or_try_init(|| async {
-                let mut conn = self.store.conn().await?;
-                Ok::<_, ServiceError>(scope::visible_people(&mut conn, &scope).await?)
-            })
-            .await
+    /// Whether the caller sees person `id`.
+    pub async fn sees_person(&self, id: &str) -> ServiceResult<bool> {
+        self.principal()?;
+        Ok(self
+            .loaders
+            .seen_people
+            .load_one(id.to_owned())
+            .await?
+            .is_some())
     }
 
-    /// Classes the caller may see (computed once per request).
-    pub async fn visible_classes(&self) -> ServiceResult<&Visible> {
-        let scope = self.scope()?;
-        self.visible_classes
-            .get_or_try_init(|| async {
-                let mut conn = self.store.conn().await?;
-                Ok::<_, ServiceError>(scope::visible_classes(&mut conn, &scope).await?)
-            })
-            .await
+    /// Which of `ids` the caller sees.
+    pub async fn seen_people(
+        &self,
+        ids: impl IntoIterator<Item = String>,
+    ) -> ServiceResult<HashSet<String>> {
+        self.principal()?;
+        Ok(self
+            .loaders
+            .seen_people
+            .load_many(ids)
+            .await?
+            .into_keys()
+            .collect())
+    }
+
+    /// Whether the caller sees class `id`.
+    pub async fn sees_class(&self, id: &str) -> ServiceResult<bool> {
+        self.principal()?;
+        Ok(self
+            .loaders
+            .seen_classes
+            .load_one(id.to_owned())
+            .await?
+            .is_some())
+    }
+
+    /// Which of `ids` the caller sees.
+    pub async fn seen_classes(
+        &self,
+        ids: impl IntoIterator<Item = String>,
+    ) -> ServiceResult<HashSet<String>> {
+        self.principal()?;
+        Ok(self
+            .loaders
+            .seen_classes
+            .load_many(ids)
+            .await?
+            .into_keys()
+            .collect())
     }
 }
 
@@ -99,18 +127,16 @@ pub fn req<'a>(ctx: &Context<'a>) -> &'a RequestCtx {
     ctx.data_unchecked::<RequestCtx>()
 }
 
-/// Keeps the rows of `items` whose id `key` picks is visible.
-pub fn keep_visible<T>(items: Vec<T>, visible: &Visible, key: impl Fn(&T) -> &str) -> Vec<T> {
-    match visible {
-        Visible::All => items,
-        Visible::Ids(_) => items
-            .into_iter()
-            .filter(|i| visible.contains(key(i)))
-            .collect(),
-    }
-}
+/// How long a loader collects keys before it runs its batch. Sibling fields of a list register
+/// their keys while the list is polled; an unoptimised build polls a 50-row list more slowly
+/// than the release build's 1 ms window, which would split one batch into several.
+const BATCH_WINDOW: std::time::Duration = if cfg!(debug_assertions) {
+    std::time::Duration::from_millis(5)
+} else {
+    std::time::Duration::from_millis(1)
+};
 
-/// Wraps DataLoader construction so every loader spawns on tokio.
+/// Wraps DataLoader construction so every loader spawns on tokio, with one batch window.
 pub fn loader<T: async_graphql::dataloader::Loader<String>>(inner: T) -> DataLoader<T> {
-    DataLoader::new(inner, tokio::spawn)
+    DataLoader::new(inner, tokio::spawn).delay(BATCH_WINDOW)
 }

@@ -232,7 +232,7 @@ impl FamilyQuery {
         };
         match homeroom_service::auth::policy::invitation_reach(p)? {
             InvitationReach::District => {}
-            InvitationReach::PeopleInView => f.people = r.visible_people().await?.as_filter(),
+            InvitationReach::PeopleInView => f.seen_by = Some(r.scope()?),
             InvitationReach::Own(me) => f.people = Some([me].into_iter().collect()),
         }
         let mut conn = r.store.conn().await.map_err(ServiceError::from)?;
@@ -395,8 +395,7 @@ impl FamilyMutation {
     ) -> Result<crate::types::contact::ContactPoint> {
         let r = req(ctx);
         let p = r.principal()?;
-        let visible = r.visible_people().await?;
-        let cp = manage::set_reachable(&r.store, p, visible, id.as_str()).await?;
+        let cp = manage::set_reachable(&r.store, p, id.as_str()).await?;
         let access = if p.sees_full_contacts() {
             crate::types::contact::Access::Full
         } else {

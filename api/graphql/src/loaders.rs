@@ -6,9 +6,11 @@ use std::collections::HashMap;
 use async_graphql::dataloader::{DataLoader, Loader};
 use homeroom_schema::Store;
 use homeroom_schema::models::{
-    Class, ContactPoint, Course, Enrollment, Org, Person, PersonRole, Relationship, Term,
+    Class, ContactPoint, Course, Enrollment, LinkReview, Org, Person, PersonRole, Relationship,
+    Term,
 };
-use homeroom_schema::store::{classes, contacts, orgs, people, relationships};
+use homeroom_schema::scope::{self, Scope};
+use homeroom_schema::store::{classes, contacts, link_reviews, orgs, people, relationships};
 
 use crate::context::loader;
 use homeroom_service::error::ServiceError;
@@ -93,6 +95,56 @@ grouped_loader!(
     /// Active relationships per person, as student or as guardian.
     RelationshipsByPerson, Relationship, relationships::active_of_people, student_id, guardian_id);
 
+/// Which of a batch of ids the caller sees, decided by the scope's SQL rule (one statement per
+/// batch, however many nested fields ask).
+macro_rules! seen_loader {
+    ($(#[$m:meta])* $name:ident, $check:path) => {
+        $(#[$m])*
+        pub struct $name(Store, Option<Scope>);
+
+        impl Loader<String> for $name {
+            type Value = ();
+            type Error = ServiceError;
+
+            async fn load(&self, keys: &[String]) -> Result<HashMap<String, ()>, ServiceError> {
+                let Some(scope) = &self.1 else {
+                    return Ok(HashMap::new());
+                };
+                if *scope == Scope::District {
+                    return Ok(keys.iter().map(|k| (k.clone(), ())).collect());
+                }
+                let mut conn = self.0.conn().await?;
+                let seen = $check(&mut conn, scope, keys).await?;
+                Ok(seen.into_iter().map(|k| (k, ())).collect())
+            }
+        }
+    };
+}
+
+/// Admin reviews of teacher-made links, by relationship id.
+pub struct ReviewByLink(Store);
+
+impl Loader<String> for ReviewByLink {
+    type Value = LinkReview;
+    type Error = ServiceError;
+
+    async fn load(&self, keys: &[String]) -> Result<HashMap<String, LinkReview>, ServiceError> {
+        let mut conn = self.0.conn().await?;
+        let rows = link_reviews::of_links(&mut conn, keys).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (r.relationship_id.clone(), r))
+            .collect())
+    }
+}
+
+seen_loader!(
+    /// People the caller sees.
+    SeenPeople, scope::sees_people);
+seen_loader!(
+    /// Classes the caller sees.
+    SeenClasses, scope::sees_classes);
+
 /// The loaders of one request.
 pub struct Loaders {
     /// People by id.
@@ -115,11 +167,17 @@ pub struct Loaders {
     pub person_enrollments: DataLoader<EnrollmentsByPerson>,
     /// Relationships per person.
     pub relationships: DataLoader<RelationshipsByPerson>,
+    /// Reviews of teacher-made links.
+    pub review: DataLoader<ReviewByLink>,
+    /// People the caller sees.
+    pub seen_people: DataLoader<SeenPeople>,
+    /// Classes the caller sees.
+    pub seen_classes: DataLoader<SeenClasses>,
 }
 
 impl Loaders {
-    /// Fresh loaders over `store`.
-    pub fn new(store: &Store) -> Self {
+    /// Fresh loaders over `store`, for a caller with `scope` (none: sees nothing).
+    pub fn new(store: &Store, scope: Option<Scope>) -> Self {
         Loaders {
             person: loader(PersonById(store.clone())),
             class: loader(ClassById(store.clone())),
@@ -131,6 +189,9 @@ impl Loaders {
             class_enrollments: loader(EnrollmentsByClass(store.clone())),
             person_enrollments: loader(EnrollmentsByPerson(store.clone())),
             relationships: loader(RelationshipsByPerson(store.clone())),
+            review: loader(ReviewByLink(store.clone())),
+            seen_people: loader(SeenPeople(store.clone(), scope.clone())),
+            seen_classes: loader(SeenClasses(store.clone(), scope)),
         }
     }
 }

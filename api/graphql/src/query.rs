@@ -102,9 +102,9 @@ impl PeopleCount {
     async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
         let r = req(ctx);
         let p = r.principal()?;
-        let visible = r.visible_people().await?;
+        let scope = r.scope()?;
         let mut conn = r.store.conn().await.map_err(ServiceError::from)?;
-        Ok(people::count(&mut conn, &p.district_id, visible, &self.0)
+        Ok(people::count(&mut conn, &p.district_id, &scope, &self.0)
             .await
             .map_err(ServiceError::from)?)
     }
@@ -119,9 +119,9 @@ impl ClassesCount {
     async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
         let r = req(ctx);
         let p = r.principal()?;
-        let visible = r.visible_classes().await?;
+        let scope = r.scope()?;
         let mut conn = r.store.conn().await.map_err(ServiceError::from)?;
-        Ok(classes::count(&mut conn, &p.district_id, visible, &self.0)
+        Ok(classes::count(&mut conn, &p.district_id, &scope, &self.0)
             .await
             .map_err(ServiceError::from)?)
     }
@@ -136,10 +136,10 @@ impl RelationshipsCount {
     async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
         let r = req(ctx);
         let p = r.principal()?;
-        let visible = r.visible_people().await?;
+        let scope = r.scope()?;
         let mut conn = r.store.conn().await.map_err(ServiceError::from)?;
         Ok(
-            relationships::count(&mut conn, &p.district_id, visible, &self.0)
+            relationships::count(&mut conn, &p.district_id, &scope, &self.0)
                 .await
                 .map_err(ServiceError::from)?,
         )
@@ -185,9 +185,16 @@ impl RosterQuery {
                 let link = relationships::get(&mut conn, &district_id, &row)
                     .await
                     .map_err(ServiceError::from)?;
-                let visible = r.visible_people().await?;
-                link.filter(|l| visible.contains(&l.student_id) && visible.contains(&l.guardian_id))
-                    .map(|l| Node::Relationship(Relationship(l)))
+                match link {
+                    Some(l) => {
+                        let seen = r
+                            .seen_people([l.student_id.clone(), l.guardian_id.clone()])
+                            .await?;
+                        (seen.contains(&l.student_id) && seen.contains(&l.guardian_id))
+                            .then(|| Node::Relationship(Relationship(l)))
+                    }
+                    None => None,
+                }
             }
             NodeKind::Org => r
                 .loaders
@@ -244,11 +251,9 @@ impl RosterQuery {
                 let reach = homeroom_service::auth::policy::invitation_reach(r.principal()?);
                 let inv = match (inv, reach) {
                     (Some(i), Ok(InvitationReach::District)) => Some(i),
-                    (Some(i), Ok(InvitationReach::PeopleInView)) => r
-                        .visible_people()
-                        .await?
-                        .contains(&i.person_id)
-                        .then_some(i),
+                    (Some(i), Ok(InvitationReach::PeopleInView)) => {
+                        r.sees_person(&i.person_id).await?.then_some(i)
+                    }
                     (Some(i), Ok(InvitationReach::Own(me))) => (i.person_id == me).then_some(i),
                     _ => None,
                 };
@@ -271,9 +276,9 @@ impl RosterQuery {
         let p = r.principal()?;
         let page = page_request(first, after.as_deref())?;
         let filter = person_filter(filter, p);
-        let visible = r.visible_people().await?;
+        let scope = r.scope()?;
         let mut conn = r.store.conn().await.map_err(ServiceError::from)?;
-        let rows = people::list(&mut conn, &p.district_id, visible, &filter, &page)
+        let rows = people::list(&mut conn, &p.district_id, &scope, &filter, &page)
             .await
             .map_err(ServiceError::from)?;
         Ok(build(
@@ -290,7 +295,7 @@ impl RosterQuery {
         let r = req(ctx);
         let row = decode_as(NodeKind::Person, &id)?;
         let district_id = r.principal()?.district_id.clone();
-        if !r.visible_people().await?.contains(&row) {
+        if !r.sees_person(&row).await? {
             return Ok(None);
         }
         Ok(r.loaders
@@ -314,9 +319,9 @@ impl RosterQuery {
         let p = r.principal()?;
         let page = page_request(first, after.as_deref())?;
         let filter = class_filter(filter)?;
-        let visible = r.visible_classes().await?;
+        let scope = r.scope()?;
         let mut conn = r.store.conn().await.map_err(ServiceError::from)?;
-        let rows = classes::list(&mut conn, &p.district_id, visible, &filter, &page)
+        let rows = classes::list(&mut conn, &p.district_id, &scope, &filter, &page)
             .await
             .map_err(ServiceError::from)?;
         Ok(build(
@@ -333,7 +338,7 @@ impl RosterQuery {
         let r = req(ctx);
         let row = decode_as(NodeKind::Class, &id)?;
         let district_id = r.principal()?.district_id.clone();
-        if !r.visible_classes().await?.contains(&row) {
+        if !r.sees_class(&row).await? {
             return Ok(None);
         }
         Ok(r.loaders
@@ -357,9 +362,9 @@ impl RosterQuery {
         let p = r.principal()?;
         let page = page_request(first, after.as_deref())?;
         let filter = relationship_filter(filter)?;
-        let visible = r.visible_people().await?;
+        let scope = r.scope()?;
         let mut conn = r.store.conn().await.map_err(ServiceError::from)?;
-        let rows = relationships::list(&mut conn, &p.district_id, visible, &filter, &page)
+        let rows = relationships::list(&mut conn, &p.district_id, &scope, &filter, &page)
             .await
             .map_err(ServiceError::from)?;
         Ok(build(

@@ -28,7 +28,7 @@ impl ApiToken {
             return Ok(None);
         };
         let r = req(ctx);
-        if !r.visible_people().await?.contains(id) {
+        if !r.sees_person(id).await? {
             return Ok(None);
         }
         Ok(r.loaders.person.load_one(id.clone()).await?.map(Person))

@@ -79,12 +79,6 @@ pub async fn count(
     Ok(link_reviews::count(&mut conn, &principal.district_id, states).await?)
 }
 
-/// The review of one link, for whoever already sees the link.
-pub async fn of_link(store: &Store, link: &Relationship) -> ServiceResult<Option<LinkReview>> {
-    let mut conn = store.conn().await?;
-    Ok(link_reviews::get(&mut conn, &link.district_id, &link.id).await?)
-}
-
 /// Approves a link waiting for approval (district admins): it becomes active, and its guardian
 /// holds the guardian role.
 pub async fn approve(

@@ -27,8 +27,7 @@ pub async fn may_manage_student(
     Ok(match principal.role {
         TokenRole::DistrictAdmin => true,
         TokenRole::SchoolAdmin | TokenRole::Teacher => {
-            let visible = scope::visible_people(conn, &principal.scope()?).await?;
-            visible.contains(&student.id)
+            scope::sees_person(conn, &principal.scope()?, &student.id).await?
         }
         _ => false,
     })

@@ -1,7 +1,7 @@
 //! Creating and checking API tokens.
 
 use homeroom_schema::Store;
-use homeroom_schema::enums::{ActorKind, PrincipalKind, Status, TokenRole};
+use homeroom_schema::enums::{ActorKind, PrincipalKind, TokenRole};
 use homeroom_schema::ids::{new_id, now_micros};
 use homeroom_schema::models::ApiToken;
 use homeroom_schema::store::audit::{self, NewEvent};
@@ -117,28 +117,16 @@ pub async fn authenticate(store: &Store, header: Option<&str>) -> ServiceResult<
     let secret =
         token::from_header(value).ok_or(ServiceError::Unauthenticated("not a bearer token"))?;
     let mut conn = store.conn().await?;
-    let row = tokens::find_live(&mut conn, &token::hash(secret))
+    // One statement: the token is live, and its person (if any) is still active and still
+    // holds the role. Archiving a person, or taking the role away, ends their sessions at once.
+    let row = tokens::find_usable(&mut conn, &token::hash(secret))
         .await?
         .ok_or(ServiceError::Unauthenticated(
             "unknown, revoked or expired token",
         ))?;
-    // Every request re-checks that the token's person is still active and still holds the
-    // role: archiving a person, or taking the role away, ends their sessions at once.
-    if let Some(person_id) = &row.person_id {
-        let person = people::get(&mut conn, &row.district_id, person_id).await?;
-        let active = person.is_some_and(|p| p.status == Status::Active);
-        let holds = active
-            && people::roles_of(&mut conn, std::slice::from_ref(person_id))
-                .await?
-                .iter()
-                .any(|r| r.role.as_str() == row.role.as_str());
-        if !holds {
-            return Err(ServiceError::Unauthenticated(
-                "unknown, revoked or expired token",
-            ));
-        }
-    }
-    if let Err(e) = tokens::touch(&mut conn, &row.id).await {
+    if tokens::use_is_stale(row.last_used_at)
+        && let Err(e) = tokens::touch(&mut conn, &row.id).await
+    {
         tracing::warn!(error = %e, "could not record token use");
     }
     Ok(Principal::from(&row))

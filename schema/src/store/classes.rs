@@ -11,7 +11,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::ids::now_micros;
 use crate::models::{Class, Enrollment};
 use crate::page::{Page, PageRequest};
-use crate::scope::Visible;
+use crate::scope::{self, Scope};
 use crate::store::unnest::{insert_chunk, pg_unnest_insert};
 use crate::tables::{classes, enrollments};
 
@@ -31,13 +31,13 @@ pub struct ClassFilter {
 }
 
 macro_rules! filtered_classes {
-    ($district:expr, $visible:expr, $filter:expr) => {{
+    ($district:expr, $scope:expr, $filter:expr) => {{
         let mut q = classes::table
             .filter(classes::district_id.eq($district))
             .filter(classes::status.eq($filter.status.unwrap_or(Status::Active)))
             .into_boxed();
-        if let Some(ids) = $visible.as_filter() {
-            q = q.filter(classes::id.eq_any(ids));
+        if let Some(rule) = scope::class_ids($scope, "classes.id") {
+            q = q.filter(rule);
         }
         match $filter.claimed {
             Some(true) => q = q.filter(classes::claimed_by.is_not_null()),
@@ -72,13 +72,13 @@ macro_rules! filtered_classes {
 pub async fn list(
     conn: &mut Conn,
     district_id: &str,
-    visible: &Visible,
+    scope: &Scope,
     filter: &ClassFilter,
     page: &PageRequest,
 ) -> StoreResult<Page<Class>> {
     let limit = page.limit();
     let rows: Vec<Class> = with_conn!(conn, |c| {
-        let mut q = filtered_classes!(district_id, visible, filter);
+        let mut q = filtered_classes!(district_id, scope, filter);
         if let Some(after) = &page.after {
             q = q.filter(classes::id.gt(after));
         }
@@ -95,11 +95,11 @@ pub async fn list(
 pub async fn count(
     conn: &mut Conn,
     district_id: &str,
-    visible: &Visible,
+    scope: &Scope,
     filter: &ClassFilter,
 ) -> StoreResult<i64> {
     Ok(with_conn!(conn, |c| {
-        filtered_classes!(district_id, visible, filter)
+        filtered_classes!(district_id, scope, filter)
             .count()
             .get_result(c)
             .await?

@@ -174,8 +174,10 @@ pub struct InvitationFilter {
     pub class_id: Option<String>,
     /// Only invitations sent by this person.
     pub invited_by: Option<String>,
-    /// Only invitations for these people (the caller's visible set), when set.
+    /// Only invitations for these people, when set.
     pub people: Option<Vec<String>>,
+    /// Only invitations for people this scope sees (decided in the query), when set.
+    pub seen_by: Option<crate::scope::Scope>,
 }
 
 macro_rules! filtered_invitations {
@@ -194,6 +196,13 @@ macro_rules! filtered_invitations {
         }
         if let Some(people) = &$filter.people {
             q = q.filter(invitations::person_id.eq_any(people.clone()));
+        }
+        if let Some(rule) = $filter
+            .seen_by
+            .as_ref()
+            .and_then(|s| crate::scope::people_ids(s, "invitations.person_id"))
+        {
+            q = q.filter(rule);
         }
         q
     }};

@@ -52,6 +52,23 @@ pub async fn get(
     }))
 }
 
+/// The reviews of many links (any order; links without one are skipped).
+pub async fn of_links(
+    conn: &mut Conn,
+    relationship_ids: &[String],
+) -> StoreResult<Vec<LinkReview>> {
+    if relationship_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(with_conn!(conn, |c| {
+        link_reviews::table
+            .filter(link_reviews::relationship_id.eq_any(relationship_ids))
+            .select(LinkReview::as_select())
+            .load(c)
+            .await?
+    }))
+}
+
 /// Decides a review whose state is `from`, in one statement: false when it was decided
 /// meanwhile (a concurrent decision finds it taken).
 pub async fn decide(

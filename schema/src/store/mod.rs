@@ -78,6 +78,7 @@ where
 #[derive(Clone)]
 pub struct Store {
     pool: Pool,
+    statements: crate::db::StatementCounter,
 }
 
 impl Store {
@@ -88,8 +89,10 @@ impl Store {
 
     /// Opens a store with explicit pool options.
     pub fn open_with(url: &str, options: &PoolOptions) -> StoreResult<Store> {
+        let statements = crate::db::StatementCounter::default();
         Ok(Store {
-            pool: Pool::open(url, options)?,
+            pool: Pool::open(url, options, &statements)?,
+            statements,
         })
     }
 
@@ -108,6 +111,11 @@ impl Store {
     /// The database file, when the backend is SQLite.
     pub fn sqlite_path(&self) -> Option<&std::path::Path> {
         self.pool.sqlite_path()
+    }
+
+    /// SQL statements this store's connections have run (all connections, since it opened).
+    pub fn statements_run(&self) -> u64 {
+        self.statements.get()
     }
 
     /// Takes a connection from the pool.

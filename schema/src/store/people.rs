@@ -9,7 +9,7 @@ use crate::error::StoreResult;
 use crate::ids::{new_id, now_micros};
 use crate::models::{Person, PersonRole};
 use crate::page::{Page, PageRequest};
-use crate::scope::Visible;
+use crate::scope::{self, Scope};
 use crate::tables::{contact_points, people, person_roles};
 
 /// Filters of the people list. Without a status, only active people are listed.
@@ -42,18 +42,19 @@ pub(crate) fn like_pattern(term: &str) -> String {
 
 /// Builds the boxed, filtered people query inside a backend arm.
 macro_rules! filtered_people {
-    ($district:expr, $visible:expr, $filter:expr) => {{
+    ($district:expr, $scope:expr, $filter:expr) => {{
         let mut q = people::table
             .filter(people::district_id.eq($district))
             .filter(people::status.eq($filter.status.unwrap_or(Status::Active)))
             .into_boxed();
-        if let Some(ids) = $visible.as_filter() {
-            q = q.filter(people::id.eq_any(ids));
+        if let Some(rule) = scope::people_ids($scope, "people.id") {
+            q = q.filter(rule);
         }
         if let Some(role) = $filter.role {
             q = q.filter(
                 people::id.eq_any(
                     person_roles::table
+                        .filter(person_roles::district_id.eq($district))
                         .filter(person_roles::role.eq(role))
                         .select(person_roles::person_id),
                 ),
@@ -85,13 +86,13 @@ macro_rules! filtered_people {
 pub async fn list(
     conn: &mut Conn,
     district_id: &str,
-    visible: &Visible,
+    scope: &Scope,
     filter: &PersonFilter,
     page: &PageRequest,
 ) -> StoreResult<Page<Person>> {
     let limit = page.limit();
     let rows: Vec<Person> = with_conn!(conn, |c| {
-        let mut q = filtered_people!(district_id, visible, filter);
+        let mut q = filtered_people!(district_id, scope, filter);
         if let Some(after) = &page.after {
             q = q.filter(people::id.gt(after));
         }
@@ -108,11 +109,11 @@ pub async fn list(
 pub async fn count(
     conn: &mut Conn,
     district_id: &str,
-    visible: &Visible,
+    scope: &Scope,
     filter: &PersonFilter,
 ) -> StoreResult<i64> {
     Ok(with_conn!(conn, |c| {
-        filtered_people!(district_id, visible, filter)
+        filtered_people!(district_id, scope, filter)
             .count()
             .get_result(c)
             .await?

@@ -9,7 +9,7 @@ use crate::enums::RelationshipStatus;
 use crate::error::StoreResult;
 use crate::models::Relationship;
 use crate::page::{Page, PageRequest};
-use crate::scope::Visible;
+use crate::scope::{self, Scope};
 use crate::tables::relationships;
 
 /// Filters of the relationship list. Without a status, only active links are listed.
@@ -24,14 +24,16 @@ pub struct RelationshipFilter {
 }
 
 macro_rules! filtered_relationships {
-    ($district:expr, $visible:expr, $filter:expr) => {{
+    ($district:expr, $scope:expr, $filter:expr) => {{
         let mut q = relationships::table
             .filter(relationships::district_id.eq($district))
             .filter(relationships::status.eq($filter.status.unwrap_or(RelationshipStatus::Active)))
             .into_boxed();
-        if let Some(ids) = $visible.as_filter() {
-            q = q.filter(relationships::student_id.eq_any(ids.clone()));
-            q = q.filter(relationships::guardian_id.eq_any(ids));
+        if let Some(rule) = scope::people_ids($scope, "relationships.student_id") {
+            q = q.filter(rule);
+        }
+        if let Some(rule) = scope::people_ids($scope, "relationships.guardian_id") {
+            q = q.filter(rule);
         }
         if let Some(student) = &$filter.student_id {
             q = q.filter(relationships::student_id.eq(student.clone()));
@@ -47,13 +49,13 @@ macro_rules! filtered_relationships {
 pub async fn list(
     conn: &mut Conn,
     district_id: &str,
-    visible_people: &Visible,
+    scope: &Scope,
     filter: &RelationshipFilter,
     page: &PageRequest,
 ) -> StoreResult<Page<Relationship>> {
     let limit = page.limit();
     let rows: Vec<Relationship> = with_conn!(conn, |c| {
-        let mut q = filtered_relationships!(district_id, visible_people, filter);
+        let mut q = filtered_relationships!(district_id, scope, filter);
         if let Some(after) = &page.after {
             q = q.filter(relationships::id.gt(after));
         }
@@ -70,11 +72,11 @@ pub async fn list(
 pub async fn count(
     conn: &mut Conn,
     district_id: &str,
-    visible_people: &Visible,
+    scope: &Scope,
     filter: &RelationshipFilter,
 ) -> StoreResult<i64> {
     Ok(with_conn!(conn, |c| {
-        filtered_relationships!(district_id, visible_people, filter)
+        filtered_relationships!(district_id, scope, filter)
             .count()
             .get_result(c)
             .await?

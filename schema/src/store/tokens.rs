@@ -4,6 +4,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use crate::db::{Conn, with_conn};
+use crate::enums::Status;
 use crate::error::StoreResult;
 use crate::ids::now_micros;
 use crate::models::ApiToken;
@@ -20,9 +21,19 @@ pub async fn insert(conn: &mut Conn, row: &ApiToken) -> StoreResult<()> {
     Ok(())
 }
 
-/// The live token with this hash: not revoked and not expired.
-pub async fn find_live(conn: &mut Conn, token_hash: &str) -> StoreResult<Option<ApiToken>> {
+/// The live token with this hash whose person, when it stands for one, is still active in the
+/// token's district and still holds the token's role: everything a request needs to trust a
+/// token, in one statement (an index probe on the hash, then one person and role lookup).
+/// Archiving a person or taking their role away ends their sessions at once.
+pub async fn find_usable(conn: &mut Conn, token_hash: &str) -> StoreResult<Option<ApiToken>> {
     let now = now_micros();
+    let person_holds = format!(
+        "(api_tokens.person_id IS NULL OR EXISTS (SELECT 1 FROM people tp \
+         JOIN person_roles tr ON tr.person_id = tp.id \
+         WHERE tp.id = api_tokens.person_id AND tp.district_id = api_tokens.district_id \
+         AND tp.status = '{}' AND tr.role = api_tokens.role))",
+        Status::Active.as_str()
+    );
     Ok(with_conn!(conn, |c| {
         api_tokens::table
             .filter(api_tokens::token_hash.eq(token_hash))
@@ -32,11 +43,18 @@ pub async fn find_live(conn: &mut Conn, token_hash: &str) -> StoreResult<Option<
                     .is_null()
                     .or(api_tokens::expires_at.gt(now)),
             )
+            .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&person_holds))
             .select(ApiToken::as_select())
             .first(c)
             .await
             .optional()?
     }))
+}
+
+/// Whether a token last used at `last_used_at` should have its use recorded now (at most once
+/// a minute, so reads do not each write).
+pub fn use_is_stale(last_used_at: Option<i64>) -> bool {
+    last_used_at.is_none_or(|t| t < now_micros() - 60_000_000)
 }
 
 /// Records that a token was used (at most once a minute, to spare writes).

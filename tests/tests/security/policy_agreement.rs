@@ -11,7 +11,7 @@ use anyhow::Context as _;
 use homeroom_core::ids::{NodeKind, decode, encode};
 use homeroom_schema::enums::{Role, TokenRole};
 use homeroom_schema::page::PageRequest;
-use homeroom_schema::scope::{self, Visible};
+use homeroom_schema::scope::{self, Scope, Visible};
 use homeroom_schema::store::{classes, districts, people};
 use homeroom_service::auth::policy;
 use homeroom_tests::both_backends;
@@ -85,7 +85,7 @@ both_backends!(every_path_agrees_with_the_policy, |db| async move {
         let rows = people::list(
             &mut c,
             &district.id,
-            &Visible::All,
+            &Scope::District,
             &people::PersonFilter::default(),
             &page,
         )
@@ -105,7 +105,7 @@ both_backends!(every_path_agrees_with_the_policy, |db| async move {
         let rows = classes::list(
             &mut c,
             &district.id,
-            &Visible::All,
+            &Scope::District,
             &classes::ClassFilter::default(),
             &page,
         )

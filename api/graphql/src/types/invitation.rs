@@ -134,7 +134,7 @@ impl Invitation {
             return Ok(None);
         };
         let r = req(ctx);
-        if !r.visible_classes().await?.contains(id) {
+        if !r.sees_class(id).await? {
             return Ok(None);
         }
         Ok(r.loaders.class.load_one(id.clone()).await?.map(Class))
@@ -146,7 +146,7 @@ async fn person(ctx: &Context<'_>, id: Option<&str>) -> Result<Option<Person>> {
         return Ok(None);
     };
     let r = req(ctx);
-    if !r.visible_people().await?.contains(id) {
+    if !r.sees_person(id).await? {
         return Ok(None);
     }
     Ok(r.loaders.person.load_one(id.to_owned()).await?.map(Person))

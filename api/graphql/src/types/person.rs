@@ -5,7 +5,7 @@ use homeroom_schema::enums::EnrollmentRole as DbEnrollmentRole;
 use homeroom_schema::models;
 use homeroom_service::auth::policy::{self, PersonAccess};
 
-use crate::context::{keep_visible, req};
+use crate::context::req;
 use crate::ids::{NodeKind, encode};
 use crate::types::class::Class;
 use crate::types::contact::{Access, ContactPoint};
@@ -50,7 +50,7 @@ impl Enrollment {
     /// The class, if visible to the caller.
     async fn class(&self, ctx: &Context<'_>) -> Result<Option<Class>> {
         let r = req(ctx);
-        if !r.visible_classes().await?.contains(&self.0.class_id) {
+        if !r.sees_class(&self.0.class_id).await? {
             return Ok(None);
         }
         Ok(r.loaders
@@ -97,10 +97,16 @@ impl Person {
             .load_one(self.0.id.clone())
             .await?
             .unwrap_or_default();
-        let visible = r.visible_people().await?;
+        let seen = r
+            .seen_people(
+                links
+                    .iter()
+                    .flat_map(|l| [l.student_id.clone(), l.guardian_id.clone()]),
+            )
+            .await?;
         Ok(links
             .into_iter()
-            .filter(|l| visible.contains(&l.student_id) && visible.contains(&l.guardian_id))
+            .filter(|l| seen.contains(&l.student_id) && seen.contains(&l.guardian_id))
             .collect())
     }
 }
@@ -216,9 +222,12 @@ impl Person {
             .load_one(self.0.id.clone())
             .await?
             .unwrap_or_default();
-        let visible = r.visible_classes().await?;
-        Ok(keep_visible(rows, visible, |e| &e.class_id)
+        let seen = r
+            .seen_classes(rows.iter().map(|e| e.class_id.clone()))
+            .await?;
+        Ok(rows
             .into_iter()
+            .filter(|e| seen.contains(&e.class_id))
             .map(Enrollment)
             .collect())
     }
@@ -235,9 +244,12 @@ impl Person {
             .load_one(self.0.id.clone())
             .await?
             .unwrap_or_default();
-        let visible = r.visible_classes().await?;
-        let mut ids: Vec<String> = keep_visible(rows, visible, |e| &e.class_id)
+        let seen = r
+            .seen_classes(rows.iter().map(|e| e.class_id.clone()))
+            .await?;
+        let mut ids: Vec<String> = rows
             .into_iter()
+            .filter(|e| seen.contains(&e.class_id))
             .filter(|e| {
                 matches!(
                     e.role,

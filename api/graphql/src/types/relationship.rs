@@ -14,7 +14,7 @@ pub struct Relationship(pub models::Relationship);
 impl Relationship {
     async fn visible_person(&self, ctx: &Context<'_>, id: &str) -> Result<Option<Person>> {
         let r = req(ctx);
-        if !r.visible_people().await?.contains(id) {
+        if !r.sees_person(id).await? {
             return Ok(None);
         }
         Ok(r.loaders.person.load_one(id.to_owned()).await?.map(Person))
@@ -53,8 +53,10 @@ impl Relationship {
         &self,
         ctx: &Context<'_>,
     ) -> Result<Option<crate::link_reviews_api::LinkReviewState>> {
-        let review = homeroom_service::link_reviews::of_link(&req(ctx).store, &self.0).await?;
-        Ok(review.map(|r| r.state.into()))
+        let review = req(ctx).loaders.review.load_one(self.0.id.clone()).await?;
+        Ok(review
+            .filter(|r| r.district_id == self.0.district_id)
+            .map(|r| r.state.into()))
     }
     /// The student.
     async fn student(&self, ctx: &Context<'_>) -> Result<Option<Person>> {

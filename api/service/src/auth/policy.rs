@@ -95,10 +95,7 @@ pub async fn may_place(
             .any(|r| r.org_id.as_deref() == Some(school)),
         None => false,
     };
-    Ok(at_school
-        || scope::visible_people(conn, &principal.scope()?)
-            .await?
-            .contains(&person.id))
+    Ok(at_school || scope::sees_person(conn, &principal.scope()?, &person.id).await?)
 }
 
 /// Whether `principal` may invite guardians for `student` (`inviteGuardian`; the student is
@@ -223,9 +220,7 @@ pub async fn may_link_guardian(
                 .any(|r| r.role == Role::Guardian);
             me != Some(guardian.id.as_str())
                 && (is_guardian || principal.role == TokenRole::SchoolAdmin)
-                && scope::visible_people(conn, &principal.scope()?)
-                    .await?
-                    .contains(&guardian.id)
+                && scope::sees_person(conn, &principal.scope()?, &guardian.id).await?
         }
         _ => false,
     })

@@ -206,7 +206,6 @@ pub async fn revoke(
 pub async fn set_reachable(
     store: &Store,
     principal: &Principal,
-    visible: &homeroom_schema::scope::Visible,
     id: &str,
 ) -> ServiceResult<ContactPoint> {
     if !matches!(
@@ -221,8 +220,12 @@ pub async fn set_reachable(
         .transaction(async |conn| {
             let cp = families::contact_point(conn, &principal.district_id, id)
                 .await?
-                .filter(|cp| visible.contains(&cp.person_id))
                 .ok_or_else(|| ServiceError::NotFound("contact point".into()))?;
+            if !homeroom_schema::scope::sees_person(conn, &principal.scope()?, &cp.person_id)
+                .await?
+            {
+                return Err(ServiceError::NotFound("contact point".into()));
+            }
             families::set_reachability(conn, &cp.id, Reachability::Ok, None).await?;
             let (actor_kind, actor) = principal.actor();
             audit::record(
