@@ -17,6 +17,7 @@ struct Metrics {
     deliveries: IntCounterVec,
     outbox_claimed: IntCounter,
     outbox_depth: IntGauge,
+    scheduler_ticks: IntCounter,
 }
 
 static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
@@ -53,6 +54,11 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
             .unwrap_or_else(|e| panic!("metric definition: {e}"));
     let outbox_depth = IntGauge::new("outbox_depth", "Outbox messages waiting to be sent")
         .unwrap_or_else(|e| panic!("metric definition: {e}"));
+    let scheduler_ticks = IntCounter::new(
+        "scheduler_ticks_total",
+        "Scheduler rounds finished (due connectors checked and their syncs ended)",
+    )
+    .unwrap_or_else(|e| panic!("metric definition: {e}"));
     for m in [
         Box::new(sync_runs.clone()) as Box<dyn prometheus::core::Collector>,
         Box::new(sync_duration.clone()),
@@ -61,6 +67,7 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         Box::new(deliveries.clone()),
         Box::new(outbox_claimed.clone()),
         Box::new(outbox_depth.clone()),
+        Box::new(scheduler_ticks.clone()),
     ] {
         let _ = registry.register(m);
     }
@@ -73,8 +80,14 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         deliveries,
         outbox_claimed,
         outbox_depth,
+        scheduler_ticks,
     }
 });
+
+/// Counts a finished scheduler round.
+pub fn scheduler_tick() {
+    METRICS.scheduler_ticks.inc();
+}
 
 /// Counts one delivery attempt.
 pub fn record_delivery(channel: &str, ok: bool) {

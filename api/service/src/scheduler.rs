@@ -31,6 +31,7 @@ pub async fn run(sync: SyncService, mut shutdown: tokio::sync::watch::Receiver<b
         if let Err(e) = tick(&sync).await {
             tracing::warn!(error = %e, "scheduler tick failed");
         }
+        homeroom_core::metrics::scheduler_tick();
         tokio::select! {
             _ = tokio::time::sleep(TICK) => {}
             _ = shutdown.changed() => return,
