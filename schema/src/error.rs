@@ -38,6 +38,15 @@ impl From<diesel::result::Error> for StoreError {
                 | DatabaseErrorKind::NotNullViolation),
                 info,
             ) => StoreError::Conflict(format!("{kind:?}: {}", info.message())),
+            // The connection broke under the statement (the server went away, the network
+            // was cut): the database is unavailable, as when no connection could be had.
+            Error::DatabaseError(
+                DatabaseErrorKind::UnableToSendCommand | DatabaseErrorKind::ClosedConnection,
+                info,
+            ) => StoreError::Unavailable(info.message().to_owned()),
+            Error::BrokenTransactionManager => {
+                StoreError::Unavailable("the connection broke inside a transaction".into())
+            }
             Error::DeserializationError(e) => match corrupt_json(e.as_ref()) {
                 Some(why) => StoreError::Corrupt(why),
                 None => StoreError::Query(Error::DeserializationError(e)),

@@ -281,8 +281,9 @@ fn rst(stream: &TcpStream) {
     let _ = socket_linger_zero(stream);
 }
 
+// `set_linger` blocks only on close, and with zero it does not block.
+#[allow(deprecated)]
 fn socket_linger_zero(stream: &TcpStream) -> std::io::Result<()> {
-    #[allow(deprecated)] // set_linger blocks only on close, and with zero it does not block
     stream.set_linger(Some(Duration::ZERO))
 }
 
@@ -376,9 +377,15 @@ mod tests {
         roundtrip(&mut open, b"a").await.unwrap();
         proxy.cut().await;
         assert_eq!(proxy.live(), 0, "cut returned with a connection open");
-        assert!(closed(&mut open).await, "the open connection survived a cut");
+        assert!(
+            closed(&mut open).await,
+            "the open connection survived a cut"
+        );
         let mut fresh = TcpStream::connect(proxy.addr()).await.unwrap();
-        assert!(closed(&mut fresh).await, "a new connection was served while cut");
+        assert!(
+            closed(&mut fresh).await,
+            "a new connection was served while cut"
+        );
         proxy.restore();
         let mut again = TcpStream::connect(proxy.addr()).await.unwrap();
         assert_eq!(roundtrip(&mut again, b"back").await.unwrap(), b"back");
@@ -416,11 +423,19 @@ mod tests {
         let started = std::time::Instant::now();
         assert_eq!(roundtrip(&mut s, b"slow").await.unwrap(), b"slow");
         // One chunk each way: at least twice the latency.
-        assert!(started.elapsed() >= Duration::from_millis(300), "{:?}", started.elapsed());
+        assert!(
+            started.elapsed() >= Duration::from_millis(300),
+            "{:?}",
+            started.elapsed()
+        );
         proxy.set_latency(Duration::ZERO);
         let started = std::time::Instant::now();
         roundtrip(&mut s, b"fast").await.unwrap();
-        assert!(started.elapsed() < Duration::from_millis(300), "{:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_millis(300),
+            "{:?}",
+            started.elapsed()
+        );
     }
 
     #[tokio::test]

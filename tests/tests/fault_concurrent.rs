@@ -152,11 +152,14 @@ both_backends!(
             .context("the import printed no JSON")?
             .with_context(|| format!("the import's JSON: {import_out}"))?;
         assert_eq!(
-            job["state"].as_str().map(str::to_ascii_lowercase).as_deref(),
+            job["state"]
+                .as_str()
+                .map(str::to_ascii_lowercase)
+                .as_deref(),
             Some("succeeded"),
             "{job}"
         );
-        println!("{rows} rows: {job}");
+        println!("{rows} rows: {}", job["message"]);
 
         snapshot::assert_same(
             &snapshot::take(&db.store).await?,
