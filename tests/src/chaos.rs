@@ -267,12 +267,16 @@ async fn serve(
         _ = ended.wait_for(|c| c.generation != generation) => {}
     }
     // A generation that ended by `reset` (the mode is not Cut) ends with a TCP RST.
-    let mode = control.borrow().mode;
-    if mode != Mode::Cut && control.borrow().generation != generation {
-        if let (Ok(client), Ok(upstream)) = (cr.reunite(cw), ur.reunite(uw)) {
-            rst(&client);
-            rst(&upstream);
-        }
+    let (mode, now) = {
+        let c = control.borrow();
+        (c.mode, c.generation)
+    };
+    if mode != Mode::Cut
+        && now != generation
+        && let (Ok(client), Ok(upstream)) = (cr.reunite(cw), ur.reunite(uw))
+    {
+        rst(&client);
+        rst(&upstream);
     }
 }
 

@@ -82,7 +82,7 @@ fn sync(url: &str, connector: &str) -> Command {
 }
 
 /// Waits for a child with [`BOUND`], failing (and killing it) when it takes longer.
-async fn finish(mut child: std::process::Child, what: &str) -> Result<(i32, String)> {
+async fn finish(child: std::process::Child, what: &str) -> Result<(i32, String)> {
     let started = Instant::now();
     let pid = child.id();
     let out = tokio::task::spawn_blocking(move || child.wait_with_output());

@@ -104,7 +104,7 @@ async fn client(
     let mut i = n;
     while !stop.load(Ordering::SeqCst) {
         i += 1;
-        let (query, vars) = if i % 5 == 0 {
+        let (query, vars) = if i.is_multiple_of(5) {
             (
                 "mutation($id: ID!) { testConnector(id: $id) { ok message } }",
                 json!({ "id": connector }),
