@@ -38,6 +38,15 @@ impl From<diesel::result::Error> for StoreError {
                 | DatabaseErrorKind::NotNullViolation),
                 info,
             ) => StoreError::Conflict(format!("{kind:?}: {}", info.message())),
+            // The connection broke under the statement (the server went away, the network
+            // was cut): the database is unavailable, as when no connection could be had.
+            Error::DatabaseError(
+                DatabaseErrorKind::UnableToSendCommand | DatabaseErrorKind::ClosedConnection,
+                info,
+            ) => StoreError::Unavailable(info.message().to_owned()),
+            Error::BrokenTransactionManager => {
+                StoreError::Unavailable("the connection broke inside a transaction".into())
+            }
             Error::DeserializationError(e) => match corrupt_json(e.as_ref()) {
                 Some(why) => StoreError::Corrupt(why),
                 None => StoreError::Query(Error::DeserializationError(e)),
@@ -81,3 +90,35 @@ pub struct UnknownValue {
 
 /// Shorthand for store results.
 pub type StoreResult<T> = Result<T, StoreError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::result::{DatabaseErrorKind, Error};
+
+    #[test]
+    fn a_broken_connection_is_unavailable_and_a_refused_write_is_not() {
+        let broken = |kind| Error::DatabaseError(kind, Box::new("connection closed".to_owned()));
+        for kind in [
+            DatabaseErrorKind::UnableToSendCommand,
+            DatabaseErrorKind::ClosedConnection,
+        ] {
+            assert!(matches!(
+                StoreError::from(broken(kind)),
+                StoreError::Unavailable(m) if m == "connection closed"
+            ));
+        }
+        assert!(matches!(
+            StoreError::from(Error::BrokenTransactionManager),
+            StoreError::Unavailable(_)
+        ));
+        assert!(matches!(
+            StoreError::from(broken(DatabaseErrorKind::UniqueViolation)),
+            StoreError::Conflict(_)
+        ));
+        assert!(matches!(
+            StoreError::from(Error::RollbackTransaction),
+            StoreError::Query(_)
+        ));
+    }
+}

@@ -5,6 +5,7 @@
 //! lock, so parallel test processes share it). A missing PostgreSQL fails the test; there is no
 //! silent skip (set `HOMEROOM_TEST_PG_URL` to point elsewhere).
 
+pub mod chaos;
 pub mod db;
 pub mod delivery;
 pub mod fixture;

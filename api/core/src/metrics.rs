@@ -18,6 +18,7 @@ struct Metrics {
     outbox_claimed: IntCounter,
     outbox_depth: IntGauge,
     db_statements: IntCounter,
+    scheduler_ticks: IntCounter,
 }
 
 static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
@@ -59,6 +60,11 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         "SQL statements run by this process's database pool",
     )
     .unwrap_or_else(|e| panic!("metric definition: {e}"));
+    let scheduler_ticks = IntCounter::new(
+        "scheduler_ticks_total",
+        "Scheduler rounds finished (due connectors checked and their syncs ended)",
+    )
+    .unwrap_or_else(|e| panic!("metric definition: {e}"));
     for m in [
         Box::new(sync_runs.clone()) as Box<dyn prometheus::core::Collector>,
         Box::new(sync_duration.clone()),
@@ -68,6 +74,7 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         Box::new(outbox_claimed.clone()),
         Box::new(outbox_depth.clone()),
         Box::new(db_statements.clone()),
+        Box::new(scheduler_ticks.clone()),
     ] {
         let _ = registry.register(m);
     }
@@ -81,8 +88,14 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         outbox_claimed,
         outbox_depth,
         db_statements,
+        scheduler_ticks,
     }
 });
+
+/// Counts a finished scheduler round.
+pub fn scheduler_tick() {
+    METRICS.scheduler_ticks.inc();
+}
 
 /// Counts one delivery attempt.
 pub fn record_delivery(channel: &str, ok: bool) {

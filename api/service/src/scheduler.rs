@@ -3,7 +3,6 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use homeroom_schema::enums::SyncMode;
 use homeroom_schema::store::{connectors, sync_runs};
 
 use crate::sync::SyncService;
@@ -31,6 +30,7 @@ pub async fn run(sync: SyncService, mut shutdown: tokio::sync::watch::Receiver<b
         if let Err(e) = tick(&sync).await {
             tracing::warn!(error = %e, "scheduler tick failed");
         }
+        homeroom_core::metrics::scheduler_tick();
         tokio::select! {
             _ = tokio::time::sleep(TICK) => {}
             _ = shutdown.changed() => return,
@@ -50,23 +50,19 @@ async fn tick(sync: &SyncService) -> anyhow::Result<()> {
                 .as_deref()
                 .is_some_and(|s| is_due(s, since, Utc::now()))
             {
-                due.push(c);
+                due.push((c, since));
             }
         }
         due
     };
-    for c in due {
-        let mode = if c.delta_cursor.is_some() {
-            SyncMode::Delta
-        } else {
-            SyncMode::Full
-        };
-        let run = sync
-            .queue(&c.district_id, &c.id, mode, false, Some("scheduler"))
-            .await?;
-        match sync.execute(&run).await {
-            Ok((_, outcome)) => {
+    // Every replica finds the same connectors due; `run_scheduled` queues each occurrence once.
+    for (c, since) in due {
+        match sync.run_scheduled(&c, since).await {
+            Ok(Some((_, outcome))) => {
                 tracing::info!(connector = %c.name, ?outcome, "scheduled sync ended")
+            }
+            Ok(None) => {
+                tracing::info!(connector = %c.name, "scheduled sync taken by another replica")
             }
             Err(e) => tracing::info!(connector = %c.name, error = %e, "scheduled sync not run"),
         }

@@ -100,12 +100,51 @@ impl SyncService {
         .await?)
     }
 
+    /// Queues and runs the scheduled sync of `connector` that was due since `since` (when its
+    /// latest run was queued, or it was created), unless another replica has queued it
+    /// meanwhile: every replica's scheduler offers the same occurrence, and only the one that
+    /// holds the connector's run lock and still finds no newer run queues it. `None`: not
+    /// queued here (another replica ran it, or is running the connector).
+    pub async fn run_scheduled(
+        &self,
+        connector: &homeroom_schema::models::Connector,
+        since: i64,
+    ) -> ServiceResult<Option<(SyncRun, RunOutcome)>> {
+        let Some(lock) = self
+            .store
+            .lock_runs_within(&connector.id, LOCK_WAIT)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let latest = {
+            let mut conn = self.store.conn().await?;
+            sync_runs::latest(&mut conn, &connector.id)
+                .await?
+                .map_or(connector.created_at, |r| r.created_at)
+        };
+        if latest != since {
+            return Ok(None);
+        }
+        let mode = if connector.delta_cursor.is_some() {
+            SyncMode::Delta
+        } else {
+            SyncMode::Full
+        };
+        let run = self
+            .queue(
+                &connector.district_id,
+                &connector.id,
+                mode,
+                false,
+                Some("scheduler"),
+            )
+            .await?;
+        self.execute_locked(&run, lock).await.map(Some)
+    }
+
     /// Claims a queued run and executes it to the end.
     pub async fn execute(&self, run: &SyncRun) -> ServiceResult<(SyncRun, RunOutcome)> {
-        let mut conn = self.store.conn().await?;
-        let connector = connectors::get(&mut conn, &run.district_id, &run.connector_id)
-            .await?
-            .ok_or_else(|| ServiceError::NotFound("connector".into()))?;
         // The run lock decides who runs this connector; whoever held it before us is gone,
         // so a run still marked running was interrupted (a crash, kill -9, a lost host).
         let Some(lock) = self
@@ -113,6 +152,7 @@ impl SyncService {
             .lock_runs_within(&run.connector_id, LOCK_WAIT)
             .await?
         else {
+            let mut conn = self.store.conn().await?;
             let message = busy_message(&mut conn, &run.connector_id).await?;
             sync_runs::finish(
                 &mut conn,
@@ -125,6 +165,19 @@ impl SyncService {
             .await?;
             return Err(ServiceError::BadUserInput(message));
         };
+        self.execute_locked(run, lock).await
+    }
+
+    /// Executes a queued run while holding its connector's run lock.
+    async fn execute_locked(
+        &self,
+        run: &SyncRun,
+        lock: RunLock,
+    ) -> ServiceResult<(SyncRun, RunOutcome)> {
+        let mut conn = self.store.conn().await?;
+        let connector = connectors::get(&mut conn, &run.district_id, &run.connector_id)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound("connector".into()))?;
         for dead in sync_runs::fail_interrupted(&mut conn, &run.connector_id).await? {
             tracing::warn!(
                 run_id = %dead.id,
