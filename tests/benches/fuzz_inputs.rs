@@ -18,9 +18,7 @@
 
 use std::process::ExitCode;
 
-use homeroom_connector_core::fuzz::{
-    Damage, MAX_MESSAGE_CHARS, damage, run_case, weird_string,
-};
+use homeroom_connector_core::fuzz::{Damage, MAX_MESSAGE_CHARS, damage, run_case, weird_string};
 use homeroom_connector_fuzz::{Target, cli};
 use homeroom_core::ids::{self, IdError, NodeKind};
 use homeroom_service::imports::csv_file::{self, FileError};
@@ -40,6 +38,17 @@ fn main() -> ExitCode {
             case: global_ids::case,
         },
     ])
+}
+
+/// Line breaks as a text editor counts them: `\n`, `\r\n` and a lone `\r`.
+fn line_breaks(text: &[u8]) -> u64 {
+    let mut count = 0;
+    for (i, b) in text.iter().enumerate() {
+        if *b == b'\n' || (*b == b'\r' && text.get(i + 1) != Some(&b'\n')) {
+            count += 1;
+        }
+    }
+    count
 }
 
 fn short(message: &str) -> Result<(), String> {
@@ -124,30 +133,28 @@ mod spreadsheet {
             prop_oneof![8 => Just(0u8), 2 => Just(1u8), 1 => Just(2u8)],
             damage(),
         )
-            .prop_map(
-                |(header, rows, quoted, crlf, blank_after, bom, damage)| {
-                    let width = header.len();
-                    // Most rows are as wide as the header; the flag keeps a few as generated.
-                    let rows = rows
-                        .into_iter()
-                        .map(|(mut row, keep)| {
-                            if !keep || row.len() == width {
-                                row.resize(width, String::new());
-                            }
-                            row
-                        })
-                        .collect();
-                    Input {
-                        header,
-                        rows,
-                        quoted,
-                        crlf,
-                        blank_after,
-                        bom,
-                        damage,
-                    }
-                },
-            )
+            .prop_map(|(header, rows, quoted, crlf, blank_after, bom, damage)| {
+                let width = header.len();
+                // Most rows are as wide as the header; the flag keeps a few as generated.
+                let rows = rows
+                    .into_iter()
+                    .map(|(mut row, keep)| {
+                        if !keep || row.len() == width {
+                            row.resize(width, String::new());
+                        }
+                        row
+                    })
+                    .collect();
+                Input {
+                    header,
+                    rows,
+                    quoted,
+                    crlf,
+                    blank_after,
+                    bom,
+                    damage,
+                }
+            })
             .boxed()
     }
 
@@ -185,7 +192,7 @@ mod spreadsheet {
         out.extend(line(&input.header));
         let mut lines = Vec::new();
         for (i, row) in input.rows.iter().enumerate() {
-            lines.push(1 + out.iter().filter(|b| **b == b'\n').count() as u64);
+            lines.push(1 + line_breaks(&out));
             out.extend(line(row));
             for _ in input.blank_after.iter().filter(|b| **b == i) {
                 out.extend_from_slice(eol);
@@ -197,7 +204,7 @@ mod spreadsheet {
     pub(crate) fn check(input: &Input) -> Result<(), String> {
         let (clean, lines) = render(input);
         let bytes = input.damage.apply(clean);
-        let newlines = bytes.iter().filter(|b| **b == b'\n').count() as u64;
+        let newlines = line_breaks(&bytes);
         match csv_file::parse(&bytes) {
             Err(e) => {
                 short(&e.to_string())?;
@@ -213,7 +220,10 @@ mod spreadsheet {
             }
             Ok(parsed) => {
                 for (what, rows) in [
-                    ("row", parsed.rows.iter().map(|r| r.line).collect::<Vec<_>>()),
+                    (
+                        "row",
+                        parsed.rows.iter().map(|r| r.line).collect::<Vec<_>>(),
+                    ),
                     (
                         "error",
                         parsed.errors.iter().map(|e| e.row.unwrap_or(0)).collect(),
@@ -253,15 +263,17 @@ mod spreadsheet {
             .map(|h| h.trim().to_lowercase())
             .collect();
         let at = |name: &str| names.iter().position(|n| n == name);
-        let (Some(parent), Some(kind)) = (
-            at(csv_file::PARENT_EMAIL),
-            at(csv_file::RELATIONSHIP_TYPE),
-        ) else {
+        let (Some(parent), Some(kind)) =
+            (at(csv_file::PARENT_EMAIL), at(csv_file::RELATIONSHIP_TYPE))
+        else {
             return Err("parsed a file without its required columns".to_owned());
         };
         let (mut rows, mut errors) = (parsed.rows.iter(), parsed.errors.iter());
         for (row, &line) in input.rows.iter().zip(lines) {
-            if row.iter().all(|f| f.bytes().all(|b| b.is_ascii_whitespace())) {
+            if row
+                .iter()
+                .all(|f| f.bytes().all(|b| b.is_ascii_whitespace()))
+            {
                 continue;
             }
             if row.len() != names.len() {
@@ -382,7 +394,11 @@ mod global_ids {
             prop::sample::select(KINDS),
             row(),
             text(),
-            prop_oneof![Just(None), any::<i32>().prop_map(Some), (-2i32..600).prop_map(Some)],
+            prop_oneof![
+                Just(None),
+                any::<i32>().prop_map(Some),
+                (-2i32..600).prop_map(Some)
+            ],
         )
             .prop_map(|(kind, row, text, first)| Input {
                 kind,
@@ -396,7 +412,9 @@ mod global_ids {
     fn error(e: &IdError) -> Result<(), String> {
         let message = e.to_string();
         if !(message.contains("id") || message.contains("cursor")) {
-            return Err(format!("the rejection does not say what it read: {message}"));
+            return Err(format!(
+                "the rejection does not say what it read: {message}"
+            ));
         }
         Ok(())
     }
@@ -428,7 +446,10 @@ mod global_ids {
                     return Err(format!("{:?} decoded to an empty row id", input.text));
                 }
                 if ids::decode(&ids::encode(kind, &row)) != Ok((kind, row.clone())) {
-                    return Err(format!("{:?} decoded to {row:?}, which does not round-trip", input.text));
+                    return Err(format!(
+                        "{:?} decoded to {row:?}, which does not round-trip",
+                        input.text
+                    ));
                 }
                 for other in KINDS {
                     let as_kind = ids::decode_as(*other, &input.text);
@@ -448,7 +469,10 @@ mod global_ids {
             Err(e) => {
                 error(&e)?;
                 if ids::decode_as(input.kind, &input.text).is_ok() {
-                    return Err(format!("decode_as accepted what decode refused: {:?}", input.text));
+                    return Err(format!(
+                        "decode_as accepted what decode refused: {:?}",
+                        input.text
+                    ));
                 }
             }
         }
@@ -457,7 +481,8 @@ mod global_ids {
                 if ids::encode_cursor(&row) != input.text {
                     // Only the canonical encoding is issued; another that decodes is harmless
                     // but must read back the same row.
-                    if ids::decode_cursor(&ids::encode_cursor(&row)).as_deref() != Ok(row.as_str()) {
+                    if ids::decode_cursor(&ids::encode_cursor(&row)).as_deref() != Ok(row.as_str())
+                    {
                         return Err(format!("cursor {:?} does not round-trip", input.text));
                     }
                 }

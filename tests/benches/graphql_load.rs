@@ -250,10 +250,7 @@ async fn cast(serve: &Serve, bin: &Path, url: &str, key: &str) -> Result<Cast> {
                 json!({ "role": role }),
             )
             .await?;
-        if let Some(id) = v
-            .pointer("/data/people/nodes/0/id")
-            .and_then(Value::as_str)
-        {
+        if let Some(id) = v.pointer("/data/people/nodes/0/id").and_then(Value::as_str) {
             admin_person = Some(id.to_owned());
             break;
         }
@@ -528,6 +525,39 @@ fn cases(c: &Cast) -> Vec<Case> {
     ]
 }
 
+/// CPU time (user + system) of a process so far, in clock ticks (100 a second on Linux).
+fn cpu_ticks(pid: &str) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which may hold spaces): state is 3rd, utime 14th, stime 15th.
+    let rest: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    Some(rest.get(11)?.parse::<u64>().ok()? + rest.get(12)?.parse::<u64>().ok()?)
+}
+
+/// CPU ticks of this process, of the server, and of every `postgres` process on the machine.
+fn cpu_snapshot(server: u32) -> [u64; 3] {
+    let mut pg = 0;
+    if let Ok(dir) = std::fs::read_dir("/proc") {
+        for e in dir.flatten() {
+            let name = e.file_name();
+            let Some(pid) = name
+                .to_str()
+                .filter(|p| p.bytes().all(|b| b.is_ascii_digit()))
+            else {
+                continue;
+            };
+            let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+            if comm.trim() == "postgres" {
+                pg += cpu_ticks(pid).unwrap_or(0);
+            }
+        }
+    }
+    [
+        cpu_ticks("self").unwrap_or(0),
+        cpu_ticks(&server.to_string()).unwrap_or(0),
+        pg,
+    ]
+}
+
 fn rss_mb(pid: u32) -> Option<f64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let kb: f64 = status
@@ -568,13 +598,7 @@ async fn main() -> Result<()> {
         println!();
         println!(
             "## {n} students on {} ({} people, {} students, {} classes); concurrency {}, {} s per query after {} s warm-up",
-            a.backend,
-            cast.people,
-            cast.students,
-            cast.classes,
-            a.concurrency,
-            a.seconds,
-            a.warmup
+            a.backend, cast.people, cast.students, cast.classes, a.concurrency, a.seconds, a.warmup
         );
         println!(
             "class: {} students, {} active guardian links; the guardian has {} student(s); binary {}",
@@ -584,8 +608,10 @@ async fn main() -> Result<()> {
             bin.display()
         );
         println!();
-        println!("| query | as | rps | % of viewer | p50 ms | p99 ms | max ms | requests | errors |");
-        println!("|---|---|---|---|---|---|---|---|---|");
+        println!(
+            "| query | as | rps | % of viewer | p50 ms | p99 ms | max ms | requests | errors | CPU cores: load gen / server / postgres |"
+        );
+        println!("|---|---|---|---|---|---|---|---|---|---|");
         let client = reqwest::Client::builder()
             .pool_max_idle_per_host(a.concurrency)
             .tcp_nodelay(true)
@@ -597,19 +623,33 @@ async fn main() -> Result<()> {
                 continue;
             }
             let req = Request::new(c.query, c.vars.clone(), &c.token);
-            let out = load::drive(
+            load::drive(
                 &client,
                 &endpoint,
                 &req,
                 a.concurrency,
                 Duration::from_secs_f64(a.warmup),
+                Duration::ZERO,
+            )
+            .await?;
+            let before = cpu_snapshot(serve.pid());
+            let out = load::drive(
+                &client,
+                &endpoint,
+                &req,
+                a.concurrency,
+                Duration::ZERO,
                 Duration::from_secs_f64(a.seconds),
             )
             .await?;
+            let after = cpu_snapshot(serve.pid());
+            let cores = |i: usize| {
+                after[i].saturating_sub(before[i]) as f64 / 100.0 / out.elapsed.as_secs_f64()
+            };
             let rps = out.rps();
             let floor_rps = *floor.get_or_insert(rps);
             println!(
-                "| {} | {} | {rps:.0} | {:.0}% | {:.1} | {:.1} | {:.1} | {} | {} |",
+                "| {} | {} | {rps:.0} | {:.0}% | {:.1} | {:.1} | {:.1} | {} | {} | {:.2} / {:.2} / {:.2} |",
                 c.name,
                 c.who,
                 100.0 * rps / floor_rps,
@@ -622,6 +662,9 @@ async fn main() -> Result<()> {
                 } else {
                     format!("**{}**", out.errors)
                 },
+                cores(0),
+                cores(1),
+                cores(2),
             );
             if out.errors > 0 {
                 failed.push(format!(
@@ -630,9 +673,19 @@ async fn main() -> Result<()> {
                 ));
             }
         }
+        println!();
         if let Some(mb) = rss_mb(serve.pid()) {
-            println!();
             println!("server RSS after the run: {mb:.0} MB");
+        }
+        // The machine is shared: say how busy it was (other processes skew every figure).
+        if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
+            println!(
+                "load average at the end (1/5/15 min): {}",
+                load.split_whitespace()
+                    .take(3)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            );
         }
     }
     if !failed.is_empty() {

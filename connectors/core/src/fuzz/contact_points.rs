@@ -84,7 +84,9 @@ pub fn input() -> BoxedStrategy<Input> {
 fn check_rejection(error: &ContactPointError, kind: &str) -> Result<(), String> {
     let message = error.to_string();
     if !message.contains(kind) {
-        return Err(format!("the rejection does not say it was {kind}: {message}"));
+        return Err(format!(
+            "the rejection does not say it was {kind}: {message}"
+        ));
     }
     Ok(())
 }
@@ -94,7 +96,9 @@ pub fn check(input: &Input) -> Result<(), String> {
     match normalize_email(&input.raw) {
         Ok(email) => {
             if email != email.trim() || email != email.to_lowercase() {
-                return Err(format!("accepted email {email:?} is not trimmed and lower-case"));
+                return Err(format!(
+                    "accepted email {email:?} is not trimmed and lower-case"
+                ));
             }
             if email.matches('@').count() != 1 {
                 return Err(format!("accepted email {email:?} has not exactly one @"));
