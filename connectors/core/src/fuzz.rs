@@ -16,6 +16,8 @@ use serde_json::{Map, Value};
 
 use crate::ConnectorError;
 
+pub mod contact_points;
+
 /// The longest error message a connector may produce: a rejection quotes at most an excerpt
 /// of what it read, never a whole body or cell.
 pub const MAX_MESSAGE_CHARS: usize = 2_000;

@@ -120,7 +120,7 @@ fn check_encoding(bytes: &[u8]) -> Result<&[u8], FileError> {
     let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     if let Err(e) = std::str::from_utf8(body) {
         let at = e.valid_up_to();
-        let line = 1 + body[..at].iter().filter(|b| **b == b'\n').count() as u64;
+        let line = 1 + line_breaks(&body[..at], 0);
         let non_ascii: Vec<u8> = body.iter().copied().filter(|b| *b >= 0x80).collect();
         let cp1252 = non_ascii.iter().all(|b| !CP1252_UNDEFINED.contains(b));
         let hint = if cp1252 {
@@ -213,6 +213,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, FileError> {
     let mut parsed = Parsed::default();
     let mut record = csv::ByteRecord::new();
     // Line numbers from byte offsets: the reader's own line count is off by one after `\r\n`.
+    // A line ends at `\n`, `\r\n` or a lone `\r` (old Mac exports), as the reader splits.
     let (mut counted_to, mut newlines) = (0usize, 0u64);
     loop {
         match reader.read_byte_record(&mut record) {
@@ -228,10 +229,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, FileError> {
             start += 1;
         }
         if start > counted_to {
-            newlines += body[counted_to..start]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count() as u64;
+            newlines += line_breaks(&body[..start], counted_to);
             counted_to = start;
         }
         let line = newlines + 1;
@@ -261,6 +259,18 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, FileError> {
         return Err(FileError::Empty);
     }
     Ok(parsed)
+}
+
+/// Line breaks (`\n`, `\r\n`, lone `\r`) in `text[from..]`; a `\r` last in `text` counts as one
+/// (callers cut `text` after a record's terminator, so the `\n` of a `\r\n` is never cut off).
+fn line_breaks(text: &[u8], from: usize) -> u64 {
+    let mut count = 0;
+    for (i, b) in text.iter().enumerate().skip(from) {
+        if *b == b'\n' || (*b == b'\r' && text.get(i + 1) != Some(&b'\n')) {
+            count += 1;
+        }
+    }
+    count
 }
 
 #[cfg(test)]
@@ -298,6 +308,21 @@ mod tests {
             err.to_string().contains("student_email or student_id"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines() {
+        // Old Mac exports end lines with `\r` alone; the reader splits records there, and the
+        // rows must be numbered as a text editor shows them (found by the fuzz_inputs bench).
+        let parsed =
+            parse(b"parent_email,student_id,relationship_type\ra@x.org,1,Parent\rb@x.org\r")
+                .unwrap();
+        assert_eq!(parsed.rows[0].line, 2);
+        assert_eq!(parsed.errors[0].row, Some(3));
+        let mixed =
+            parse(b"parent_email,student_id,relationship_type\r\na,1\rb,2\nc,3\r\n").unwrap();
+        let rows: Vec<_> = mixed.errors.iter().map(|e| e.row).collect();
+        assert_eq!(rows, vec![Some(2), Some(3), Some(4)]);
     }
 
     #[test]
