@@ -25,6 +25,8 @@ struct Args {
     work: PathBuf,
     /// A prebuilt `homeroom` binary (skips the release build).
     bin: Option<PathBuf>,
+    /// Print PostgreSQL's costliest statements (pg_stat_statements) after each phase.
+    statements: usize,
 }
 
 fn args() -> Args {
@@ -35,6 +37,7 @@ fn args() -> Args {
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into()),
         work: std::env::temp_dir().join("homeroom-sync-bench"),
         bin: None,
+        statements: 0,
     };
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -59,6 +62,10 @@ fn args() -> Args {
             }
             "--bin" => {
                 a.bin = Some(PathBuf::from(next));
+                i += 1;
+            }
+            "--statements" => {
+                a.statements = next.parse().unwrap_or(15);
                 i += 1;
             }
             _ => {}
@@ -187,6 +194,77 @@ fn psql(pg: &str, db: &str, sql: &str) -> Result<f64> {
     Ok(started.elapsed().as_secs_f64())
 }
 
+/// The output of one psql query (unaligned, tuples only).
+fn psql_rows(pg: &str, db: &str, sql: &str) -> Result<String> {
+    let out = Command::new("psql")
+        .arg(format!("{pg}/{db}"))
+        .args([
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-q",
+            "-A",
+            "-t",
+            "-F",
+            " | ",
+            "-c",
+            sql,
+        ])
+        .output()?;
+    if !out.status.success() {
+        bail!("psql: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// With `--statements N` on PostgreSQL: clears pg_stat_statements (`reset`) or prints the `n`
+/// statements of database `db` that took the most time since the last reset (the profile the
+/// issue asks for: where a phase's database time goes).
+fn statements(pg: &str, db: &str, n: usize, phase: Option<&str>) -> Result<()> {
+    if n == 0 {
+        return Ok(());
+    }
+    psql(pg, db, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements")?;
+    let Some(phase) = phase else {
+        // Not preloaded (a stock server): say so once, and carry on without the profile.
+        if let Err(e) = psql_rows(pg, db, "SELECT pg_stat_statements_reset()") {
+            eprintln!("--statements: no profile ({e})");
+        }
+        return Ok(());
+    };
+    let Ok(rows) = psql_rows(
+        pg,
+        db,
+        &format!(
+            "SELECT round(total_exec_time / 1000, 2), calls, rows, \
+             left(regexp_replace(query, '\\s+', ' ', 'g'), 160) \
+             FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid \
+             WHERE d.datname = '{db}' ORDER BY total_exec_time DESC LIMIT {n}"
+        ),
+    ) else {
+        return Ok(());
+    };
+    let total = psql_rows(
+        pg,
+        db,
+        &format!(
+            "SELECT round(sum(total_exec_time) / 1000, 2), sum(calls) \
+             FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid \
+             WHERE d.datname = '{db}'"
+        ),
+    )?;
+    println!(
+        "\n{phase}: PostgreSQL time s | calls (all statements): {}",
+        total.trim()
+    );
+    println!("| exec s | calls | rows | statement |\n|---|---|---|---|");
+    for line in rows.lines().filter(|l| !l.trim().is_empty()) {
+        println!("| {line} |");
+    }
+    println!();
+    psql_rows(pg, db, "SELECT pg_stat_statements_reset()")?;
+    Ok(())
+}
+
 fn main() -> Result<()> {
     let a = args();
     let bin = match a.bin.clone() {
@@ -257,14 +335,22 @@ fn main() -> Result<()> {
                 ],
             )?;
             let id = id.trim().to_owned();
+            let pg_stats = if backend == "postgres" {
+                a.statements
+            } else {
+                0
+            };
+            statements(&a.pg, &db_name, pg_stats, None)?;
             let (full, rss, _) = timed(
                 &bin,
                 &["sync", "run", &id, "--database-url", &url, "--json"],
             )?;
+            statements(&a.pg, &db_name, pg_stats, Some("full sync"))?;
             let (again, _, _) = timed(
                 &bin,
                 &["sync", "run", &id, "--database-url", &url, "--json"],
             )?;
+            statements(&a.pg, &db_name, pg_stats, Some("no-change re-sync"))?;
             copy_dir(&dir.join("delta"), &live)?;
             let (delta, _, report) = timed(
                 &bin,
@@ -279,6 +365,7 @@ fn main() -> Result<()> {
                     "--json",
                 ],
             )?;
+            statements(&a.pg, &db_name, pg_stats, Some("1% delta"))?;
             if !report.contains("\"succeeded\"") {
                 eprintln!("delta run did not succeed: {report}");
             }
