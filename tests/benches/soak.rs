@@ -187,7 +187,8 @@ const UPDATE_CLASS: &str = "mutation($id: ID!, $t: String) { updateClass(id: $id
   userErrors { code message } } }";
 const CLAIM: &str = "mutation($id: ID!, $t: ID) { claimClass(id: $id, teacherId: $t) {
   userErrors { code message } } }";
-const RELEASE: &str = "mutation($id: ID!) { releaseClass(id: $id) { userErrors { code message } } }";
+const RELEASE: &str =
+    "mutation($id: ID!) { releaseClass(id: $id) { userErrors { code message } } }";
 const INVITE: &str = "mutation($c: ID!) { inviteFamilies(classId: $c, all: true) {
   invitations { id } userErrors { code message } } }";
 const SYNC_RUNS: &str = "query($c: ID!) { syncRuns(connectorId: $c, first: 1) { edges { node {
@@ -284,7 +285,10 @@ async fn main() -> Result<()> {
     copy_dir(&dir.join("day1"), &live)?;
     let db_name = format!("homeroom_soak_{n}");
     let url = if a.backend == "postgres" {
-        psql(&a.pg, &format!("DROP DATABASE IF EXISTS {db_name} WITH (FORCE)"))?;
+        psql(
+            &a.pg,
+            &format!("DROP DATABASE IF EXISTS {db_name} WITH (FORCE)"),
+        )?;
         psql(&a.pg, &format!("CREATE DATABASE {db_name}"))?;
         format!("{}/{db_name}", a.pg)
     } else {
@@ -369,7 +373,8 @@ async fn main() -> Result<()> {
         let page = gql(&w, &admin, CLASSES_PAGE, json!({"after": after})).await?;
         let conn = &page["data"]["classes"];
         for e in conn["edges"].as_array().cloned().unwrap_or_default() {
-            w.classes.push(e["node"]["id"].as_str().unwrap_or_default().to_owned());
+            w.classes
+                .push(e["node"]["id"].as_str().unwrap_or_default().to_owned());
         }
         if conn["pageInfo"]["hasNextPage"] != true {
             break;
@@ -478,15 +483,22 @@ async fn main() -> Result<()> {
         }
         last_run = id;
         let secs = match (
-            node["startedAt"].as_str().and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok()),
-            node["finishedAt"].as_str().and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok()),
+            node["startedAt"]
+                .as_str()
+                .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok()),
+            node["finishedAt"]
+                .as_str()
+                .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok()),
         ) {
             (Some(s), Some(f)) => (f - s).num_milliseconds() as f64 / 1000.0,
             _ => 0.0,
         };
         let minute = usize::try_from(t0.elapsed().as_secs() / 60).unwrap_or(0);
         if status != "SUCCEEDED" {
-            sync_errors.push(format!("minute {minute}: sync {status}: {}", node["message"]));
+            sync_errors.push(format!(
+                "minute {minute}: sync {status}: {}",
+                node["message"]
+            ));
         }
         syncs.push((
             minute,
@@ -576,7 +588,10 @@ async fn main() -> Result<()> {
     }
     drop(server);
     if a.backend == "postgres" {
-        let _ = psql(&a.pg, &format!("DROP DATABASE IF EXISTS {db_name} WITH (FORCE)"));
+        let _ = psql(
+            &a.pg,
+            &format!("DROP DATABASE IF EXISTS {db_name} WITH (FORCE)"),
+        );
     }
     Ok(())
 }

@@ -5,9 +5,7 @@
 use anyhow::Result;
 use homeroom_graphql::ids::{NodeKind, encode};
 use homeroom_schema::Store;
-use homeroom_schema::enums::{
-    ContactKind, EnrollmentRole, OrgType, RecordSource, Role, TokenRole,
-};
+use homeroom_schema::enums::{ContactKind, EnrollmentRole, OrgType, RecordSource, Role, TokenRole};
 use homeroom_schema::models::ContactPoint;
 use homeroom_schema::store::{classes, contacts, districts, orgs, people, relationships};
 use serde_json::{Value, json};
@@ -115,5 +113,8 @@ pub fn manager_rows(resp: &Value) -> Vec<Value> {
 
 /// Variables of [`MANAGER`] and [`INVITE_ALL`] for this class.
 pub fn vars(batch: &Batch) -> (Value, Value) {
-    (json!({"id": batch.class_gid}), json!({"c": batch.class_gid}))
+    (
+        json!({"id": batch.class_gid}),
+        json!({"c": batch.class_gid}),
+    )
 }

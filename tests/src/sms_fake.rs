@@ -191,9 +191,7 @@ async fn send(
                 status_callback: form.status_callback,
                 idempotency_key,
             });
-            let hold = inner
-                .hold_after
-                .is_some_and(|n| inner.messages.len() > n);
+            let hold = inner.hold_after.is_some_and(|n| inner.messages.len() > n);
             if hold {
                 inner.held += 1;
             }

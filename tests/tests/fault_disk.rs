@@ -110,7 +110,14 @@ impl Volume {
 
 impl Drop for Volume {
     fn drop(&mut self) {
-        let _ = Command::new("umount").arg(&self.dir).status();
+        let unmounted = Command::new("umount")
+            .arg(&self.dir)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !unmounted {
+            // Still busy (a connection of a failed test): detach it now, freed when closed.
+            let _ = Command::new("umount").arg("-l").arg(&self.dir).status();
+        }
         if let Some(image) = &self.image {
             let _ = std::fs::remove_file(image);
         }
@@ -212,7 +219,9 @@ async fn sqlite_disk_full_mid_sync_fails_cleanly_and_converges() -> Result<()> {
     anyhow::ensure!(code == 0, "reference day 2: {out}");
     let want = snapshot::take(&reference.store).await?;
     assert_eq!(
-        homeroom_tests::sync::census(&reference.store).await?.students,
+        homeroom_tests::sync::census(&reference.store)
+            .await?
+            .students,
         i64::try_from(day2_summary.students)?
     );
 
@@ -266,7 +275,10 @@ async fn sqlite_disk_full_mid_sync_fails_cleanly_and_converges() -> Result<()> {
             assert!(now.contains(row), "{table}: lost {row}");
         }
     }
-    assert!(applied > 0, "the disk filled before any page of day 2 was applied");
+    assert!(
+        applied > 0,
+        "the disk filled before any page of day 2 was applied"
+    );
     let census = homeroom_tests::sync::census(&store).await?;
     assert_eq!(census.archived_people, 0, "nothing removed by a failed run");
     {

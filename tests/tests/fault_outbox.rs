@@ -160,7 +160,9 @@ both_backends!(kill_9_while_delivering_loses_nothing, |db| async move {
         if invited {
             server.restart().await?;
         } else {
-            let resp = server.graphql(teacher, INVITE_ALL, invite_vars.clone()).await?;
+            let resp = server
+                .graphql(teacher, INVITE_ALL, invite_vars.clone())
+                .await?;
             let invs = resp["data"]["inviteFamilies"]["invitations"]
                 .as_array()
                 .cloned()

@@ -76,7 +76,9 @@ both_backends!(smtp_outage_then_back_delivers_once, |db| async move {
                     .or_insert(m.updated_at);
             }
         }
-        let resp = server.graphql(teacher, MANAGER, manager_vars.clone()).await?;
+        let resp = server
+            .graphql(teacher, MANAGER, manager_vars.clone())
+            .await?;
         let manager = manager_rows(&resp);
         assert_eq!(manager.len(), FAMILIES, "{resp}");
         for r in &manager {
@@ -148,7 +150,11 @@ both_backends!(smtp_outage_then_back_delivers_once, |db| async move {
     for r in &manager {
         assert_eq!(r["state"], "INVITED", "{resp}");
         assert_eq!(r["invitation"]["status"], "SENT", "{resp}");
-        assert_eq!(r["invitation"]["lastError"], serde_json::Value::Null, "{resp}");
+        assert_eq!(
+            r["invitation"]["lastError"],
+            serde_json::Value::Null,
+            "{resp}"
+        );
         assert!(
             r["invitation"]["attempts"].as_i64() > Some(i64::from(OUTAGE_ATTEMPTS)),
             "{resp}"

@@ -28,8 +28,12 @@ pub trait SmsProvider: Send + Sync {
     /// Sends `body` to an E.164 number; returns the provider's message id. `idempotency_key`
     /// is the same on every attempt of one message, so a provider (or a receiver of the
     /// request) can drop a repeat of a request whose answer was lost.
-    async fn send(&self, to: &str, body: &str, idempotency_key: &str)
-    -> Result<String, DeliveryError>;
+    async fn send(
+        &self,
+        to: &str,
+        body: &str,
+        idempotency_key: &str,
+    ) -> Result<String, DeliveryError>;
 }
 
 /// The Twilio-compatible HTTP provider.
@@ -122,7 +126,9 @@ impl SmsProvider for HttpSms {
                 } else {
                     "connection failed"
                 };
-                DeliveryError::ProviderDown(format!("the SMS provider could not be reached ({what})"))
+                DeliveryError::ProviderDown(format!(
+                    "the SMS provider could not be reached ({what})"
+                ))
             })?;
         let status = response.status();
         let text = response

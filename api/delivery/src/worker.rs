@@ -290,7 +290,10 @@ async fn process_in_span(
                         format!("gave up after {} attempts: {e}", message.attempts + 1)
                     }
                     DeliveryError::ProviderDown(e) => {
-                        format!("gave up after {} attempts over the outage: {e}", message.attempts + 1)
+                        format!(
+                            "gave up after {} attempts over the outage: {e}",
+                            message.attempts + 1
+                        )
                     }
                     DeliveryError::Unreachable(e)
                     | DeliveryError::Rejected(e)
