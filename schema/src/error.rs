@@ -21,6 +21,10 @@ pub enum StoreError {
     /// A stored value could not be decoded.
     #[error("invalid stored value: {0}")]
     Corrupt(String),
+    /// The disk holding the database is full (SQLite's `SQLITE_FULL`, PostgreSQL's
+    /// `disk_full`): the write was rolled back whole.
+    #[error("the database's disk is full: free space, then run again")]
+    DiskFull,
     /// Any other database error.
     #[error("database error: {0}")]
     Query(diesel::result::Error),
@@ -38,6 +42,12 @@ impl From<diesel::result::Error> for StoreError {
                 | DatabaseErrorKind::NotNullViolation),
                 info,
             ) => StoreError::Conflict(format!("{kind:?}: {}", info.message())),
+            Error::DatabaseError(_, info)
+                if info.message().contains("database or disk is full")
+                    || info.message().contains("No space left on device") =>
+            {
+                StoreError::DiskFull
+            }
             Error::DeserializationError(e) => match corrupt_json(e.as_ref()) {
                 Some(why) => StoreError::Corrupt(why),
                 None => StoreError::Query(Error::DeserializationError(e)),
