@@ -60,6 +60,17 @@ pub struct Settings {
     /// (`HOMEROOM_TRUST_FORWARDED_FOR`; only behind a reverse proxy that sets it). Sign-in
     /// limits count per client address.
     pub trust_forwarded_for: bool,
+    /// The delivery worker's first retry delay after a failed attempt
+    /// (`HOMEROOM_OUTBOX_BACKOFF_MS`); it doubles each attempt, capped at an hour. `None`: 30 s.
+    pub outbox_backoff_ms: Option<u64>,
+    /// How long the delivery worker's claim on a message lasts (`HOMEROOM_OUTBOX_LEASE_MS`):
+    /// after a crash, messages it was sending are taken over once it runs out. `None`: 120 s.
+    pub outbox_lease_ms: Option<u64>,
+    /// Longest idle wait between the delivery worker's rounds (`HOMEROOM_OUTBOX_POLL_MS`);
+    /// new messages wake it at once, retries are picked up on the next round. `None`: 2 s.
+    pub outbox_poll_ms: Option<u64>,
+    /// Messages the delivery worker sends at once (`HOMEROOM_OUTBOX_CONCURRENCY`). `None`: 16.
+    pub outbox_concurrency: Option<usize>,
 }
 
 /// Default of [`Settings::max_response_bytes`]: 8 MiB.
@@ -90,6 +101,10 @@ struct FileSettings {
     max_response_bytes: Option<usize>,
     query_timeout_ms: Option<u64>,
     trust_forwarded_for: Option<bool>,
+    outbox_backoff_ms: Option<u64>,
+    outbox_lease_ms: Option<u64>,
+    outbox_poll_ms: Option<u64>,
+    outbox_concurrency: Option<usize>,
 }
 
 /// Values given as flags.
@@ -282,6 +297,26 @@ impl Settings {
                 Some(v) => switch("trust_forwarded_for", &v)?,
                 None => from_file.trust_forwarded_for.unwrap_or(false),
             },
+            outbox_backoff_ms: number(
+                "outbox_backoff_ms",
+                env("HOMEROOM_OUTBOX_BACKOFF_MS"),
+                from_file.outbox_backoff_ms,
+            )?,
+            outbox_lease_ms: number(
+                "outbox_lease_ms",
+                env("HOMEROOM_OUTBOX_LEASE_MS"),
+                from_file.outbox_lease_ms,
+            )?,
+            outbox_poll_ms: number(
+                "outbox_poll_ms",
+                env("HOMEROOM_OUTBOX_POLL_MS"),
+                from_file.outbox_poll_ms,
+            )?,
+            outbox_concurrency: number(
+                "outbox_concurrency",
+                env("HOMEROOM_OUTBOX_CONCURRENCY"),
+                from_file.outbox_concurrency,
+            )?,
         })
     }
 }

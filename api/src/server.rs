@@ -354,6 +354,24 @@ async fn readyz(State(app): State<AppState>) -> impl IntoResponse {
     }
 }
 
+/// The delivery worker's pacing: the defaults, with the `HOMEROOM_OUTBOX_*` settings applied.
+fn worker_options(settings: &Settings) -> WorkerOptions {
+    let mut options = WorkerOptions::default();
+    if let Some(ms) = settings.outbox_backoff_ms {
+        options.backoff = Duration::from_millis(ms);
+    }
+    if let Some(ms) = settings.outbox_lease_ms {
+        options.lease = Duration::from_millis(ms);
+    }
+    if let Some(ms) = settings.outbox_poll_ms {
+        options.poll = Duration::from_millis(ms);
+    }
+    if let Some(n) = settings.outbox_concurrency {
+        options.concurrency = n;
+    }
+    options
+}
+
 /// Serves (and runs the sync scheduler and the delivery worker) until ctrl-c or SIGTERM.
 pub async fn serve(
     store: Store,
@@ -387,7 +405,7 @@ pub async fn serve(
         store.clone(),
         Arc::new(families.clone()),
         delivery,
-        WorkerOptions::default(),
+        worker_options(settings),
         stopped,
     ));
     let sign_in =

@@ -21,6 +21,10 @@ pub enum StoreError {
     /// A stored value could not be decoded.
     #[error("invalid stored value: {0}")]
     Corrupt(String),
+    /// The disk holding the database is full (SQLite's `SQLITE_FULL`, PostgreSQL's
+    /// `disk_full`): the write was rolled back whole.
+    #[error("the database's disk is full: free space, then run again")]
+    DiskFull,
     /// Any other database error.
     #[error("database error: {0}")]
     Query(diesel::result::Error),
@@ -46,6 +50,12 @@ impl From<diesel::result::Error> for StoreError {
             ) => StoreError::Unavailable(info.message().to_owned()),
             Error::BrokenTransactionManager => {
                 StoreError::Unavailable("the connection broke inside a transaction".into())
+            }
+            Error::DatabaseError(_, info)
+                if info.message().contains("database or disk is full")
+                    || info.message().contains("No space left on device") =>
+            {
+                StoreError::DiskFull
             }
             Error::DeserializationError(e) => match corrupt_json(e.as_ref()) {
                 Some(why) => StoreError::Corrupt(why),

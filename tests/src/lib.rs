@@ -10,6 +10,7 @@ pub mod db;
 pub mod delivery;
 pub mod fixture;
 pub mod graphql;
+pub mod invite_batch;
 pub mod load;
 pub mod oidc_fake;
 pub mod oneroster_files;

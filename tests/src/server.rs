@@ -58,6 +58,49 @@ pub struct Server {
     /// Lines of stdout read so far (see [`Server::stdout_line`]).
     pub stdout: Vec<String>,
     lines: tokio::sync::mpsc::UnboundedReceiver<String>,
+    /// How it was started, for [`Server::restart`].
+    launch: Launch,
+}
+
+/// The command line and environment of a server, kept to start it again the same way.
+#[derive(Clone)]
+struct Launch {
+    bin: PathBuf,
+    database_url: String,
+    listen: String,
+    extra: Vec<String>,
+    env: Vec<(String, String)>,
+}
+
+impl Launch {
+    /// Spawns the process; its stdout lines arrive on the returned channel.
+    fn spawn(&self) -> Result<(Child, tokio::sync::mpsc::UnboundedReceiver<String>)> {
+        let mut child = Command::new(&self.bin)
+            .args([
+                "serve",
+                "--database-url",
+                &self.database_url,
+                "--listen",
+                &self.listen,
+            ])
+            .args(&self.extra)
+            .env("HOMEROOM_LOG", "warn")
+            .env_remove("HOMEROOM_SECRET_KEY")
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()?;
+        let stdout = child.stdout.take().context("no stdout")?;
+        let (tx, lines) = tokio::sync::mpsc::unbounded_channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Ok((child, lines))
+    }
 }
 
 impl Server {
@@ -72,54 +115,100 @@ impl Server {
         extra: &[&str],
         env: &[(&str, String)],
     ) -> Result<Server> {
+        Self::start_bin(&binary()?, database_url, extra, env).await
+    }
+
+    /// Like [`Server::start_with_env`] with a given `homeroom` binary (a bench's `--bin`).
+    pub async fn start_bin(
+        bin: &std::path::Path,
+        database_url: &str,
+        extra: &[&str],
+        env: &[(&str, String)],
+    ) -> Result<Server> {
         let port = free_port()?;
-        let listen = format!("127.0.0.1:{port}");
-        let mut child = Command::new(binary()?)
-            .args(["serve", "--database-url", database_url, "--listen", &listen])
-            .args(extra)
-            .env("HOMEROOM_LOG", "warn")
-            .env_remove("HOMEROOM_SECRET_KEY")
-            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()?;
-        let stdout = child.stdout.take().context("no stdout")?;
-        let (tx, lines) = tokio::sync::mpsc::unbounded_channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let base = format!("http://{listen}");
-        let client = reqwest::Client::new();
-        let deadline = Instant::now() + Duration::from_secs(60);
+        let launch = Launch {
+            bin: bin.to_owned(),
+            database_url: database_url.to_owned(),
+            listen: format!("127.0.0.1:{port}"),
+            extra: extra.iter().map(|s| (*s).to_owned()).collect(),
+            env: env
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect(),
+        };
+        let (child, lines) = launch.spawn()?;
         let mut server = Server {
             child,
-            base,
+            base: format!("http://{}", launch.listen),
             stdout: Vec::new(),
             lines,
+            launch,
         };
+        server.wait_for("/healthz", Duration::from_secs(60)).await?;
+        Ok(server)
+    }
+
+    /// The process id of the running server.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Kills the server with SIGKILL (`kill -9`: no shutdown code runs, open transactions
+    /// are cut) and reaps it; an error unless it died of that signal.
+    pub fn kill9(&mut self) -> Result<()> {
+        use std::os::unix::process::ExitStatusExt as _;
+        if let Some(status) = self.child.try_wait()? {
+            bail!("homeroom serve had already exited: {status}");
+        }
+        self.child.kill()?;
+        let status = self.child.wait()?;
+        if status.signal() != Some(9) {
+            bail!("homeroom serve did not die of SIGKILL: {status}");
+        }
+        Ok(())
+    }
+
+    /// Starts the server again after [`Server::kill9`] (or an exit) on the same database,
+    /// address, arguments and environment, and waits until it is ready (`/readyz`).
+    pub async fn restart(&mut self) -> Result<()> {
+        if self.child.try_wait()?.is_none() {
+            bail!("restart: homeroom serve is still running (kill it first)");
+        }
+        let (child, lines) = self.launch.spawn()?;
+        self.child = child;
+        self.lines = lines;
+        self.wait_ready(Duration::from_secs(60)).await
+    }
+
+    /// Waits until `/readyz` answers 200 (the process is up and reaches its database); an
+    /// error if the process exits first or `timeout` passes.
+    pub async fn wait_ready(&mut self, timeout: Duration) -> Result<()> {
+        self.wait_for("/readyz", timeout).await
+    }
+
+    async fn wait_for(&mut self, path: &str, timeout: Duration) -> Result<()> {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(5))
+            .build()?;
+        let deadline = Instant::now() + timeout;
+        let url = format!("{}{path}", self.base);
         loop {
-            if let Some(status) = server.child.try_wait()? {
+            if let Some(status) = self.child.try_wait()? {
                 bail!("homeroom serve exited early: {status}");
             }
-            let url = format!("{}/healthz", server.base);
             if client
                 .get(&url)
                 .send()
                 .await
                 .is_ok_and(|r| r.status().is_success())
             {
-                break;
+                return Ok(());
             }
             if Instant::now() > deadline {
-                bail!("homeroom serve did not become healthy in time");
+                bail!("homeroom serve: {path} did not answer 200 within {timeout:?}");
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        Ok(server)
     }
 
     /// The first line of stdout that `pred` accepts (the demo's admin token, for instance),

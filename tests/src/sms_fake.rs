@@ -27,12 +27,18 @@ pub struct Sms {
     pub body: String,
     /// Where the provider would post delivery receipts.
     pub status_callback: Option<String>,
+    /// The request's `Idempotency-Key` header, if it had one.
+    pub idempotency_key: Option<String>,
 }
 
 #[derive(Default)]
 struct Inner {
     messages: Vec<Sms>,
     invalid: HashSet<String>,
+    /// Answers to messages after this many are withheld until [`SmsFake::release`].
+    hold_after: Option<usize>,
+    /// Messages recorded whose answer is being withheld.
+    held: usize,
 }
 
 /// The running fake.
@@ -45,6 +51,8 @@ pub struct SmsFake {
     /// Auth token.
     pub secret: String,
     inner: Arc<Mutex<Inner>>,
+    /// `true` while answers are withheld.
+    gate: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 #[derive(serde::Deserialize)]
@@ -66,6 +74,7 @@ impl SmsFake {
             sid: "AC123".into(),
             secret: "sms-secret".into(),
             inner: Arc::new(Mutex::new(Inner::default())),
+            gate: Arc::new(tokio::sync::watch::channel(false).0),
         };
         let app = Router::new()
             .route("/2010-04-01/Accounts/{sid}/Messages.json", post(send))
@@ -84,6 +93,30 @@ impl SmsFake {
     /// Refuses messages to `number` as an invalid number.
     pub fn invalid(&self, number: &str) {
         self.lock().invalid.insert(number.to_owned());
+    }
+
+    /// From now on, records every message after the first `n` in all but does not answer
+    /// it (the request hangs, as when the provider accepted a message and the answer was
+    /// lost) until [`SmsFake::release`].
+    pub fn hold_after(&self, n: usize) {
+        self.lock().hold_after = Some(n);
+        self.gate.send_replace(true);
+    }
+
+    /// Answers the withheld requests and stops holding; returns how many were held.
+    pub fn release(&self) -> usize {
+        let held = {
+            let mut inner = self.lock();
+            inner.hold_after = None;
+            std::mem::take(&mut inner.held)
+        };
+        self.gate.send_replace(false);
+        held
+    }
+
+    /// Messages recorded whose answer is being withheld.
+    pub fn held(&self) -> usize {
+        self.lock().held
     }
 
     /// Messages accepted so far.
@@ -139,22 +172,42 @@ async fn send(
             r#"{"code":21602,"message":"Message body is required.","status":400}"#.to_owned(),
         );
     };
-    let mut inner = fake.lock();
-    if inner.invalid.contains(&form.to) {
+    let idempotency_key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let mut gate = fake.gate.subscribe();
+    let recorded = {
+        let mut inner = fake.lock();
+        if inner.invalid.contains(&form.to) {
+            None
+        } else {
+            let sid = format!("SM{:032}", inner.messages.len() + 1);
+            inner.messages.push(Sms {
+                sid: sid.clone(),
+                to: form.to,
+                from: form.from,
+                body: form.body,
+                status_callback: form.status_callback,
+                idempotency_key,
+            });
+            let hold = inner.hold_after.is_some_and(|n| inner.messages.len() > n);
+            if hold {
+                inner.held += 1;
+            }
+            Some((sid, hold))
+        }
+    };
+    let Some((sid, hold)) = recorded else {
         return (
             StatusCode::BAD_REQUEST,
             r#"{"code":21211,"message":"The 'To' number is not a valid phone number.","status":400}"#
                 .to_owned(),
         );
+    };
+    if hold {
+        let _ = gate.wait_for(|closed| !*closed).await;
     }
-    let sid = format!("SM{:032}", inner.messages.len() + 1);
-    inner.messages.push(Sms {
-        sid: sid.clone(),
-        to: form.to,
-        from: form.from,
-        body: form.body,
-        status_callback: form.status_callback,
-    });
     (
         StatusCode::CREATED,
         serde_json::json!({"sid": sid, "status": "queued"}).to_string(),

@@ -53,6 +53,10 @@ struct State {
     mails: Vec<Mail>,
     reject: HashSet<String>,
     temp_fail: HashMap<String, u32>,
+    /// Replies to messages after this many are withheld until [`SmtpSink::release`].
+    hold_after: Option<usize>,
+    /// Messages recorded whose final reply is being withheld.
+    held: usize,
 }
 
 /// The running sink.
@@ -61,24 +65,59 @@ pub struct SmtpSink {
     /// Port it listens on.
     pub port: u16,
     state: Arc<Mutex<State>>,
+    /// `true` while final replies are withheld.
+    gate: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl SmtpSink {
     /// Starts a sink.
     pub async fn start() -> Result<SmtpSink> {
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        Self::start_on(0).await
+    }
+
+    /// Starts a sink on `port` (0: any free port), e.g. where a relay that was down comes
+    /// back.
+    pub async fn start_on(port: u16) -> Result<SmtpSink> {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await?;
         let port = listener.local_addr()?.port();
         let state = Arc::new(Mutex::new(State::default()));
+        let gate = Arc::new(tokio::sync::watch::channel(false).0);
         let shared = state.clone();
+        let shared_gate = gate.clone();
         tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
                 let state = shared.clone();
+                let gate = shared_gate.subscribe();
                 tokio::spawn(async move {
-                    let _ = session(socket, state).await;
+                    let _ = session(socket, state, gate).await;
                 });
             }
         });
-        Ok(SmtpSink { port, state })
+        Ok(SmtpSink { port, state, gate })
+    }
+
+    /// From now on, records every message after the first `n` in all but withholds the
+    /// final `250` (the sender cannot know it was accepted, as when a connection dies right
+    /// after the data) until [`SmtpSink::release`].
+    pub fn hold_after(&self, n: usize) {
+        self.lock().hold_after = Some(n);
+        self.gate.send_replace(true);
+    }
+
+    /// Sends the withheld replies and stops holding; returns how many were held.
+    pub fn release(&self) -> usize {
+        let held = {
+            let mut s = self.lock();
+            s.hold_after = None;
+            std::mem::take(&mut s.held)
+        };
+        self.gate.send_replace(false);
+        held
+    }
+
+    /// Messages recorded whose final reply is being withheld.
+    pub fn held(&self) -> usize {
+        self.lock().held
     }
 
     /// `HOMEROOM_SMTP_URL` for this sink.
@@ -138,7 +177,11 @@ fn address(arg: &str) -> String {
     arg[start..end].trim().to_lowercase()
 }
 
-async fn session(socket: TcpStream, state: Arc<Mutex<State>>) -> Result<()> {
+async fn session(
+    socket: TcpStream,
+    state: Arc<Mutex<State>>,
+    mut gate: tokio::sync::watch::Receiver<bool>,
+) -> Result<()> {
     let (read, mut write) = socket.into_split();
     let mut lines = BufReader::new(read);
     write.write_all(b"220 sink.test ESMTP ready\r\n").await?;
@@ -188,15 +231,24 @@ async fn session(socket: TcpStream, state: Arc<Mutex<State>>) -> Result<()> {
                 let l = line.strip_prefix('.').unwrap_or(&line);
                 data.push_str(l);
             }
-            state
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .mails
-                .push(Mail {
+            let hold = {
+                let mut s = state
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                s.mails.push(Mail {
                     from: from.clone(),
                     to: std::mem::take(&mut to),
                     data,
                 });
+                let hold = s.hold_after.is_some_and(|n| s.mails.len() > n);
+                if hold {
+                    s.held += 1;
+                }
+                hold
+            };
+            if hold {
+                let _ = gate.wait_for(|closed| !*closed).await;
+            }
             "250 2.0.0 queued\r\n".into()
         } else if upper == "QUIT" {
             write.write_all(b"221 bye\r\n").await?;

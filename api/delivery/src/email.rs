@@ -158,8 +158,29 @@ impl EmailSender {
         match self.transport.send(email).await {
             Ok(_) => Ok(message_id.to_owned()),
             Err(e) if e.is_permanent() => Err(DeliveryError::Unreachable(e.to_string())),
-            Err(e) => Err(DeliveryError::Transient(e.to_string())),
+            Err(e) if e.is_transient() || e.is_response() || e.is_client() => {
+                Err(DeliveryError::Transient(e.to_string()))
+            }
+            // No SMTP reply at all: the relay itself is down or unreachable.
+            Err(e) => Err(DeliveryError::ProviderDown(relay_down(&e))),
         }
+    }
+}
+
+/// A fixed description of why the relay could not be reached: the kind of I/O failure, never
+/// the transport's text.
+fn relay_down(e: &lettre::transport::smtp::Error) -> String {
+    let mut source = std::error::Error::source(e);
+    while let Some(err) = source {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            return format!("the email relay could not be reached ({})", io.kind());
+        }
+        source = std::error::Error::source(err);
+    }
+    if e.is_timeout() {
+        "the email relay could not be reached (timed out)".into()
+    } else {
+        "the email relay could not be reached".into()
     }
 }
 

@@ -6,6 +6,12 @@ pub enum DeliveryError {
     /// Worth another try later (server busy, connection dropped, 4xx SMTP reply, 429/5xx).
     #[error("temporary delivery failure: {0}")]
     Transient(String),
+    /// Our own relay or provider could not be reached (connection refused or reset, timed
+    /// out, a 5xx answer): nothing is wrong with the recipient, so the message waits with
+    /// backoff for as long as [`crate::WorkerOptions::max_outage`] and is not failed over or
+    /// given up after the usual number of attempts.
+    #[error("provider unavailable: {0}")]
+    ProviderDown(String),
     /// The recipient cannot be reached this way (unknown mailbox, invalid number): the contact
     /// point becomes unreachable.
     #[error("recipient unreachable: {0}")]

@@ -25,6 +25,17 @@ pub trait DeliveryHooks: Send + Sync {
     /// The provider accepted the message.
     async fn sent(&self, conn: &mut Conn, message: &OutboxMessage) -> Result<(), RecordError>;
 
+    /// An attempt failed for now (`reason`); the message waits for another one. By default
+    /// nothing is recorded beyond the outbox.
+    async fn retrying(
+        &self,
+        _conn: &mut Conn,
+        _message: &OutboxMessage,
+        _reason: &str,
+    ) -> Result<(), RecordError> {
+        Ok(())
+    }
+
     /// The provider confirmed delivery (a receipt).
     async fn delivered(&self, conn: &mut Conn, message: &OutboxMessage) -> Result<(), RecordError>;
 

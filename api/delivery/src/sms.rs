@@ -14,14 +14,26 @@ use serde::Deserialize;
 
 use super::DeliveryError;
 
+/// The request header carrying a message's idempotency key (the outbox message id, the same
+/// on every retry): the `Idempotency-Key` of the IETF HTTP API draft that payment and messaging
+/// APIs accept.
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
 /// Something that sends text messages.
 #[async_trait]
 pub trait SmsProvider: Send + Sync {
     /// The provider's name in delivery-receipt URLs (`/webhooks/delivery/{name}`).
     fn name(&self) -> &'static str;
 
-    /// Sends `body` to an E.164 number; returns the provider's message id.
-    async fn send(&self, to: &str, body: &str) -> Result<String, DeliveryError>;
+    /// Sends `body` to an E.164 number; returns the provider's message id. `idempotency_key`
+    /// is the same on every attempt of one message, so a provider (or a receiver of the
+    /// request) can drop a repeat of a request whose answer was lost.
+    async fn send(
+        &self,
+        to: &str,
+        body: &str,
+        idempotency_key: &str,
+    ) -> Result<String, DeliveryError>;
 }
 
 /// The Twilio-compatible HTTP provider.
@@ -89,7 +101,12 @@ impl SmsProvider for HttpSms {
         "twilio"
     }
 
-    async fn send(&self, to: &str, body: &str) -> Result<String, DeliveryError> {
+    async fn send(
+        &self,
+        to: &str,
+        body: &str,
+        idempotency_key: &str,
+    ) -> Result<String, DeliveryError> {
         let mut form = vec![("To", to), ("From", self.from.as_str()), ("Body", body)];
         if let Some(cb) = &self.status_callback {
             form.push(("StatusCallback", cb.as_str()));
@@ -98,10 +115,21 @@ impl SmsProvider for HttpSms {
             .client
             .post(format!("{}/Messages.json", self.base_url))
             .basic_auth(&self.user, Some(&self.password))
+            .header(IDEMPOTENCY_KEY, idempotency_key)
             .form(&form)
             .send()
             .await
-            .map_err(|e| DeliveryError::Transient(format!("SMS provider unreachable: {e}")))?;
+            .map_err(|e| {
+                // A fixed reason: the transport's text can quote what the host said.
+                let what = if e.is_timeout() {
+                    "timed out"
+                } else {
+                    "connection failed"
+                };
+                DeliveryError::ProviderDown(format!(
+                    "the SMS provider could not be reached ({what})"
+                ))
+            })?;
         let status = response.status();
         let text = response
             .text()
@@ -127,7 +155,12 @@ impl SmsProvider for HttpSms {
             }) => message,
             _ => format!("HTTP {status}"),
         };
-        if status.as_u16() == 429 || status.is_server_error() {
+        if status.is_server_error() {
+            Err(DeliveryError::ProviderDown(format!(
+                "the SMS provider is unavailable (HTTP {})",
+                status.as_u16()
+            )))
+        } else if status.as_u16() == 429 {
             Err(DeliveryError::Transient(format!("SMS provider: {detail}")))
         } else if status.as_u16() == 401 || status.as_u16() == 403 {
             Err(DeliveryError::Transient(format!(

@@ -58,6 +58,10 @@ pub struct WorkerOptions {
     pub max_attempts: i32,
     /// First retry delay; doubles each attempt (capped at one hour), with jitter.
     pub backoff: Duration,
+    /// How long a message waits out an outage of our own relay or provider
+    /// ([`DeliveryError::ProviderDown`]), counted from when it was queued, before it is given
+    /// up (those failures do not use up `max_attempts`).
+    pub max_outage: Duration,
 }
 
 impl Default for WorkerOptions {
@@ -69,6 +73,7 @@ impl Default for WorkerOptions {
             lease: Duration::from_secs(120),
             max_attempts: 5,
             backoff: Duration::from_secs(30),
+            max_outage: Duration::from_secs(24 * 3600),
         }
     }
 }
@@ -194,7 +199,7 @@ async fn send(
             None => Err(DeliveryError::ChannelOff(delivery.email_off.clone())),
         },
         Payload::Sms { body } => match &delivery.sms {
-            Some(sms) => sms.send(&message.recipient, body).await,
+            Some(sms) => sms.send(&message.recipient, body, &message.id).await,
             None => Err(DeliveryError::ChannelOff(delivery.sms_off.clone())),
         },
     }
@@ -265,12 +270,30 @@ async fn process_in_span(
             Err(DeliveryError::Transient(e)) if message.attempts + 1 < options.max_attempts => {
                 let at = next_attempt(options, message.attempts, now_micros());
                 outbox::retry_later(conn, &message.id, at, e).await?;
+                // The provider's own words stay in the outbox log.
+                hooks
+                    .retrying(conn, message, "a temporary failure; it will be tried again")
+                    .await?;
+                Ok(false)
+            }
+            Err(DeliveryError::ProviderDown(e))
+                if now_micros() - message.created_at < micros(options.max_outage) =>
+            {
+                let at = next_attempt(options, message.attempts, now_micros());
+                outbox::retry_later(conn, &message.id, at, e).await?;
+                hooks.retrying(conn, message, e).await?;
                 Ok(false)
             }
             Err(err) => {
                 let reason = match err {
                     DeliveryError::Transient(e) => {
                         format!("gave up after {} attempts: {e}", message.attempts + 1)
+                    }
+                    DeliveryError::ProviderDown(e) => {
+                        format!(
+                            "gave up after {} attempts over the outage: {e}",
+                            message.attempts + 1
+                        )
                     }
                     DeliveryError::Unreachable(e)
                     | DeliveryError::Rejected(e)

@@ -32,6 +32,9 @@ pub enum ServiceError {
     /// The database is unavailable.
     #[error("service unavailable, try again")]
     Unavailable,
+    /// The database's disk is full; nothing of the failed write was kept.
+    #[error("the database's disk is full: free space, then run again")]
+    StorageFull,
     /// Anything unexpected; the detail is logged, never sent.
     #[error("internal error")]
     Internal(String),
@@ -45,7 +48,7 @@ impl ServiceError {
             ServiceError::Forbidden(_) => "FORBIDDEN",
             ServiceError::NotFound(_) => "NOT_FOUND",
             ServiceError::BadUserInput(_) | ServiceError::Refused { .. } => "BAD_USER_INPUT",
-            ServiceError::Unavailable => "UNAVAILABLE",
+            ServiceError::Unavailable | ServiceError::StorageFull => "UNAVAILABLE",
             ServiceError::Internal(_) => "INTERNAL",
         }
     }
@@ -58,6 +61,10 @@ impl From<StoreError> for ServiceError {
             StoreError::Unavailable(detail) => {
                 tracing::error!(%detail, "database unavailable");
                 ServiceError::Unavailable
+            }
+            StoreError::DiskFull => {
+                tracing::error!("the database's disk is full");
+                ServiceError::StorageFull
             }
             other => {
                 tracing::error!(error = %other, "store error");

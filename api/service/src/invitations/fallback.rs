@@ -92,6 +92,20 @@ async fn invitation_of(
     })
 }
 
+/// An attempt failed for now and the message waits for another: a pending invitation shows
+/// the attempt and why (e.g. the email relay is down), so its sender sees it is held up.
+pub async fn retrying(conn: &mut Conn, message: &OutboxMessage, reason: &str) -> ServiceResult<()> {
+    let Some(mut inv) = invitation_of(conn, message).await? else {
+        return Ok(());
+    };
+    if inv.status == InvitationStatus::Pending {
+        inv.attempts += 1;
+        inv.last_error = Some(reason.to_owned());
+        invitations::save(conn, &inv).await?;
+    }
+    Ok(())
+}
+
 /// The provider accepted the message.
 pub async fn sent(conn: &mut Conn, message: &OutboxMessage) -> ServiceResult<()> {
     let Some(mut inv) = invitation_of(conn, message).await? else {

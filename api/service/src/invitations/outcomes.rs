@@ -39,6 +39,17 @@ impl DeliveryHooks for Families {
         fallback::sent(conn, message).await.map_err(record)
     }
 
+    async fn retrying(
+        &self,
+        conn: &mut Conn,
+        message: &OutboxMessage,
+        reason: &str,
+    ) -> Result<(), RecordError> {
+        fallback::retrying(conn, message, reason)
+            .await
+            .map_err(record)
+    }
+
     async fn delivered(&self, conn: &mut Conn, message: &OutboxMessage) -> Result<(), RecordError> {
         fallback::delivered(conn, message).await.map_err(record)
     }
