@@ -503,10 +503,10 @@ mod global_ids {
                 }
             }
         }
-        if let Err(e) = homeroom_graphql::ids::decode(&input.text) {
-            if e.to_string().trim().is_empty() {
-                return Err("an empty error for a bad id".to_owned());
-            }
+        if let Err(e) = homeroom_graphql::ids::decode(&input.text)
+            && e.to_string().trim().is_empty()
+        {
+            return Err("an empty error for a bad id".to_owned());
         }
         Ok(())
     }

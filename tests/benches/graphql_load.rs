@@ -622,7 +622,7 @@ async fn main() -> Result<()> {
             if !a.only.is_empty() && !a.only.iter().any(|o| o == c.name) && c.name != "viewer" {
                 continue;
             }
-            let req = Request::new(c.query, c.vars.clone(), &c.token);
+            let req = Request::new(c.query, &c.vars, &c.token);
             load::drive(
                 &client,
                 &endpoint,

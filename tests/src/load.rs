@@ -23,7 +23,7 @@ pub struct Request {
 
 impl Request {
     /// A request for `query` with `variables` as the bearer of `token`.
-    pub fn new(query: &str, variables: serde_json::Value, token: &str) -> Request {
+    pub fn new(query: &str, variables: &serde_json::Value, token: &str) -> Request {
         Request {
             body: serde_json::json!({ "query": query, "variables": variables }).to_string(),
             token: token.to_owned(),

@@ -5,9 +5,9 @@ use anyhow::{Result, ensure};
 use homeroom_schema::Store;
 use homeroom_schema::enums::{EnrollmentRole, OrgType, RecordSource, Role, TokenRole};
 use homeroom_schema::store::{classes, contacts, districts, orgs, people, relationships};
+use homeroom_tests::both_backends;
 use homeroom_tests::fixture::{class, email, enrollment, link, org};
 use homeroom_tests::graphql::{execute, token};
-use homeroom_tests::{TestDb, both_backends};
 use serde_json::{Value, json};
 
 /// A class taught by a new teacher, with `students` students who each have two guardians

@@ -191,7 +191,7 @@ impl RosterQuery {
                             .seen_people([l.student_id.clone(), l.guardian_id.clone()])
                             .await?;
                         (seen.contains(&l.student_id) && seen.contains(&l.guardian_id))
-                            .then(|| Node::Relationship(Relationship(l)))
+                            .then_some(Node::Relationship(Relationship(l)))
                     }
                     None => None,
                 }
