@@ -78,18 +78,34 @@ pub fn normalize_phone(
     if trimmed.is_empty() {
         return Err(ContactPointError::EmptyPhone);
     }
-    let number = phonenumber::parse(Some(default_region.0), trimmed).map_err(|e| {
-        ContactPointError::UnparsablePhone {
+    // A number written with its country code needs no default region, and must not get one:
+    // the phonenumber crate then strips the region's trunk prefix from inside it (with US,
+    // "+43 1 3879" became "+43 3879"; found by the contact-points fuzz target).
+    let region = (!trimmed.starts_with('+')).then_some(default_region.0);
+    let number =
+        phonenumber::parse(region, trimmed).map_err(|e| ContactPointError::UnparsablePhone {
             value: raw.to_owned(),
             reason: e.to_string(),
-        }
-    })?;
+        })?;
     if !phonenumber::is_valid(&number) {
         return Err(ContactPointError::InvalidPhone {
             value: raw.to_owned(),
         });
     }
-    Ok(number.format().mode(phonenumber::Mode::E164).to_string())
+    let e164 = number.format().mode(phonenumber::Mode::E164).to_string();
+    // Accept only a form that reads back as itself: stored numbers are compared and
+    // re-normalized, so normalizing must be idempotent.
+    match phonenumber::parse(None, &e164) {
+        Ok(again)
+            if phonenumber::is_valid(&again)
+                && again.format().mode(phonenumber::Mode::E164).to_string() == e164 =>
+        {
+            Ok(e164)
+        }
+        _ => Err(ContactPointError::InvalidPhone {
+            value: raw.to_owned(),
+        }),
+    }
 }
 
 #[cfg(test)]
@@ -117,6 +133,16 @@ mod tests {
             normalize_phone("020 7946 0958", gb).unwrap(),
             "+442079460958"
         );
+    }
+
+    #[test]
+    fn country_codes_are_read_without_the_default_region() {
+        // Found by the contact-points fuzz target: with US as the default region the
+        // phonenumber crate read "+4313879" (a Vienna number) as "+433879".
+        let gb: PhoneRegion = "GB".parse().unwrap();
+        assert_eq!(normalize_phone("+ 4313.879", gb).unwrap(), "+4313879");
+        assert_eq!(normalize_phone("+4313879", us()).unwrap(), "+4313879");
+        assert_eq!(normalize_phone("+43 1 514440", us()).unwrap(), "+431514440");
     }
 
     #[test]
