@@ -15,11 +15,13 @@ pub mod load;
 pub mod oidc_fake;
 pub mod oneroster_files;
 pub mod principals;
+pub mod rest_sis;
 pub mod server;
 pub mod sms_fake;
 pub mod smtp_sink;
 pub mod snapshot;
 pub mod sync;
+pub mod wait;
 pub mod webhook_sink;
 
 pub use db::{Backend, TestDb};

@@ -371,3 +371,27 @@ pub fn run_with_env(args: &[&str], env: &[(&str, &str)]) -> Result<(i32, String,
         String::from_utf8_lossy(&out.stderr).into_owned(),
     ))
 }
+
+/// Waits for a `homeroom` child process (started with piped output) to exit, at most `bound`;
+/// kills it and fails when it takes longer (a hang or a deadlock). Returns the exit code and its
+/// stdout followed by its stderr.
+pub async fn finish_within(child: Child, bound: Duration, what: &str) -> Result<(i32, String)> {
+    let pid = child.id();
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output());
+    let out = match tokio::time::timeout(bound, out).await {
+        Ok(out) => out??,
+        Err(_) => {
+            // Best effort: the process is ours.
+            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+            bail!("{what} did not finish in {bound:?}");
+        }
+    };
+    Ok((
+        out.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    ))
+}

@@ -19,6 +19,7 @@ mod fault_db;
 mod fault_disk;
 mod fault_outbox;
 mod fault_replicas;
+mod fault_sis;
 mod fault_smtp;
 mod graphql_authz;
 mod merge_confirm;

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use homeroom_tests::db::{TempDir, TestDb};
-use homeroom_tests::server::binary;
+use homeroom_tests::server::{self, binary};
 use homeroom_tests::{both_backends, snapshot};
 
 use crate::fault_db::{add_csv_connector, cli_sync};
@@ -84,25 +84,11 @@ fn sync(url: &str, connector: &str) -> Command {
 /// Waits for a child with [`BOUND`], failing (and killing it) when it takes longer.
 async fn finish(child: std::process::Child, what: &str) -> Result<(i32, String)> {
     let started = Instant::now();
-    let pid = child.id();
-    let out = tokio::task::spawn_blocking(move || child.wait_with_output());
-    let out = match tokio::time::timeout(BOUND, out).await {
-        Ok(out) => out??,
-        Err(_) => {
-            // Best effort: the process is ours.
-            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
-            anyhow::bail!("{what} did not finish in {BOUND:?}: a deadlock?");
-        }
-    };
+    let out = server::finish_within(child, BOUND, what)
+        .await
+        .context("a deadlock?")?;
     println!("{what}: {:?}", started.elapsed());
-    Ok((
-        out.status.code().unwrap_or(-1),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    ))
+    Ok(out)
 }
 
 both_backends!(

@@ -19,6 +19,7 @@ use homeroom_tests::invite_batch::{self, INVITE_ALL, MANAGER, manager_rows};
 use homeroom_tests::server::Server;
 use homeroom_tests::sms_fake::SmsFake;
 use homeroom_tests::smtp_sink::SmtpSink;
+use homeroom_tests::wait;
 use serde_json::{Value, json};
 
 /// The worker's concurrency in these runs (`HOMEROOM_OUTBOX_CONCURRENCY`): the bound on
@@ -203,18 +204,7 @@ both_backends!(kill_9_while_delivering_loses_nothing, |db| async move {
 
     // The last restart drains the outbox (bounded wait: fails after 60 s).
     server.restart().await?;
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    loop {
-        let waiting = outbox::depth(&mut db.store.conn().await?).await?;
-        if waiting == 0 {
-            break;
-        }
-        anyhow::ensure!(
-            tokio::time::Instant::now() < deadline,
-            "{waiting} outbox messages still unsent 60 s after the last restart"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait::outbox_drained(&db.store, Duration::from_secs(60)).await?;
 
     // Every message went out; each copy names its outbox message, the same on every copy.
     let rows = outbox_rows(&db, &batch.district_id).await?;

@@ -4,6 +4,10 @@
 //! the family invite manager shows every family `INVITED` with its invitation `PENDING`
 //! throughout, and once the relay listens again every message goes out exactly once.
 //!
+//! A relay that accepts connections but never answers (a [`ChaosProxy`] stalls it) counts as
+//! down once the SMTP timeout passes: the worker is never stuck on it, messages wait, and they go
+//! out once when it answers again.
+//!
 //! The backoff is scaled down with `HOMEROOM_OUTBOX_BACKOFF_MS` (50 ms instead of 30 s), so the
 //! outage spans more attempts than `max_attempts` (5) in a few seconds.
 
@@ -13,9 +17,11 @@ use std::time::Duration;
 use homeroom_schema::enums::OutboxStatus;
 use homeroom_schema::store::outbox;
 use homeroom_tests::both_backends;
+use homeroom_tests::chaos::ChaosProxy;
 use homeroom_tests::invite_batch::{self, INVITE_ALL, MANAGER, manager_rows};
 use homeroom_tests::server::{Server, free_port};
 use homeroom_tests::smtp_sink::SmtpSink;
+use homeroom_tests::wait;
 
 const FAMILIES: usize = 6;
 const BACKOFF_MS: i64 = 50;
@@ -131,14 +137,7 @@ both_backends!(smtp_outage_then_back_delivers_once, |db| async move {
 
     // The relay comes back on the same port: every message goes out once (bounded: 30 s).
     let sink = SmtpSink::start_on(port).await?;
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    while outbox::depth(&mut db.store.conn().await?).await? > 0 {
-        anyhow::ensure!(
-            tokio::time::Instant::now() < deadline,
-            "messages still queued 30 s after the relay came back"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    wait::outbox_drained(&db.store, Duration::from_secs(30)).await?;
     let mails = sink.mails();
     assert_eq!(mails.len(), FAMILIES, "each message exactly once");
     for address in &batch.emails {
@@ -164,5 +163,88 @@ both_backends!(smtp_outage_then_back_delivers_once, |db| async move {
         "SMTP outage ({:?}): {OUTAGE_ATTEMPTS}+ refused attempts per message over {outage:?}, {gaps_checked} gaps checked, all {FAMILIES} sent once after",
         db.backend()
     );
+    Ok(())
+});
+
+both_backends!(smtp_relay_that_hangs_counts_as_down, |db| async move {
+    const HUNG_FAMILIES: usize = 3;
+    let batch = invite_batch::class_of_families(&db.store, HUNG_FAMILIES, 0).await?;
+    let sink = SmtpSink::start().await?;
+    let (proxy, proxied) = ChaosProxy::in_front_of(&sink.url()).await?;
+    proxy.stall();
+    let mut server = Server::start_with_env(
+        &db.url,
+        &[],
+        &[
+            ("HOMEROOM_SMTP_URL", format!("{proxied}&timeout=1")),
+            ("HOMEROOM_MAIL_FROM", "school@fault.test".into()),
+            ("HOMEROOM_PUBLIC_URL", "https://homeroom.test".into()),
+            ("HOMEROOM_OUTBOX_BACKOFF_MS", BACKOFF_MS.to_string()),
+            ("HOMEROOM_OUTBOX_POLL_MS", "20".into()),
+        ],
+    )
+    .await?;
+    server.wait_ready(Duration::from_secs(10)).await?;
+    let (manager_vars, invite_vars) = invite_batch::vars(&batch);
+    let teacher = Some(batch.teacher_token.as_str());
+    let resp = server.graphql(teacher, INVITE_ALL, invite_vars).await?;
+    assert!(resp["errors"].is_null(), "{resp}");
+
+    // The hang: every message times out twice (each attempt bounded by the 1 s timeout), and
+    // the API answers meanwhile. Bounded at 60 s.
+    let started = tokio::time::Instant::now();
+    loop {
+        let rows = outbox::of_kind(&mut db.store.conn().await?, &batch.district_id, "").await?;
+        assert_eq!(rows.len(), HUNG_FAMILIES);
+        for m in rows.iter().filter(|m| m.attempts > 0) {
+            assert!(
+                matches!(m.status, OutboxStatus::Pending | OutboxStatus::Sending),
+                "a message left the queue while the relay hung: {m:?}"
+            );
+        }
+        let asked = tokio::time::Instant::now();
+        let resp = server
+            .graphql(teacher, MANAGER, manager_vars.clone())
+            .await?;
+        assert!(
+            asked.elapsed() < Duration::from_secs(5),
+            "the API waited on the hung relay"
+        );
+        for r in &manager_rows(&resp) {
+            assert_eq!(r["invitation"]["status"], "PENDING", "{resp}");
+        }
+        let timed_out = rows.iter().all(|m| {
+            m.attempts >= 2
+                && m.status == OutboxStatus::Pending
+                && m.last_error.as_deref()
+                    == Some("the email relay could not be reached (timed out)")
+        });
+        if timed_out {
+            break;
+        }
+        anyhow::ensure!(
+            started.elapsed() < Duration::from_secs(60),
+            "messages did not time out twice in 60 s: {rows:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(sink.mails().is_empty(), "mail passed a stalled relay");
+    assert!(proxy.accepted() >= 2, "the worker did not reconnect");
+
+    // The relay answers again: every message goes out once (bounded: 30 s).
+    proxy.restore();
+    wait::outbox_drained(&db.store, Duration::from_secs(30)).await?;
+    for address in &batch.emails {
+        assert_eq!(sink.mails_to(address).len(), 1, "{address}");
+    }
+    assert_eq!(
+        sink.mails().len(),
+        HUNG_FAMILIES,
+        "each message exactly once"
+    );
+    let resp = server.graphql(teacher, MANAGER, manager_vars).await?;
+    for r in &manager_rows(&resp) {
+        assert_eq!(r["invitation"]["status"], "SENT", "{resp}");
+    }
     Ok(())
 });

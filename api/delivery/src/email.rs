@@ -1,5 +1,5 @@
 //! Email over SMTP with `lettre`, configured by `HOMEROOM_SMTP_URL`
-//! (`smtp://[user:pass@]host:port[?tls=none|starttls|tls]`).
+//! (`smtp://[user:pass@]host:port[?tls=none|starttls|tls][&timeout=SECONDS]`).
 
 use lettre::message::{Mailbox, MultiPart, header::MessageId};
 use lettre::transport::smtp::authentication::Credentials;
@@ -31,11 +31,17 @@ pub struct SmtpSettings {
     pub credentials: Option<(String, String)>,
     /// Connection security.
     pub tls: SmtpTls,
+    /// How long one attempt to hand a message to the relay (connect, greeting, commands, data)
+    /// may take before it counts as failed and is retried later.
+    pub timeout: std::time::Duration,
 }
 
+/// [`SmtpSettings::timeout`] when the URL does not say.
+pub const DEFAULT_SMTP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 impl SmtpSettings {
-    /// Parses `smtp://[user:pass@]host:port[?tls=none|starttls|tls]`. Without `tls`, port 465
-    /// means TLS and anything else STARTTLS.
+    /// Parses `smtp://[user:pass@]host:port[?tls=none|starttls|tls][&timeout=SECONDS]`.
+    /// Without `tls`, port 465 means TLS and anything else STARTTLS; without `timeout`, 30 s.
     pub fn parse(raw: &str) -> Result<SmtpSettings, String> {
         let url = Url::parse(raw).map_err(|e| format!("HOMEROOM_SMTP_URL is not a URL: {e}"))?;
         if url.scheme() != "smtp" && url.scheme() != "smtps" {
@@ -55,18 +61,38 @@ impl SmtpSettings {
             ("smtps", _) | (_, 465) => SmtpTls::Tls,
             _ => SmtpTls::StartTls,
         };
+        let mut timeout = DEFAULT_SMTP_TIMEOUT;
         for (key, value) in url.query_pairs() {
-            if key == "tls" {
-                tls = match value.as_ref() {
-                    "none" => SmtpTls::None,
-                    "starttls" => SmtpTls::StartTls,
-                    "tls" => SmtpTls::Tls,
-                    other => {
-                        return Err(format!(
-                            "HOMEROOM_SMTP_URL: tls must be none, starttls or tls (got {other})"
-                        ));
-                    }
-                };
+            match key.as_ref() {
+                "tls" => {
+                    tls = match value.as_ref() {
+                        "none" => SmtpTls::None,
+                        "starttls" => SmtpTls::StartTls,
+                        "tls" => SmtpTls::Tls,
+                        other => {
+                            return Err(format!(
+                                "HOMEROOM_SMTP_URL: tls must be none, starttls or tls (got {other})"
+                            ));
+                        }
+                    };
+                }
+                "timeout" => {
+                    timeout = value
+                        .parse::<u64>()
+                        .ok()
+                        .filter(|s| (1..=600).contains(s))
+                        .map(std::time::Duration::from_secs)
+                        .ok_or_else(|| {
+                            format!(
+                                "HOMEROOM_SMTP_URL: timeout must be whole seconds from 1 to 600 (got {value})"
+                            )
+                        })?;
+                }
+                other => {
+                    return Err(format!(
+                        "HOMEROOM_SMTP_URL: unknown option {other} (known: tls, timeout)"
+                    ));
+                }
             }
         }
         let credentials = (!url.username().is_empty()).then(|| {
@@ -85,6 +111,7 @@ impl SmtpSettings {
             port,
             credentials,
             tls,
+            timeout,
         })
     }
 }
@@ -94,6 +121,10 @@ impl SmtpSettings {
 pub struct EmailSender {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
+    /// Bounds a whole attempt: lettre's own timeout covers only the TCP connect of its async
+    /// transport, so a relay that accepts and then never answers would hold the attempt (and
+    /// its worker lane) forever.
+    timeout: std::time::Duration,
 }
 
 impl std::fmt::Debug for EmailSender {
@@ -116,7 +147,7 @@ impl EmailSender {
         let mut builder =
             AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(settings.host.clone())
                 .port(settings.port)
-                .timeout(Some(std::time::Duration::from_secs(30)));
+                .timeout(Some(settings.timeout));
         builder = match settings.tls {
             SmtpTls::None => builder.tls(Tls::None),
             SmtpTls::StartTls => builder.tls(Tls::Required(tls(&settings.host)?)),
@@ -128,6 +159,7 @@ impl EmailSender {
         Ok(EmailSender {
             transport: builder.build(),
             from,
+            timeout: settings.timeout,
         })
     }
 
@@ -155,7 +187,14 @@ impl EmailSender {
                 html.to_owned(),
             ))
             .map_err(|e| DeliveryError::Unreachable(format!("cannot build the message: {e}")))?;
-        match self.transport.send(email).await {
+        let Ok(sent) = tokio::time::timeout(self.timeout, self.transport.send(email)).await else {
+            // The relay took the connection but did not finish the conversation in time. Whether
+            // it kept the message is unknown: the retry carries the same Message-ID.
+            return Err(DeliveryError::ProviderDown(
+                "the email relay could not be reached (timed out)".into(),
+            ));
+        };
+        match sent {
             Ok(_) => Ok(message_id.to_owned()),
             Err(e) if e.is_permanent() => Err(DeliveryError::Unreachable(e.to_string())),
             Err(e) if e.is_transient() || e.is_response() || e.is_client() => {
@@ -208,5 +247,12 @@ mod tests {
         );
         assert!(SmtpSettings::parse("http://x").is_err());
         assert!(SmtpSettings::parse("smtp://x:25?tls=maybe").is_err());
+        assert_eq!(s.timeout, DEFAULT_SMTP_TIMEOUT);
+        let s = SmtpSettings::parse("smtp://x:25?tls=none&timeout=2").unwrap();
+        assert_eq!(s.timeout, std::time::Duration::from_secs(2));
+        for bad in ["timeout=0", "timeout=1.5", "timeout=601", "tsl=none"] {
+            let err = SmtpSettings::parse(&format!("smtp://x:25?{bad}")).unwrap_err();
+            assert!(err.starts_with("HOMEROOM_SMTP_URL: "), "{err}");
+        }
     }
 }

@@ -86,9 +86,7 @@ impl Api {
 
     /// A link Clever sent (relative to the host, or absolute).
     pub(crate) fn resolve(&self, link: &str) -> Result<Url, ConnectorError> {
-        self.root.join(link).map_err(|e| {
-            ConnectorError::malformed("Clever paging link", format!("`{link}` is not a URL: {e}"))
-        })
+        homeroom_connector_core::http::link_on_origin(&self.root, link, "Clever paging link")
     }
 
     /// `GET url`: 2xx or an error (401/403 are [`ConnectorError::Auth`]; 429, 5xx, timeouts

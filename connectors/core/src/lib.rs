@@ -47,6 +47,7 @@ pub mod oauth;
 pub mod percent;
 pub mod records;
 mod secret;
+pub mod shown;
 
 pub use connector::{
     Connector, ConnectorError, ConnectorFactory, ConnectorKind, CursorSlot, CursorUnavailable,

@@ -286,3 +286,47 @@ both_backends!(
         Ok(())
     }
 );
+
+// A SIS whose paging links point at another server (tampered with, or misconfigured behind a
+// proxy): following them would send the district's bearer token there. Before the fix the
+// connector followed any absolute `Link: rel="next"`, and this test saw the token arrive at
+// the other server.
+both_backends!(paging_links_do_not_leave_the_sis, |db| async move {
+    use homeroom_oneroster::OneRosterVersion;
+    use homeroom_oneroster::fake::{FakeAuth, FakeDataset, FakeOneRoster};
+    use homeroom_schema::enums::SyncStatus;
+    use homeroom_schema::store::sync_runs;
+    use homeroom_tests::chaos::ChaosProxy;
+    use homeroom_tests::rest_sis;
+
+    let files = homeroom_tests::db::TempDir::new("foreign-links")?;
+    homeroom_tests::sync::district(&files.0, 60, 5)?;
+    let dataset = FakeDataset::from_csv(files.0.join("day1"))?.with_version(OneRosterVersion::V1p2);
+    let fake = FakeOneRoster::start(dataset, FakeAuth::oauth2("district", "s3cret")).await?;
+    // "Another server": a proxy that forwards to the fake, so a client that follows the link
+    // gets real pages back (the attack works end to end) and the proxy counts who came.
+    let (elsewhere, elsewhere_url) = ChaosProxy::in_front_of(fake.base_url().as_str()).await?;
+    fake.faults()
+        .set_link_origin(Some(url::Url::parse(&elsewhere_url)?));
+
+    let config = rest_sis::config(&fake, fake.base_url().as_str(), 20);
+    let (connector, connector_row) = rest_sis::add_connector(&db.url, &config)?;
+    let (code, out) = rest_sis::sync(&db.url, &connector).await?;
+    assert_eq!(
+        elsewhere.accepted(),
+        0,
+        "the connector followed a paging link to another server: {out}"
+    );
+    assert_ne!(code, 0, "{out}");
+    assert!(out.contains("another server"), "{out}");
+    let run = sync_runs::latest(&mut db.store.conn().await?, &connector_row)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no run"))?;
+    assert_eq!(run.status, SyncStatus::Failed, "{run:?}");
+
+    // Links on the SIS's own origin are followed as before.
+    fake.faults().set_link_origin(None);
+    let (code, out) = rest_sis::sync(&db.url, &connector).await?;
+    assert_eq!(code, 0, "{out}");
+    Ok(())
+});

@@ -1,6 +1,7 @@
 //! Reading a relationship spreadsheet: encoding, headers, and one raw record per data row,
 //! stream-parsed with the `csv` crate.
 
+use homeroom_connector_core::shown::quoted;
 use serde::{Deserialize, Serialize};
 
 /// Column names of a relationship spreadsheet.
@@ -56,6 +57,9 @@ impl FileError {
         }
     }
 }
+
+/// At most this many unknown header names are listed.
+const SHOWN_HEADERS: usize = 3;
 
 fn expected_headers() -> String {
     format!("{PARENT_EMAIL}, {STUDENT_EMAIL} or {STUDENT_ID}, {RELATIONSHIP_TYPE}")
@@ -161,8 +165,16 @@ fn columns(headers: &csv::ByteRecord) -> Result<Columns, FileError> {
         .map(String::as_str)
         .collect();
     if !unknown.is_empty() {
+        let mut listed: Vec<String> = unknown
+            .iter()
+            .take(SHOWN_HEADERS)
+            .map(|n| quoted(n))
+            .collect();
+        if unknown.len() > SHOWN_HEADERS {
+            listed.push(format!("and {} more", unknown.len() - SHOWN_HEADERS));
+        }
         return Err(FileError::WrongHeaders {
-            problem: format!("unknown column(s) {}", unknown.join(", ")),
+            problem: format!("unknown column(s) {}", listed.join(", ")),
         });
     }
     let find = |name: &str| -> Result<Option<usize>, FileError> {
@@ -307,6 +319,23 @@ mod tests {
         assert!(
             err.to_string().contains("student_email or student_id"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn hostile_headers_give_a_short_message() {
+        // Found by the relationship-csv fuzz target: every unknown header was echoed in full.
+        let long = "x".repeat(5_000);
+        let header: Vec<String> = (0..200).map(|i| format!("{long}{i}")).collect();
+        let file = format!("{}\na\n", header.join(","));
+        let err = parse(file.as_bytes()).unwrap_err();
+        let message = err.to_string();
+        assert_eq!(err.code(), "WRONG_HEADERS");
+        assert!(message.chars().count() < 400, "{message}");
+        assert!(message.contains("and 197 more"), "{message}");
+        assert!(
+            message.contains(&format!("{:?}…", "x".repeat(40))),
+            "{message}"
         );
     }
 

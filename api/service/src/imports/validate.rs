@@ -5,6 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use homeroom_connector_core as core;
+use homeroom_connector_core::shown::quoted;
 use homeroom_schema::Conn;
 use homeroom_schema::StoreResult;
 pub use homeroom_schema::counts::ChangeCounts;
@@ -131,8 +132,8 @@ fn check_row(raw: RawRow) -> Checked {
                     Some(PARENT_EMAIL),
                     "PARENT_EMAIL_INVALID",
                     format!(
-                        "parent_email {:?} is not an email address: {e}",
-                        raw.parent_email
+                        "parent_email {} is not an email address: {e}",
+                        quoted(&raw.parent_email)
                     ),
                 ));
                 None
@@ -150,7 +151,10 @@ fn check_row(raw: RawRow) -> Checked {
                     line,
                     Some(STUDENT_EMAIL),
                     "STUDENT_EMAIL_INVALID",
-                    format!("student_email {email:?} is not an email address: {e}"),
+                    format!(
+                        "student_email {} is not an email address: {e}",
+                        quoted(email)
+                    ),
                 ));
                 None
             }
@@ -176,8 +180,8 @@ fn check_row(raw: RawRow) -> Checked {
             Some(RELATIONSHIP_TYPE),
             "RELATIONSHIP_TYPE_INVALID",
             format!(
-                "relationship_type {:?} is not one of Parent, Aide, Guardian, Relative, Other",
-                raw.relationship_type
+                "relationship_type {} is not one of Parent, Aide, Guardian, Relative, Other",
+                quoted(&raw.relationship_type)
             ),
         ));
     }
@@ -391,7 +395,7 @@ pub async fn validate(
                         c.line,
                         Some(field),
                         "STUDENT_NOT_FOUND",
-                        format!("no active student you manage has {field} {shown}"),
+                        format!("no active student you manage has {field} {}", quoted(shown)),
                     ));
                     None
                 }
@@ -401,7 +405,7 @@ pub async fn validate(
                         c.line,
                         Some(field),
                         "STUDENT_AMBIGUOUS",
-                        format!("{shown} names more than one student"),
+                        format!("{field} {} names more than one student", quoted(shown)),
                     ));
                     None
                 }
@@ -489,4 +493,26 @@ pub async fn validate(
     out.invalid_rows = invalid.len() as u64;
     out.errors = errors;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_cells_are_cut_in_messages() {
+        let long = "é\"".repeat(10_000);
+        let checked = check_row(RawRow {
+            line: 2,
+            parent_email: long.clone(),
+            student_email: Some(long.clone()),
+            student_id: None,
+            relationship_type: long,
+        });
+        assert_eq!(checked.errors.len(), 3);
+        for e in &checked.errors {
+            assert!(e.message.chars().count() < 300, "{}", e.message);
+            assert!(e.message.contains("…"), "{}", e.message);
+        }
+    }
 }

@@ -29,6 +29,7 @@ struct State {
     delay: Duration,
     empty_roster: bool,
     link_headers: bool,
+    link_origin: Option<url::Url>,
     total_count: bool,
     max_limit: Option<u32>,
     missing: HashSet<String>,
@@ -45,6 +46,7 @@ impl Default for State {
             delay: Duration::ZERO,
             empty_roster: false,
             link_headers: true,
+            link_origin: None,
             total_count: true,
             max_limit: None,
             missing: HashSet::new(),
@@ -101,6 +103,13 @@ impl Faults {
         self.with(|s| s.link_headers = on);
     }
 
+    /// Makes the `Link` headers point at `origin` (scheme, host and port) instead of the address
+    /// the request came to: a server misconfigured behind a proxy, or tampered with to send the
+    /// client's credentials elsewhere. `None` (the default) restores the request's own address.
+    pub fn set_link_origin(&self, origin: Option<url::Url>) {
+        self.with(|s| s.link_origin = origin);
+    }
+
     /// Whether pages carry `X-Total-Count` (default on).
     pub fn set_total_count(&self, on: bool) {
         self.with(|s| s.total_count = on);
@@ -149,6 +158,10 @@ impl Faults {
 
     pub fn link_headers(&self) -> bool {
         self.with(|s| s.link_headers)
+    }
+
+    pub fn link_origin(&self) -> Option<url::Url> {
+        self.with(|s| s.link_origin.clone())
     }
 
     pub fn total_count(&self) -> bool {

@@ -1,6 +1,10 @@
 //! RFC 8288 `Link` headers (OneRoster paging).
 
 use reqwest::header::{HeaderMap, LINK};
+use url::Url;
+
+use crate::ConnectorError;
+use crate::shown::shown;
 
 /// One link of a `Link` header.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,6 +57,32 @@ pub fn next_link(headers: &HeaderMap) -> Option<String> {
                 .is_some_and(|r| r.split_ascii_whitespace().any(|r| r == "next"))
         })
         .map(|l| l.uri)
+}
+
+/// Resolves a paging link a server sent (absolute, or relative to `from`, the URL it answered)
+/// and refuses it unless it stays on `from`'s origin (scheme, host and port).
+///
+/// Requests to the next page carry the district's credentials (a bearer token, an OAuth 1.0a
+/// signature), so a link to another server -- a SIS misconfigured behind a proxy, or one that
+/// was tampered with -- must not be followed: it would hand the credentials to whoever answers
+/// there. Redirects follow the same rule in [`crate::HttpClient`].
+pub fn link_on_origin(from: &Url, link: &str, what: &str) -> Result<Url, ConnectorError> {
+    let target = from.join(link).map_err(|e| {
+        ConnectorError::malformed(what, format!("`{}` is not a URL: {e}", shown(link)))
+    })?;
+    if target.origin() != from.origin() {
+        return Err(ConnectorError::malformed(
+            what,
+            format!(
+                "the link to the next page points at another server ({}) than the one configured \
+                 ({}); Homeroom sends the district's credentials only to the configured server. \
+                 Check the server's public URL setting, or configure the address it links to",
+                target.origin().ascii_serialization(),
+                from.origin().ascii_serialization()
+            ),
+        ));
+    }
+    Ok(target)
 }
 
 #[cfg(test)]

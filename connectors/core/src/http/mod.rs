@@ -27,7 +27,7 @@ mod retry_after;
 pub use auth::RequestAuth;
 pub use client::{HttpClient, MAX_BODY_BYTES};
 pub use config::HttpConfig;
-pub use link_header::{Link, next_link, parse_link_header};
+pub use link_header::{Link, link_on_origin, next_link, parse_link_header};
 pub use query::set_query_pairs;
 pub use rate_limit::{RateLimit, RateLimiter};
 pub use request::HttpRequest;

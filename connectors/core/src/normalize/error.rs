@@ -2,6 +2,8 @@
 
 use thiserror::Error;
 
+use crate::shown::shown;
+
 /// What is wrong with an e-mail address.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum EmailProblem {
@@ -27,7 +29,7 @@ pub enum EmailProblem {
     #[error("the part before `@` has a misplaced `.`")]
     MisplacedDot,
     /// The domain is not `label.label…` with labels of 1–63 letters, digits or inner hyphens.
-    #[error("the domain `{0}` is not a valid host name with a dot")]
+    #[error("the domain `{}` is not a valid host name with a dot", shown(.0))]
     BadDomain(String),
 }
 
@@ -38,7 +40,7 @@ pub enum ContactPointError {
     #[error("empty e-mail address")]
     EmptyEmail,
     /// The e-mail address is not plausible.
-    #[error("invalid e-mail address `{value}`: {problem}")]
+    #[error("invalid e-mail address `{}`: {problem}", shown(value))]
     InvalidEmail {
         /// The value as given.
         value: String,
@@ -49,7 +51,7 @@ pub enum ContactPointError {
     #[error("empty phone number")]
     EmptyPhone,
     /// The phone library could not read a number at all.
-    #[error("unparsable phone number `{value}`: {reason}")]
+    #[error("unparsable phone number `{}`: {reason}", shown(value))]
     UnparsablePhone {
         /// The value as given.
         value: String,
@@ -58,12 +60,18 @@ pub enum ContactPointError {
     },
     /// The number parsed but is not a valid number for its country (wrong length, unassigned
     /// area code, …).
-    #[error("invalid phone number `{value}` (not a valid number in its country)")]
+    #[error(
+        "invalid phone number `{}` (not a valid number in its country)",
+        shown(value)
+    )]
     InvalidPhone {
         /// The value as given.
         value: String,
     },
     /// The default region is not an ISO 3166-1 alpha-2 code the phone library knows.
-    #[error("unknown phone region `{0}` (expected an ISO 3166-1 alpha-2 code such as `US`)")]
+    #[error(
+        "unknown phone region `{}` (expected an ISO 3166-1 alpha-2 code such as `US`)",
+        shown(.0)
+    )]
     UnknownRegion(String),
 }

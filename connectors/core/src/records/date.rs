@@ -6,6 +6,8 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use thiserror::Error;
 
+use crate::shown::shown;
+
 /// A validated calendar date (proleptic Gregorian, years 1000–9999), serialized as `YYYY-MM-DD`.
 ///
 /// Ordering is chronological.
@@ -24,14 +26,6 @@ pub struct ParseSisDateError {
     pub input: String,
     /// Why it was rejected.
     pub reason: &'static str,
-}
-
-/// The rejected input as the message quotes it: at most 40 characters, with `…` when cut.
-fn shown(input: &str) -> String {
-    match input.char_indices().nth(40) {
-        Some((end, _)) => format!("{}…", &input[..end]),
-        None => input.to_owned(),
-    }
 }
 
 impl SisDate {

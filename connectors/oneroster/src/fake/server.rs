@@ -268,7 +268,15 @@ async fn handle(State(state): State<Arc<ServerState>>, request: Request) -> Resp
             token_response(&state.auth, &state.tokens, authorization.as_deref(), &form);
         return json_response(status, &body);
     }
-    let url = match state.base.join(&parts.uri.to_string()) {
+    // The address the client used (its Host header), as a real server builds its links: behind a
+    // proxy that is the proxy's address.
+    let base = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|host| Url::parse(&format!("http://{host}/")).ok())
+        .unwrap_or_else(|| state.base.clone());
+    let url = match base.join(&parts.uri.to_string()) {
         Ok(url) => url,
         Err(_) => return imsx(400, "invaliddata", "unreadable request URL"),
     };
@@ -461,8 +469,14 @@ fn route(state: &ServerState, url: &Url, rest: &str) -> Routed {
         headers.push(("x-total-count", total.to_string()));
     }
     if state.faults.link_headers() {
+        let origin = state.faults.link_origin();
         let link = |offset: usize, rel: &str| {
             let mut target = url.clone();
+            if let Some(origin) = &origin {
+                let _ = target.set_scheme(origin.scheme());
+                let _ = target.set_host(origin.host_str());
+                let _ = target.set_port(origin.port());
+            }
             let (limit, offset, filter) = (limit.to_string(), offset.to_string(), param("filter"));
             let mut pairs = vec![("limit", limit.as_str()), ("offset", offset.as_str())];
             if let Some(filter) = &filter {

@@ -102,14 +102,9 @@ impl Api {
         url
     }
 
-    /// Resolves a `Link` target (absolute or relative to `from`).
+    /// Resolves a `Link` target (absolute or relative to `from`), on `from`'s origin only.
     pub(crate) fn resolve(&self, from: &Url, link: &str) -> Result<Url, ConnectorError> {
-        from.join(link).map_err(|e| {
-            ConnectorError::malformed(
-                format!("Link header of {from}"),
-                format!("`{}` is not a URL: {e}", crate::values::quote(link)),
-            )
-        })
+        homeroom_connector_core::http::link_on_origin(from, link, &format!("Link header of {from}"))
     }
 
     /// `GET url` for a collection page: like [`Api::get`], but a 2xx body is left for the
