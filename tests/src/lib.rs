@@ -20,6 +20,7 @@ pub mod sms_fake;
 pub mod smtp_sink;
 pub mod snapshot;
 pub mod sync;
+pub mod wait;
 pub mod webhook_sink;
 
 pub use db::{Backend, TestDb};
