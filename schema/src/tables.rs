@@ -66,6 +66,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// People per (district, role, status), kept by database triggers (migration
+    /// `2026-12-08-000021_people_counts`); `role = ''` is the any-role total. Read only.
+    people_counts (district_id, role, status) {
+        district_id -> Text,
+        role -> Text,
+        status -> Text,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     contact_points (id) {
         id -> Text,
         district_id -> Text,
@@ -496,6 +507,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     orgs,
     people,
     person_roles,
+    people_counts,
     contact_points,
     connectors,
     sync_runs,

@@ -3,7 +3,6 @@
 //! what it waited for, when it does not hold within the bound. There is no fixed sleep: the
 //! poll ends as soon as the condition holds.
 
-use std::future::Future;
 use std::time::Duration;
 
 use anyhow::{Result, bail};
@@ -13,10 +12,9 @@ const POLL: Duration = Duration::from_millis(10);
 
 /// Polls `check` until it returns `true`; fails with `what` if `bound` passes first. An error
 /// from `check` ends the wait at once.
-pub async fn until<F, Fut>(what: &str, bound: Duration, mut check: F) -> Result<()>
+pub async fn until<F>(what: &str, bound: Duration, mut check: F) -> Result<()>
 where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<bool>>,
+    F: AsyncFnMut() -> Result<bool>,
 {
     let deadline = tokio::time::Instant::now() + bound;
     loop {

@@ -25,6 +25,8 @@ mod graphql_authz;
 mod merge_confirm;
 mod notifications;
 mod pagination;
+mod people_counts;
+mod people_counts_races;
 mod read_path;
 mod relationship_import;
 mod security;

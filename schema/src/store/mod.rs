@@ -22,6 +22,7 @@ pub mod orgs;
 pub mod outbox;
 pub mod password_resets;
 pub mod people;
+pub mod people_counts;
 pub mod planner_stats;
 pub mod relationships;
 pub mod run_lock;

@@ -105,13 +105,18 @@ pub async fn list(
     Ok(Page::from_overfetch(rows, limit))
 }
 
-/// How many people match (for `totalCount`).
+/// How many people match (for `totalCount`): a whole-district count without a search reads
+/// the counter the database keeps ([`people_counts`](crate::store::people_counts)); any other
+/// counts the query.
 pub async fn count(
     conn: &mut Conn,
     district_id: &str,
     scope: &Scope,
     filter: &PersonFilter,
 ) -> StoreResult<i64> {
+    if let Some(key) = crate::store::people_counts::counter_for(scope, filter) {
+        return crate::store::people_counts::read(conn, district_id, key).await;
+    }
     Ok(with_conn!(conn, |c| {
         filtered_people!(district_id, scope, filter)
             .count()

@@ -1,0 +1,18 @@
+DROP TRIGGER people_counts_roles_delete ON person_roles;
+DROP TRIGGER people_counts_roles_update ON person_roles;
+DROP TRIGGER people_counts_roles_insert ON person_roles;
+DROP TRIGGER people_counts_people_delete ON people;
+DROP TRIGGER people_counts_people_delete_roles ON people;
+DROP TRIGGER people_counts_people_update ON people;
+DROP TRIGGER people_counts_people_insert ON people;
+DROP TRIGGER people_counts_districts_insert ON districts;
+DROP FUNCTION people_counts_roles();
+DROP FUNCTION people_counts_roles_changed(TEXT[], TEXT[], TEXT[], INT[]);
+DROP FUNCTION people_counts_people_delete();
+DROP FUNCTION people_counts_people_delete_roles();
+DROP FUNCTION people_counts_people_update();
+DROP FUNCTION people_counts_people_insert();
+DROP FUNCTION people_counts_districts_insert();
+DROP FUNCTION people_counts_add(people_counts[]);
+DROP FUNCTION people_counts_lock(TEXT[]);
+DROP TABLE people_counts;

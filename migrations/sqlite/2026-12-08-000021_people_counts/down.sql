@@ -1,0 +1,9 @@
+DROP TRIGGER people_counts_roles_update;
+DROP TRIGGER people_counts_roles_delete;
+DROP TRIGGER people_counts_roles_insert;
+DROP TRIGGER people_counts_people_delete;
+DROP TRIGGER people_counts_people_delete_roles;
+DROP TRIGGER people_counts_people_update;
+DROP TRIGGER people_counts_people_insert;
+DROP TRIGGER people_counts_districts_insert;
+DROP TABLE people_counts;
