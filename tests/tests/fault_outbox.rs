@@ -111,8 +111,12 @@ both_backends!(kill_9_while_delivering_loses_nothing, |db| async move {
             ("HOMEROOM_SMS_FROM", "+16035550100".into()),
             ("HOMEROOM_PUBLIC_URL", "https://homeroom.test".into()),
             ("HOMEROOM_OUTBOX_CONCURRENCY", CONCURRENCY.to_string()),
-            // Claims of the killed worker run out quickly, so the next one takes them over.
-            ("HOMEROOM_OUTBOX_LEASE_MS", "1000".into()),
+            // Claims of the killed worker run out quickly, so the next one takes them over. A
+            // claim is not renewed, so it must outlast the slowest attempt of a living worker
+            // (else the message is claimed again and sent twice without a kill): 1 s did not on a
+            // loaded CI machine (SQLite waiting on its write lock). Production's 120 s default
+            // outlasts every attempt: SMTP attempts end after 30 s, SMS after 20 s.
+            ("HOMEROOM_OUTBOX_LEASE_MS", "4000".into()),
             ("HOMEROOM_OUTBOX_POLL_MS", "100".into()),
             ("HOMEROOM_OUTBOX_BACKOFF_MS", "50".into()),
         ],
