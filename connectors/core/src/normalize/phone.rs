@@ -96,11 +96,13 @@ pub fn normalize_phone(
     // Accept only a form that reads back as itself: stored numbers are compared and
     // re-normalized, so normalizing must be idempotent.
     // E.164 allows at most 15 digits; libphonenumber's metadata accepts some longer German
-    // numbers (found by the contact-points fuzz target), which no SMS provider would take.
+    // numbers (found by the contact-points fuzz target), which no SMS provider would take. It
+    // also accepts German numbers of 6 digits in all (+49 1640, found the same way), shorter
+    // than any country's subscriber numbers (the shortest, Niue's and Saint Helena's, have 7).
     let digits = e164.trim_start_matches('+').len();
     match phonenumber::parse(None, &e164) {
         Ok(again)
-            if digits <= 15
+            if (7..=15).contains(&digits)
                 && phonenumber::is_valid(&again)
                 && again.format().mode(phonenumber::Mode::E164).to_string() == e164 =>
         {
@@ -152,6 +154,9 @@ mod tests {
             normalize_phone("381(6510) 45 350627", de).is_err(),
             "17 digits"
         );
+        for short in ["tel:+0 0491640# 3", "(1680.", "+491681x80"] {
+            assert!(normalize_phone(short, de).is_err(), "{short}: 6 digits");
+        }
     }
 
     #[test]
