@@ -29,18 +29,13 @@ const BACKOFF_MS: i64 = 50;
 /// a recipient's own temporary failures fall back or fail).
 const OUTAGE_ATTEMPTS: i32 = 7;
 
-both_backends!(smtp_outage_then_back_delivers_once, |db| async move {
-    let batch = invite_batch::class_of_families(&db.store, FAMILIES, 0).await?;
-    // A port with nothing listening: every connection is refused.
-    let port = free_port()?;
+/// `homeroom serve` sending email through `smtp_url`, with the backoff scaled down; ready.
+async fn serve(database_url: &str, smtp_url: String) -> anyhow::Result<Server> {
     let mut server = Server::start_with_env(
-        &db.url,
+        database_url,
         &[],
         &[
-            (
-                "HOMEROOM_SMTP_URL",
-                format!("smtp://127.0.0.1:{port}?tls=none"),
-            ),
+            ("HOMEROOM_SMTP_URL", smtp_url),
             ("HOMEROOM_MAIL_FROM", "school@fault.test".into()),
             ("HOMEROOM_PUBLIC_URL", "https://homeroom.test".into()),
             ("HOMEROOM_OUTBOX_BACKOFF_MS", BACKOFF_MS.to_string()),
@@ -49,6 +44,14 @@ both_backends!(smtp_outage_then_back_delivers_once, |db| async move {
     )
     .await?;
     server.wait_ready(Duration::from_secs(10)).await?;
+    Ok(server)
+}
+
+both_backends!(smtp_outage_then_back_delivers_once, |db| async move {
+    let batch = invite_batch::class_of_families(&db.store, FAMILIES, 0).await?;
+    // A port with nothing listening: every connection is refused.
+    let port = free_port()?;
+    let server = serve(&db.url, format!("smtp://127.0.0.1:{port}?tls=none")).await?;
     let (manager_vars, invite_vars) = invite_batch::vars(&batch);
     let teacher = Some(batch.teacher_token.as_str());
     let resp = server.graphql(teacher, INVITE_ALL, invite_vars).await?;
@@ -172,19 +175,7 @@ both_backends!(smtp_relay_that_hangs_counts_as_down, |db| async move {
     let sink = SmtpSink::start().await?;
     let (proxy, proxied) = ChaosProxy::in_front_of(&sink.url()).await?;
     proxy.stall();
-    let mut server = Server::start_with_env(
-        &db.url,
-        &[],
-        &[
-            ("HOMEROOM_SMTP_URL", format!("{proxied}&timeout=1")),
-            ("HOMEROOM_MAIL_FROM", "school@fault.test".into()),
-            ("HOMEROOM_PUBLIC_URL", "https://homeroom.test".into()),
-            ("HOMEROOM_OUTBOX_BACKOFF_MS", BACKOFF_MS.to_string()),
-            ("HOMEROOM_OUTBOX_POLL_MS", "20".into()),
-        ],
-    )
-    .await?;
-    server.wait_ready(Duration::from_secs(10)).await?;
+    let server = serve(&db.url, format!("{proxied}&timeout=1")).await?;
     let (manager_vars, invite_vars) = invite_batch::vars(&batch);
     let teacher = Some(batch.teacher_token.as_str());
     let resp = server.graphql(teacher, INVITE_ALL, invite_vars).await?;
@@ -192,8 +183,7 @@ both_backends!(smtp_relay_that_hangs_counts_as_down, |db| async move {
 
     // The hang: every message times out twice (each attempt bounded by the 1 s timeout), and
     // the API answers meanwhile. Bounded at 60 s.
-    let started = tokio::time::Instant::now();
-    loop {
+    let timed_out_twice = async || -> anyhow::Result<bool> {
         let rows = outbox::of_kind(&mut db.store.conn().await?, &batch.district_id, "").await?;
         assert_eq!(rows.len(), HUNG_FAMILIES);
         for m in rows.iter().filter(|m| m.attempts > 0) {
@@ -213,21 +203,19 @@ both_backends!(smtp_relay_that_hangs_counts_as_down, |db| async move {
         for r in &manager_rows(&resp) {
             assert_eq!(r["invitation"]["status"], "PENDING", "{resp}");
         }
-        let timed_out = rows.iter().all(|m| {
+        Ok(rows.iter().all(|m| {
             m.attempts >= 2
                 && m.status == OutboxStatus::Pending
                 && m.last_error.as_deref()
                     == Some("the email relay could not be reached (timed out)")
-        });
-        if timed_out {
-            break;
-        }
-        anyhow::ensure!(
-            started.elapsed() < Duration::from_secs(60),
-            "messages did not time out twice in 60 s: {rows:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+        }))
+    };
+    wait::until(
+        "every message timed out twice",
+        Duration::from_secs(60),
+        timed_out_twice,
+    )
+    .await?;
     assert!(sink.mails().is_empty(), "mail passed a stalled relay");
     assert!(proxy.accepted() >= 2, "the worker did not reconnect");
 
