@@ -10,7 +10,9 @@ use std::time::Duration;
 
 use diesel::SqliteConnection;
 use diesel_async::pooled_connection::deadpool::{Object, Pool as DeadPool};
-use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
 use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
 use diesel_async::{
     AnsiTransactionManager, AsyncConnection, AsyncPgConnection, SimpleAsyncConnection,
@@ -331,6 +333,8 @@ fn sqlite_manager(
     counter: &StatementCounter,
 ) -> AsyncDieselConnectionManager<SqliteConn> {
     let mut config = ManagerConfig::<SqliteConn>::default();
+    // A file cannot drop the connection: no probe at checkout.
+    config.recycling_method = RecyclingMethod::Fast;
     let counter = counter.clone();
     config.custom_setup = Box::new(move |url| {
         let url = url.to_owned();
@@ -353,6 +357,10 @@ fn pg_manager(
     counter: &StatementCounter,
 ) -> AsyncDieselConnectionManager<AsyncPgConnection> {
     let mut config = ManagerConfig::<AsyncPgConnection>::default();
+    // Checkout asks the connection whether its socket closed (free) instead of running a probe
+    // query (a round trip, as many as the request's own statements); connections that sat idle
+    // are probed by `probe_if_idle`.
+    config.recycling_method = RecyclingMethod::Fast;
     let counter = counter.clone();
     config.custom_setup = Box::new(move |url| {
         let url = url.to_owned();
@@ -365,6 +373,38 @@ fn pg_manager(
         .boxed()
     });
     AsyncDieselConnectionManager::new_with_config(url, config)
+}
+
+/// A connection not checked out for this long is probed (`SELECT 1`) before it is handed out:
+/// a firewall or a database restart may have dropped it without closing its socket. One in
+/// steady use is proven by its last statement (HikariCP's `aliveBypassWindowMs` is the model).
+const PROBE_AFTER_IDLE: Duration = Duration::from_secs(5);
+
+/// The `post_recycle` hook of the PostgreSQL pool: probes a connection idle past
+/// [`PROBE_AFTER_IDLE`], bounded by `bound`; a failed probe drops it and the pool takes or opens
+/// another.
+fn probe_if_idle(
+    bound: Duration,
+) -> deadpool::managed::Hook<AsyncDieselConnectionManager<AsyncPgConnection>> {
+    deadpool::managed::Hook::async_fn(
+        move |conn: &mut AsyncPgConnection, metrics: &deadpool::managed::Metrics| {
+            let idle = metrics.last_used() > PROBE_AFTER_IDLE;
+            Box::pin(async move {
+                if !idle {
+                    return Ok(());
+                }
+                match tokio::time::timeout(bound, conn.batch_execute("SELECT 1")).await {
+                    Ok(Ok(())) => Ok(()),
+                    Ok(Err(e)) => Err(deadpool::managed::HookError::Backend(
+                        diesel_async::pooled_connection::PoolError::QueryError(e),
+                    )),
+                    Err(_) => Err(deadpool::managed::HookError::message(
+                        "the idle connection's probe did not answer",
+                    )),
+                }
+            })
+        },
+    )
 }
 
 impl Pool {
@@ -390,6 +430,7 @@ impl Pool {
             Backend::Postgres => Pool::Pg(
                 DeadPool::builder(pg_manager(&target, counter))
                     .max_size(options.max_size)
+                    .post_recycle(probe_if_idle(options.connect_timeout))
                     .timeouts(timeouts)
                     .runtime(deadpool::Runtime::Tokio1)
                     .build()

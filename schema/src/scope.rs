@@ -31,6 +31,7 @@ use diesel_async::RunQueryDsl;
 use crate::db::{Conn, with_conn};
 use crate::enums::{EnrollmentRole, RelationshipStatus, Role, Status};
 use crate::error::StoreResult;
+use crate::models::Person;
 use crate::tables::{classes, people, person_roles};
 
 /// Who is asking, as far as visibility goes.
@@ -306,34 +307,35 @@ pub async fn admin_schools(conn: &mut Conn, admin: &str) -> StoreResult<Vec<Stri
     Ok(ids.into_iter().flatten().collect())
 }
 
-/// Which of `ids` are people `scope` sees (one statement, bounded by `ids`).
-pub async fn sees_people(
+/// The rows of those of `ids` that are people `scope` sees: one statement, bounded by `ids`,
+/// that decides visibility and reads the row at once (a point read needs no second one).
+pub async fn seen_people(
     conn: &mut Conn,
     scope: &Scope,
     ids: &[String],
-) -> StoreResult<HashSet<String>> {
-    if ids.is_empty() {
-        return Ok(HashSet::new());
-    }
+) -> StoreResult<Vec<Person>> {
     let Some(rule) = people_ids(scope, "people.id") else {
-        return Ok(ids.iter().cloned().collect());
+        return crate::store::people::get_many(conn, ids).await;
     };
-    let found: Vec<String> = with_conn!(conn, |c| {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(with_conn!(conn, |c| {
         people::table
             .filter(people::id.eq_any(ids))
             .filter(rule)
-            .select(people::id)
+            .select(Person::as_select())
             .load(c)
             .await?
-    });
-    Ok(found.into_iter().collect())
+    }))
 }
 
-/// Whether `scope` sees the person `id`.
+/// Whether `scope` sees the person `id` (no statement for the whole district).
 pub async fn sees_person(conn: &mut Conn, scope: &Scope, id: &str) -> StoreResult<bool> {
-    Ok(sees_people(conn, scope, &[id.to_owned()])
-        .await?
-        .contains(id))
+    if *scope == Scope::District {
+        return Ok(true);
+    }
+    Ok(!seen_people(conn, scope, &[id.to_owned()]).await?.is_empty())
 }
 
 /// Which of `ids` are classes `scope` sees (one statement, bounded by `ids`).

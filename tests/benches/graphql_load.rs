@@ -13,8 +13,10 @@
 //! query after `--warmup S` (default 2); `--backend postgres|sqlite` (default postgres);
 //! `--pg URL`; `--bin PATH` runs a prebuilt `homeroom` instead of building the release binary
 //! first; `--work DIR` keeps generated districts elsewhere than the temp dir; `--only NAME,…`
-//! runs only the named rows. Any failed request (transport error, non-200 answer or GraphQL
-//! `errors`) is counted, reported loudly, and makes the bench exit non-zero.
+//! runs only the named rows; `--reuse` measures the district a previous run synced (its
+//! database as that run and any changes since left it) instead of syncing it again. Any failed
+//! request (transport error, non-200 answer or GraphQL `errors`) is counted, reported loudly,
+//! and makes the bench exit non-zero.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -34,6 +36,7 @@ struct Args {
     seconds: f64,
     warmup: f64,
     only: Vec<String>,
+    reuse: bool,
 }
 
 fn args() -> Result<Args> {
@@ -48,6 +51,7 @@ fn args() -> Result<Args> {
         seconds: 10.0,
         warmup: 2.0,
         only: Vec::new(),
+        reuse: false,
     };
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -69,6 +73,10 @@ fn args() -> Result<Args> {
             "--seconds" => a.seconds = next.parse().context("--seconds")?,
             "--warmup" => a.warmup = next.parse().context("--warmup")?,
             "--only" => a.only = next.split(',').map(str::to_owned).collect(),
+            "--reuse" => {
+                a.reuse = true;
+                takes_value = false;
+            }
             // `cargo bench` passes `--bench` to every harness-less bench.
             _ => takes_value = false,
         }
@@ -139,6 +147,15 @@ fn prepare(a: &Args, bin: &Path, students: usize, key: &str) -> Result<String> {
         );
     }
     let db_name = format!("homeroom_load_{students}");
+    // Written after a sync succeeds; `--reuse` then measures that database again as it is.
+    let synced = dir.join(format!("synced-{}", a.backend));
+    if a.reuse
+        && let Ok(url) = std::fs::read_to_string(&synced)
+    {
+        eprintln!("reusing the {students}-student district synced before: {url}");
+        return Ok(url);
+    }
+    let _ = std::fs::remove_file(&synced);
     let url = if a.backend == "postgres" {
         psql(
             &a.pg,
@@ -183,6 +200,7 @@ fn prepare(a: &Args, bin: &Path, students: usize, key: &str) -> Result<String> {
         a.backend,
         started.elapsed().as_secs_f64()
     );
+    std::fs::write(&synced, &url).context("recording the synced district")?;
     Ok(url)
 }
 

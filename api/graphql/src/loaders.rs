@@ -138,9 +138,23 @@ impl Loader<String> for ReviewByLink {
     }
 }
 
-seen_loader!(
-    /// People the caller sees.
-    SeenPeople, scope::sees_people);
+/// The rows of the people the caller sees, decided by the scope's SQL rule in the statement
+/// that reads them (one per batch).
+pub struct SeenPeople(Store, Option<Scope>);
+
+impl Loader<String> for SeenPeople {
+    type Value = Person;
+    type Error = ServiceError;
+
+    async fn load(&self, keys: &[String]) -> Result<HashMap<String, Person>, ServiceError> {
+        let Some(scope) = &self.1 else {
+            return Ok(HashMap::new());
+        };
+        let mut conn = self.0.conn().await?;
+        let rows = scope::seen_people(&mut conn, scope, keys).await?;
+        Ok(rows.into_iter().map(|p| (p.id.clone(), p)).collect())
+    }
+}
 seen_loader!(
     /// Classes the caller sees.
     SeenClasses, scope::sees_classes);

@@ -295,12 +295,7 @@ impl RosterQuery {
         let r = req(ctx);
         let row = decode_as(NodeKind::Person, &id)?;
         let district_id = r.principal()?.district_id.clone();
-        if !r.sees_person(&row).await? {
-            return Ok(None);
-        }
-        Ok(r.loaders
-            .person
-            .load_one(row)
+        Ok(r.visible_person(&row)
             .await?
             .filter(|x| x.district_id == district_id)
             .map(Person))

@@ -27,11 +27,7 @@ impl ApiToken {
         let Some(id) = &self.0.person_id else {
             return Ok(None);
         };
-        let r = req(ctx);
-        if !r.sees_person(id).await? {
-            return Ok(None);
-        }
-        Ok(r.loaders.person.load_one(id.clone()).await?.map(Person))
+        Ok(req(ctx).visible_person(id).await?.map(Person))
     }
     /// The person's global id, if any.
     async fn person_id(&self) -> Option<ID> {

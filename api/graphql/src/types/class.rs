@@ -36,9 +36,7 @@ impl Class {
     /// then given name.
     async fn people(&self, ctx: &Context<'_>, ids: Vec<String>) -> Result<Vec<Person>> {
         let r = req(ctx);
-        let seen = r.seen_people(ids.iter().cloned()).await?;
-        let ids: Vec<String> = ids.into_iter().filter(|id| seen.contains(id)).collect();
-        let loaded = r.loaders.person.load_many(ids.clone()).await?;
+        let loaded = r.visible_people(ids.iter().cloned()).await?;
         let mut people: Vec<models::Person> = ids
             .into_iter()
             .filter_map(|id| loaded.get(&id).cloned())

@@ -145,11 +145,7 @@ async fn person(ctx: &Context<'_>, id: Option<&str>) -> Result<Option<Person>> {
     let Some(id) = id else {
         return Ok(None);
     };
-    let r = req(ctx);
-    if !r.sees_person(id).await? {
-        return Ok(None);
-    }
-    Ok(r.loaders.person.load_one(id.to_owned()).await?.map(Person))
+    Ok(req(ctx).visible_person(id).await?.map(Person))
 }
 
 /// One row of a class's family invite manager: a guardian of a student in the class.

@@ -13,11 +13,7 @@ pub struct Relationship(pub models::Relationship);
 
 impl Relationship {
     async fn visible_person(&self, ctx: &Context<'_>, id: &str) -> Result<Option<Person>> {
-        let r = req(ctx);
-        if !r.sees_person(id).await? {
-            return Ok(None);
-        }
-        Ok(r.loaders.person.load_one(id.to_owned()).await?.map(Person))
+        Ok(req(ctx).visible_person(id).await?.map(Person))
     }
 }
 
