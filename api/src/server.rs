@@ -97,20 +97,6 @@ fn refusal(code: &str, message: String) -> axum::response::Response {
     GraphQLResponse::from(async_graphql::Response::from_errors(vec![error])).into_response()
 }
 
-/// Whether every operation of `query` is a read (a query, not a mutation or subscription).
-fn read_only(query: &str) -> bool {
-    use async_graphql::parser::types::{DocumentOperations, OperationType};
-    let Ok(doc) = async_graphql::parser::parse_query(query) else {
-        return false;
-    };
-    match &doc.operations {
-        DocumentOperations::Single(op) => op.node.ty == OperationType::Query,
-        DocumentOperations::Multiple(ops) => {
-            ops.values().all(|op| op.node.ty == OperationType::Query)
-        }
-    }
-}
-
 /// Builds the router.
 pub fn router(state: AppState) -> Router {
     // Request bodies are read only by POST routes, each with its own cap: GraphQL's covers a
@@ -200,9 +186,9 @@ async fn graphql(
         .with_sync(app.sync.clone())
         .with_families(app.families.clone())
         .with_client(client);
-    let request = request.into_inner();
+    let mut request = request.into_inner();
     let budget = app.budget;
-    let mut response = if read_only(&request.query) {
+    let mut response = if homeroom_graphql::Api::read_only(&mut request) {
         // A query is cut short at its time budget (it wrote nothing); a mutation runs to its
         // commit or rollback, bounded only by the HTTP timeout.
         match tokio::time::timeout(budget.query_timeout, app.api.run(request.data(ctx))).await {

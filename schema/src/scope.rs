@@ -86,6 +86,14 @@ impl ScopeSql {
         ScopeSql { parts: Vec::new() }
     }
 
+    /// A condition of fixed text and no binds. Unlike `diesel::dsl::sql`, which diesel marks
+    /// unsafe to cache, a statement holding it is prepared once per connection and reused.
+    pub fn fixed(text: &'static str) -> Self {
+        let mut s = ScopeSql::new();
+        s.text(text);
+        s
+    }
+
     fn text(&mut self, s: impl Into<Cow<'static, str>>) -> &mut Self {
         self.parts.push(Part::Text(s.into()));
         self

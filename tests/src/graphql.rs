@@ -43,7 +43,7 @@ pub async fn execute(store: &Store, token: Option<&str>, query: &str, variables:
     let request = async_graphql::Request::new(query)
         .variables(async_graphql::Variables::from_json(variables))
         .data(ctx);
-    let mut response = homeroom_graphql::schema().execute(request).await;
+    let mut response = homeroom_graphql::Api::new(true).run(request).await;
     homeroom_graphql::errors::finish_response(&mut response);
     serde_json::to_value(&response).unwrap_or(Value::Null)
 }

@@ -63,7 +63,7 @@ async fn upload(store: &Store, bearer: &str, query: &str, vars: Value, bytes: &[
             content: std::fs::File::open(&path).expect("open upload"),
         },
     );
-    let mut response = homeroom_graphql::schema().execute(request).await;
+    let mut response = homeroom_graphql::Api::new(true).run(request).await;
     homeroom_graphql::errors::finish_response(&mut response);
     serde_json::to_value(&response).unwrap_or(Value::Null)
 }

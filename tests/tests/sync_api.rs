@@ -47,7 +47,7 @@ impl Api {
         let request = async_graphql::Request::new(query)
             .variables(async_graphql::Variables::from_json(variables))
             .data(ctx);
-        let mut response = homeroom_graphql::schema().execute(request).await;
+        let mut response = homeroom_graphql::Api::new(true).run(request).await;
         homeroom_graphql::errors::finish_response(&mut response);
         serde_json::to_value(&response).unwrap_or(Value::Null)
     }

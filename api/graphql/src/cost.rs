@@ -1,15 +1,13 @@
 //! Cost control before work: a request may carry at most one expensive mutation (sign-in,
 //! accepting an invitation, merge codes, join codes, invitations, connector tests and syncs),
-//! however it is aliased or spread through fragments. Checked right after parsing, before any
-//! resolver runs; the refusal is a `BAD_USER_INPUT` error and nothing executes.
+//! however it is aliased or spread through fragments. Checked right after parsing (by
+//! [`crate::Api`], the one way requests execute), before any resolver runs; the refusal is a
+//! `BAD_USER_INPUT` error and nothing executes.
 
-use std::sync::Arc;
-
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
 };
-use async_graphql::{ServerError, ServerResult, Variables};
+use async_graphql::{ServerError, ServerResult};
 
 /// Mutations that cost real work (password hashing, messages sent, outside systems called)
 /// or that guess at a secret.
@@ -33,17 +31,6 @@ pub const EXPENSIVE: &[&str] = &[
     "completeSignIn",
 ];
 
-/// The extension factory registered on the schema.
-pub struct OneExpensiveMutation;
-
-impl ExtensionFactory for OneExpensiveMutation {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(Guard)
-    }
-}
-
-struct Guard;
-
 fn count(doc: &ExecutableDocument, set: &SelectionSet, depth: usize) -> usize {
     if depth > 8 {
         return usize::MAX / 2; // fragments nested this deep at the root are not a real request
@@ -61,31 +48,35 @@ fn count(doc: &ExecutableDocument, set: &SelectionSet, depth: usize) -> usize {
         .fold(0, usize::saturating_add)
 }
 
-#[async_trait::async_trait]
-impl Extension for Guard {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await?;
-        let operations: Vec<_> = match &doc.operations {
-            DocumentOperations::Single(op) => vec![op],
-            DocumentOperations::Multiple(ops) => ops.values().collect(),
-        };
-        for op in operations {
-            if op.node.ty == OperationType::Mutation
-                && count(&doc, &op.node.selection_set.node, 0) > 1
-            {
-                return Err(ServerError::new(
-                    "a request may carry at most one sign-in, invitation, join-code, merge-code, \
-                     connector-test or sync mutation",
-                    None,
-                ));
-            }
+/// Refuses a document whose mutation carries more than one expensive field.
+///
+/// A check of the parsed document, not a schema extension: an extension, even one that only
+/// looks at parsing, makes the executor run every field of every request through the
+/// extension chain (a registry lookup and a boxed future per field, a third of a roster's CPU).
+pub fn one_expensive_mutation(doc: &ExecutableDocument) -> ServerResult<()> {
+    let operations: Vec<_> = match &doc.operations {
+        DocumentOperations::Single(op) => vec![op],
+        DocumentOperations::Multiple(ops) => ops.values().collect(),
+    };
+    for op in operations {
+        if op.node.ty == OperationType::Mutation && count(doc, &op.node.selection_set.node, 0) > 1 {
+            return Err(ServerError::new(
+                "a request may carry at most one sign-in, invitation, join-code, merge-code, \
+                 connector-test or sync mutation",
+                None,
+            ));
         }
-        Ok(doc)
+    }
+    Ok(())
+}
+
+/// Whether every operation of the document is a query (it writes nothing, so the server may
+/// cut it short at its time budget).
+pub fn read_only(doc: &ExecutableDocument) -> bool {
+    match &doc.operations {
+        DocumentOperations::Single(op) => op.node.ty == OperationType::Query,
+        DocumentOperations::Multiple(ops) => {
+            ops.values().all(|op| op.node.ty == OperationType::Query)
+        }
     }
 }

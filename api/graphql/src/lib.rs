@@ -91,8 +91,7 @@ pub fn schema_with(introspection: bool) -> HomeroomSchema {
         subscription::Subscription,
     )
     .limit_depth(MAX_DEPTH)
-    .limit_complexity(MAX_COMPLEXITY)
-    .extension(cost::OneExpensiveMutation);
+    .limit_complexity(MAX_COMPLEXITY);
     if introspection {
         builder.finish()
     } else {
@@ -114,13 +113,28 @@ impl Api {
         Api(schema_with(introspection))
     }
 
-    /// Executes one request.
+    /// Executes one request. The document is parsed once (the request keeps it for the
+    /// executor), and one with more than one expensive mutation is refused before anything runs.
     pub fn run(
         &self,
-        request: async_graphql::Request,
+        mut request: async_graphql::Request,
     ) -> BoxFuture<'static, async_graphql::Response> {
         let schema = self.0.clone();
-        Box::pin(async move { schema.execute(request).await })
+        Box::pin(async move {
+            if let Err(e) = request
+                .parsed_query()
+                .and_then(cost::one_expensive_mutation)
+            {
+                return async_graphql::Response::from_errors(vec![e]);
+            }
+            schema.execute(request).await
+        })
+    }
+
+    /// Whether the request only reads (every operation a query); parses it at most once
+    /// (`run` reuses the document). A document that does not parse is not read-only.
+    pub fn read_only(request: &mut async_graphql::Request) -> bool {
+        request.parsed_query().is_ok_and(cost::read_only)
     }
 }
 
@@ -134,9 +148,16 @@ impl async_graphql::Executor for Api {
 
     fn execute_stream(
         &self,
-        request: async_graphql::Request,
+        mut request: async_graphql::Request,
         session_data: Option<std::sync::Arc<async_graphql::Data>>,
     ) -> futures::stream::BoxStream<'static, async_graphql::Response> {
+        if let Err(e) = request
+            .parsed_query()
+            .and_then(cost::one_expensive_mutation)
+        {
+            let refused = async_graphql::Response::from_errors(vec![e]);
+            return Box::pin(futures::stream::once(async move { refused }));
+        }
         async_graphql::Executor::execute_stream(&self.0, request, session_data)
     }
 }

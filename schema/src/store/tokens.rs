@@ -4,10 +4,10 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use crate::db::{Conn, with_conn};
-use crate::enums::Status;
 use crate::error::StoreResult;
 use crate::ids::now_micros;
 use crate::models::ApiToken;
+use crate::scope::ScopeSql;
 use crate::tables::api_tokens;
 
 /// Stores a token row (its `token_hash` already computed by the caller).
@@ -21,19 +21,20 @@ pub async fn insert(conn: &mut Conn, row: &ApiToken) -> StoreResult<()> {
     Ok(())
 }
 
+/// The token's person, when it stands for one, is active in the token's district and holds the
+/// token's role. Fixed text, so the statement is prepared once per connection: every request
+/// runs it, and text from `diesel::dsl::sql` would be parsed and planned each time.
+const PERSON_HOLDS_ROLE: &str = "(api_tokens.person_id IS NULL OR EXISTS (SELECT 1 FROM people tp \
+     JOIN person_roles tr ON tr.person_id = tp.id \
+     WHERE tp.id = api_tokens.person_id AND tp.district_id = api_tokens.district_id \
+     AND tp.status = 'active' AND tr.role = api_tokens.role))";
+
 /// The live token with this hash whose person, when it stands for one, is still active in the
 /// token's district and still holds the token's role: everything a request needs to trust a
 /// token, in one statement (an index probe on the hash, then one person and role lookup).
 /// Archiving a person or taking their role away ends their sessions at once.
 pub async fn find_usable(conn: &mut Conn, token_hash: &str) -> StoreResult<Option<ApiToken>> {
     let now = now_micros();
-    let person_holds = format!(
-        "(api_tokens.person_id IS NULL OR EXISTS (SELECT 1 FROM people tp \
-         JOIN person_roles tr ON tr.person_id = tp.id \
-         WHERE tp.id = api_tokens.person_id AND tp.district_id = api_tokens.district_id \
-         AND tp.status = '{}' AND tr.role = api_tokens.role))",
-        Status::Active.as_str()
-    );
     Ok(with_conn!(conn, |c| {
         api_tokens::table
             .filter(api_tokens::token_hash.eq(token_hash))
@@ -43,7 +44,7 @@ pub async fn find_usable(conn: &mut Conn, token_hash: &str) -> StoreResult<Optio
                     .is_null()
                     .or(api_tokens::expires_at.gt(now)),
             )
-            .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&person_holds))
+            .filter(ScopeSql::fixed(PERSON_HOLDS_ROLE))
             .select(ApiToken::as_select())
             .first(c)
             .await
@@ -154,4 +155,16 @@ pub async fn districts(conn: &mut Conn) -> StoreResult<Vec<String>> {
             .load(c)
             .await?
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::enums::Status;
+
+    #[test]
+    fn the_role_check_names_the_active_status() {
+        let active = format!("tp.status = '{}'", Status::Active.as_str());
+        assert!(PERSON_HOLDS_ROLE.contains(&active), "{PERSON_HOLDS_ROLE}");
+    }
 }
