@@ -103,3 +103,79 @@ both_backends!(
         Ok(())
     }
 );
+
+// The same attack over the WebSocket endpoint (graphql-transport-ws), which executes
+// operations through its own path: aliased expensive mutations are refused there too.
+both_backends!(
+    aliased_expensive_mutations_over_the_websocket_are_refused,
+    |db| async move {
+        use futures::{SinkExt, StreamExt};
+        use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
+
+        let w = World::start(db).await?;
+        let url = format!("{}/graphql/ws", w.server.base.replacen("http", "ws", 1));
+        let mut request = url.into_client_request()?;
+        request
+            .headers_mut()
+            .insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse()?);
+        let (mut ws, _) = tokio_tungstenite::connect_async(request).await?;
+        // The next text message, bounded: a server that never answers fails the test.
+        async fn next_json(
+            ws: &mut (impl StreamExt<Item = tokio_tungstenite::tungstenite::Result<Message>> + Unpin),
+        ) -> anyhow::Result<serde_json::Value> {
+            loop {
+                let msg = tokio::time::timeout(std::time::Duration::from_secs(30), ws.next())
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("the socket closed"))??;
+                if let Message::Text(text) = msg {
+                    return Ok(serde_json::from_str(&text)?);
+                }
+            }
+        }
+        ws.send(Message::text(
+            json!({"type": "connection_init", "payload": {}}).to_string(),
+        ))
+        .await?;
+        assert_eq!(next_json(&mut ws).await?["type"], "connection_ack");
+
+        let many: String = (0..20)
+            .map(|i| {
+                format!(
+                    "a{i}: login(email: \"g{i}@example.org\", password: \"guess {i}\") {{ token }} "
+                )
+            })
+            .collect();
+        ws.send(Message::text(
+            json!({"id": "1", "type": "subscribe", "payload": {"query": format!("mutation {{ {many} }}")}})
+                .to_string(),
+        ))
+        .await?;
+        let answer = next_json(&mut ws).await?;
+        let text = answer.to_string();
+        assert!(
+            text.contains("at most one sign-in"),
+            "not refused before it ran: {answer}"
+        );
+        assert!(
+            answer["payload"]["data"].is_null(),
+            "not one alias runs: {answer}"
+        );
+
+        // One sign-in is an ordinary request there too.
+        ws.send(Message::text(
+            json!({"id": "2", "type": "subscribe", "payload": {"query":
+                "mutation { login(email: \"g1@example.org\", password: \"x\") { token } }"}})
+            .to_string(),
+        ))
+        .await?;
+        let mut answer = next_json(&mut ws).await?;
+        while answer["id"] != "2" || answer["type"] != "next" {
+            answer = next_json(&mut ws).await?;
+        }
+        assert!(
+            !answer.to_string().contains("at most one"),
+            "a single sign-in was refused: {answer}"
+        );
+        Ok(())
+    }
+);
