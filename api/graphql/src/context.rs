@@ -70,9 +70,14 @@ impl RequestCtx {
         self.principal()?.scope()
     }
 
+    /// Whether the caller sees the whole district (no visibility statement is needed).
+    fn sees_whole_district(&self) -> ServiceResult<bool> {
+        Ok(self.scope()? == Scope::District)
+    }
+
     /// Whether the caller sees person `id` (no statement for district-wide callers).
     pub async fn sees_person(&self, id: &str) -> ServiceResult<bool> {
-        if self.scope()? == Scope::District {
+        if self.sees_whole_district()? {
             return Ok(true);
         }
         Ok(self
@@ -88,7 +93,7 @@ impl RequestCtx {
         &self,
         ids: impl IntoIterator<Item = String>,
     ) -> ServiceResult<HashSet<String>> {
-        if self.scope()? == Scope::District {
+        if self.sees_whole_district()? {
             return Ok(ids.into_iter().collect());
         }
         Ok(self
@@ -110,7 +115,7 @@ impl RequestCtx {
         &self,
         ids: impl IntoIterator<Item = String>,
     ) -> ServiceResult<HashMap<String, models::Person>> {
-        if self.scope()? == Scope::District {
+        if self.sees_whole_district()? {
             return self.loaders.person.load_many(ids).await;
         }
         let rows = self.loaders.seen_people.load_many(ids).await?;

@@ -4,9 +4,7 @@
 //! [`crate::Api`], the one way requests execute), before any resolver runs; the refusal is a
 //! `BAD_USER_INPUT` error and nothing executes.
 
-use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
-};
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
 use async_graphql::{ServerError, ServerResult};
 
 /// Mutations that cost real work (password hashing, messages sent, outside systems called)
@@ -54,18 +52,15 @@ fn count(doc: &ExecutableDocument, set: &SelectionSet, depth: usize) -> usize {
 /// looks at parsing, makes the executor run every field of every request through the
 /// extension chain (a registry lookup and a boxed future per field, a third of a roster's CPU).
 pub fn one_expensive_mutation(doc: &ExecutableDocument) -> ServerResult<()> {
-    let operations: Vec<_> = match &doc.operations {
-        DocumentOperations::Single(op) => vec![op],
-        DocumentOperations::Multiple(ops) => ops.values().collect(),
-    };
-    for op in operations {
-        if op.node.ty == OperationType::Mutation && count(doc, &op.node.selection_set.node, 0) > 1 {
-            return Err(ServerError::new(
-                "a request may carry at most one sign-in, invitation, join-code, merge-code, \
-                 connector-test or sync mutation",
-                None,
-            ));
-        }
+    let too_many = doc.operations.iter().any(|(_, op)| {
+        op.node.ty == OperationType::Mutation && count(doc, &op.node.selection_set.node, 0) > 1
+    });
+    if too_many {
+        return Err(ServerError::new(
+            "a request may carry at most one sign-in, invitation, join-code, merge-code, \
+             connector-test or sync mutation",
+            None,
+        ));
     }
     Ok(())
 }
@@ -73,10 +68,7 @@ pub fn one_expensive_mutation(doc: &ExecutableDocument) -> ServerResult<()> {
 /// Whether every operation of the document is a query (it writes nothing, so the server may
 /// cut it short at its time budget).
 pub fn read_only(doc: &ExecutableDocument) -> bool {
-    match &doc.operations {
-        DocumentOperations::Single(op) => op.node.ty == OperationType::Query,
-        DocumentOperations::Multiple(ops) => {
-            ops.values().all(|op| op.node.ty == OperationType::Query)
-        }
-    }
+    doc.operations
+        .iter()
+        .all(|(_, op)| op.node.ty == OperationType::Query)
 }

@@ -121,14 +121,22 @@ impl Api {
     ) -> BoxFuture<'static, async_graphql::Response> {
         let schema = self.0.clone();
         Box::pin(async move {
-            if let Err(e) = request
-                .parsed_query()
-                .and_then(cost::one_expensive_mutation)
-            {
-                return async_graphql::Response::from_errors(vec![e]);
+            match Self::refusal(&mut request) {
+                Some(refused) => refused,
+                None => schema.execute(request).await,
             }
-            schema.execute(request).await
         })
+    }
+
+    /// The answer to a request refused before it runs (it does not parse, or carries more than
+    /// one expensive mutation); the parsed document stays in the request for the executor.
+    fn refusal(request: &mut async_graphql::Request) -> Option<async_graphql::Response> {
+        let checked = request
+            .parsed_query()
+            .and_then(cost::one_expensive_mutation);
+        checked
+            .err()
+            .map(|e| async_graphql::Response::from_errors(vec![e]))
     }
 
     /// Whether the request only reads (every operation a query); parses it at most once
@@ -151,11 +159,7 @@ impl async_graphql::Executor for Api {
         mut request: async_graphql::Request,
         session_data: Option<std::sync::Arc<async_graphql::Data>>,
     ) -> futures::stream::BoxStream<'static, async_graphql::Response> {
-        if let Err(e) = request
-            .parsed_query()
-            .and_then(cost::one_expensive_mutation)
-        {
-            let refused = async_graphql::Response::from_errors(vec![e]);
+        if let Some(refused) = Self::refusal(&mut request) {
             return Box::pin(futures::stream::once(async move { refused }));
         }
         async_graphql::Executor::execute_stream(&self.0, request, session_data)
