@@ -231,23 +231,21 @@ fn statements(pg: &str, db: &str, n: usize, phase: Option<&str>) -> Result<()> {
         }
         return Ok(());
     };
-    let Ok(rows) = psql_rows(
+    let rows = psql_rows(
         pg,
         db,
         &format!(
-            "SELECT round(total_exec_time / 1000, 2), calls, rows, \
+            "SELECT round((total_exec_time / 1000)::numeric, 2), calls, rows, \
              left(regexp_replace(query, '\\s+', ' ', 'g'), 160) \
              FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid \
              WHERE d.datname = '{db}' ORDER BY total_exec_time DESC LIMIT {n}"
         ),
-    ) else {
-        return Ok(());
-    };
+    )?;
     let total = psql_rows(
         pg,
         db,
         &format!(
-            "SELECT round(sum(total_exec_time) / 1000, 2), sum(calls) \
+            "SELECT round((sum(total_exec_time) / 1000)::numeric, 2), sum(calls) \
              FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid \
              WHERE d.datname = '{db}'"
         ),
