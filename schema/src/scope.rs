@@ -345,6 +345,59 @@ pub fn people_ids(scope: &Scope, column: &'static str) -> Option<ScopeSql> {
     Some(sql)
 }
 
+/// For reads bounded by a few ids (`seen_people`): the rule of [`people_ids`], written where
+/// that is cheaper as checks that start from each candidate (`EXISTS … WHERE … = column`)
+/// instead of listing everyone the caller sees. A school admin sees whole schools, and listing
+/// a school (thousands of people) for each point read ran at 297 statements/s; probing from
+/// the person, 8,100–15,300/s (pgbench, 50k district, 16 clients: a student, a guardian, and
+/// someone unseen). Lists keep [`people_ids`], which starts from the caller's side.
+pub fn people_check(scope: &Scope, column: &'static str) -> Option<ScopeSql> {
+    match scope {
+        Scope::SchoolAdmin(me) => Some(school_admin_check(me, column)),
+        other => people_ids(other, column),
+    }
+}
+
+/// `column` is the school admin, holds a role at one of their schools, is actively enrolled in
+/// one of its classes, or is an active guardian of a student actively enrolled in one.
+fn school_admin_check(me: &str, column: &'static str) -> ScopeSql {
+    let admin = format!(" AND sa.role = {}", quoted(Role::SchoolAdmin.as_str()));
+    let active = quoted(Status::Active.as_str());
+    let mut s = ScopeSql::new();
+    s.text(format!("({column} = "))
+        .bind(me)
+        .text(format!(
+            " OR EXISTS (SELECT 1 FROM person_roles sr \
+             JOIN person_roles sa ON sa.org_id = sr.org_id \
+             WHERE sr.person_id = {column} AND sa.person_id = "
+        ))
+        .bind(me)
+        .text(admin.clone())
+        .text(format!(
+            ") OR EXISTS (SELECT 1 FROM enrollments en JOIN classes sc ON sc.id = en.class_id \
+             JOIN person_roles sa ON sa.org_id = sc.school_id \
+             WHERE en.person_id = {column} AND en.status = {active} AND en.role IN ({}) \
+             AND sa.person_id = ",
+            in_list(&ALL_ROLES),
+        ))
+        .bind(me)
+        .text(admin.clone())
+        .text(format!(
+            ") OR EXISTS (SELECT 1 FROM relationships gu \
+             JOIN enrollments en ON en.person_id = gu.student_id \
+             JOIN classes sc ON sc.id = en.class_id \
+             JOIN person_roles sa ON sa.org_id = sc.school_id \
+             WHERE gu.guardian_id = {column} AND gu.status = {} AND en.status = {active} \
+             AND en.role = {} AND sa.person_id = ",
+            quoted(RelationshipStatus::Active.as_str()),
+            quoted(EnrollmentRole::Student.as_str()),
+        ))
+        .bind(me)
+        .text(admin)
+        .text("))");
+    s
+}
+
 /// `column IN (ids of the classes `scope` sees)`, or `None` for the whole district.
 pub fn class_ids(scope: &Scope, column: &'static str) -> Option<ScopeSql> {
     let sql = match scope {
@@ -383,7 +436,7 @@ pub async fn seen_people(
     scope: &Scope,
     ids: &[String],
 ) -> StoreResult<Vec<Person>> {
-    let Some(rule) = people_ids(scope, "people.id") else {
+    let Some(rule) = people_check(scope, "people.id") else {
         return crate::store::people::get_many(conn, ids).await;
     };
     if ids.is_empty() {
@@ -474,12 +527,15 @@ mod tests {
             Scope::SelfOnly(hostile.into()),
         ] {
             let people = format!("{:?}", people_ids(&scope, "people.id").expect("scoped"));
+            let check = format!("{:?}", people_check(&scope, "people.id").expect("scoped"));
+            assert!(!check.contains(hostile) && check.contains('?'));
             let classes = format!("{:?}", class_ids(&scope, "classes.id").expect("scoped"));
             assert!(!people.contains(hostile) && !classes.contains(hostile));
             assert!(people.starts_with("people.id IN (") && people.contains('?'));
             assert!(classes.starts_with("classes.id IN (") && classes.contains('?'));
         }
         assert!(people_ids(&Scope::District, "people.id").is_none());
+        assert!(people_check(&Scope::District, "people.id").is_none());
         assert!(class_ids(&Scope::District, "classes.id").is_none());
     }
 }
