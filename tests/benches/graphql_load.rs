@@ -229,6 +229,8 @@ struct Cast {
     class_families: u64,
     student_id: String,
     guardian_students: usize,
+    /// A school admin's token and a student of their school, when the district has one.
+    school_admin: Option<(String, String)>,
     people: u64,
     students: u64,
     classes: u64,
@@ -356,7 +358,9 @@ async fn cast(serve: &Serve, bin: &Path, url: &str, key: &str) -> Result<Cast> {
     let guardian_students = at(&mine, "/data/viewer/person/students")?
         .as_array()
         .map_or(0, Vec::len);
+    let school_admin = school_admin_and_student(serve, &operator, &token).await?;
     Ok(Cast {
+        school_admin,
         admin,
         teacher,
         guardian,
@@ -437,6 +441,32 @@ const GUARDIAN_STUDENTS: &str = "{
   }
 }";
 
+/// The first school admin's token and the first student they see (a school admin sees whole
+/// schools, so their checks are the widest a point read makes), or `None` without one.
+async fn school_admin_and_student(
+    serve: &Serve,
+    operator: &str,
+    token: &dyn Fn(&str, Option<&str>) -> Result<String>,
+) -> Result<Option<(String, String)>> {
+    let first = |v: &Value| {
+        v.pointer("/data/people/nodes/0/id")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let query = "query($role: Role) { people(filter: { role: $role }, first: 1) { nodes { id } } }";
+    let found = serve
+        .graphql(operator, query, json!({ "role": "SCHOOL_ADMIN" }))
+        .await?;
+    let Some(person) = first(&found) else {
+        return Ok(None);
+    };
+    let sa = token("school_admin", Some(&person))?;
+    let theirs = serve
+        .graphql(&sa, query, json!({ "role": "STUDENT" }))
+        .await?;
+    Ok(first(&theirs).map(|student| (sa, student)))
+}
+
 /// One row of the table: a name, who asks, the request, and a JSON pointer that must be
 /// non-null in the answer (so a query the caller may not see fails the setup instead of
 /// measuring a fast `null`).
@@ -459,7 +489,7 @@ fn cases(c: &Cast) -> Vec<Case> {
         token: token.to_owned(),
         must,
     };
-    vec![
+    let mut all = vec![
         case(
             "viewer",
             "admin",
@@ -540,7 +570,21 @@ fn cases(c: &Cast) -> Vec<Case> {
             &c.guardian,
             "/data/viewer/person/students/0/student/classes/0/teachers/0/displayName",
         ),
-    ]
+    ];
+    if let Some((token, student)) = &c.school_admin {
+        all.insert(
+            4,
+            case(
+                "person",
+                "school admin",
+                PERSON,
+                id(student),
+                token,
+                "/data/person/id",
+            ),
+        );
+    }
+    all
 }
 
 /// CPU time (user + system) of a process so far, in clock ticks (100 a second on Linux).
