@@ -236,6 +236,10 @@ struct Cast {
     classes: u64,
 }
 
+/// The first person (in id order) the caller sees who holds `$role`.
+const FIRST_WITH_ROLE: &str =
+    "query($role: Role) { people(filter: { role: $role }, first: 1) { nodes { id } } }";
+
 const CLASS_CANDIDATES: &str = r#"query($after: String) {
   classes(first: 20, after: $after) {
     pageInfo { hasNextPage endCursor }
@@ -264,11 +268,7 @@ async fn cast(serve: &Serve, bin: &Path, url: &str, key: &str) -> Result<Cast> {
     let mut admin_person = None;
     for role in ["DISTRICT_ADMIN", "SCHOOL_ADMIN"] {
         let v = serve
-            .graphql(
-                &operator,
-                "query($role: Role) { people(filter: { role: $role }, first: 1) { nodes { id } } }",
-                json!({ "role": role }),
-            )
+            .graphql(&operator, FIRST_WITH_ROLE, json!({ "role": role }))
             .await?;
         if let Some(id) = v.pointer("/data/people/nodes/0/id").and_then(Value::as_str) {
             admin_person = Some(id.to_owned());
@@ -453,16 +453,15 @@ async fn school_admin_and_student(
             .and_then(Value::as_str)
             .map(str::to_owned)
     };
-    let query = "query($role: Role) { people(filter: { role: $role }, first: 1) { nodes { id } } }";
     let found = serve
-        .graphql(operator, query, json!({ "role": "SCHOOL_ADMIN" }))
+        .graphql(operator, FIRST_WITH_ROLE, json!({ "role": "SCHOOL_ADMIN" }))
         .await?;
     let Some(person) = first(&found) else {
         return Ok(None);
     };
     let sa = token("school_admin", Some(&person))?;
     let theirs = serve
-        .graphql(&sa, query, json!({ "role": "STUDENT" }))
+        .graphql(&sa, FIRST_WITH_ROLE, json!({ "role": "STUDENT" }))
         .await?;
     Ok(first(&theirs).map(|student| (sa, student)))
 }
